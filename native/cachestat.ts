@@ -1,0 +1,55 @@
+// Page-cache state of a file range: cachestat(2), Linux 6.5+ (syscall 451; include/uapi/linux/mman.h).
+// Cost grows with the cached folios in the range, not with its length (KERNEL-NOTES).
+import { NativeError } from './errors.js';
+import { c, lastErrno } from './libc.js';
+import { syscallNumbers } from './arch.js';
+
+/** Page counts of one range, as struct cachestat reports them. */
+export interface CacheCounts {
+  cachedPages: number;
+  dirtyPages: number;
+  writebackPages: number;
+  evictedPages: number;
+  recentlyEvictedPages: number;
+}
+
+export interface ByteRange {
+  offsetBytes: number;
+  lengthBytes: number;
+}
+
+// struct cachestat_range { __u64 off; __u64 len; }  (len 0 means "to the end of the file")
+// struct cachestat { __u64 nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; }
+// SAFETY: both buffers are owned here and only lent to the kernel for the duration of one call.
+const rangeBuf = Buffer.alloc(16);
+const statBuf = Buffer.alloc(40);
+
+function readCounts(): CacheCounts {
+  return {
+    cachedPages: Number(statBuf.readBigUInt64LE(0)),
+    dirtyPages: Number(statBuf.readBigUInt64LE(8)),
+    writebackPages: Number(statBuf.readBigUInt64LE(16)),
+    evictedPages: Number(statBuf.readBigUInt64LE(24)),
+    recentlyEvictedPages: Number(statBuf.readBigUInt64LE(32)),
+  };
+}
+
+/**
+ * cachestat(2) over `[offsetBytes, offsetBytes + lengthBytes)` of the open file `fd`.
+ * Throws NativeError: ENOSYS before 6.5, EPERM when the caller may not write the file and does not own it,
+ * EBADF on a hugetlbfs file.
+ */
+export function cachestat(fd: number, range: ByteRange, path?: string): CacheCounts {
+  const nr = syscallNumbers?.cachestat;
+  if (nr === undefined) throw new NativeError('cachestat', 38 /* ENOSYS */, path, 'no syscall number for this architecture');
+  rangeBuf.writeBigUInt64LE(BigInt(range.offsetBytes), 0);
+  rangeBuf.writeBigUInt64LE(BigInt(range.lengthBytes), 8);
+  const result = Number(c.syscallCachestat(nr, fd, rangeBuf, statBuf, 0));
+  if (result === -1) throw new NativeError('cachestat', lastErrno(), path);
+  return readCounts();
+}
+
+/** cachestat(2) for each range, in order: one call a range. */
+export function cachestatRanges(fd: number, ranges: readonly ByteRange[], path?: string): CacheCounts[] {
+  return ranges.map((range) => cachestat(fd, range, path));
+}

@@ -1,0 +1,15 @@
+// native/: the only code that speaks to the kernel through koffi. Nothing it exports is a pointer.
+export { NativeError, errnoName, errnoOf, describeErrno } from './errors.js';
+export { syscallNumbers, syscallNumbersFor, type SyscallNumbers } from './arch.js';
+export { pageSizeBytes } from './libc.js';
+export { cachestat, cachestatRanges, type CacheCounts, type ByteRange } from './cachestat.js';
+export { mincorePages, MINCORE_CHUNK_BYTES } from './mincore.js';
+export {
+  openPagemap, pagemapScan, pagemapRegionsByRead, readPagemap, readKpageflags, type PageRegion,
+  PM_PRESENT, PM_SWAPPED, PM_FILE_OR_SHARED_ANON, PM_EXCLUSIVE, PM_PFN_MASK,
+  KPF_REFERENCED, KPF_DIRTY, KPF_LRU, KPF_ACTIVE, KPF_MMAP, KPF_WRITEBACK, KPF_THP,
+} from './pagemap.js';
+export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
+export { FileMapping, type MappingOptions } from './mapping.js';
+export { filesystemOf, type FilesystemInfo } from './statfs.js';
+export { openFaultEvent, probeFaultSampling, type FaultKind } from './perf.js';

@@ -1,0 +1,170 @@
+// The target's page table: the PAGEMAP_SCAN ioctl (Linux 6.7+, include/uapi/linux/fs.h) on
+// /proc/PID/pagemap, a plain pread(2) of pagemap as the fallback (Documentation/admin-guide/mm/pagemap.rst),
+// and /proc/kpageflags look-ups of PFNs for root.
+import fs from 'node:fs';
+import { NativeError } from './errors.js';
+import { addressOf, c, lastErrno, pageSizeBytes } from './libc.js';
+
+/** PAGEMAP_SCAN = _IOWR('f', 16, struct pm_scan_arg) with sizeof(struct pm_scan_arg) = 96. */
+export const PAGEMAP_SCAN = 0xc0606610;
+/** Page categories (include/uapi/linux/fs.h). */
+export const PAGE_IS_FILE = 1 << 2;
+export const PAGE_IS_PRESENT = 1 << 3;
+export const PAGE_IS_SWAPPED = 1 << 4;
+
+/** A run of pages of the target's address space, all with the same categories. */
+export interface PageRegion {
+  startAddress: bigint;
+  endAddress: bigint;
+  present: boolean;
+  swapped: boolean;
+}
+
+const VEC_LEN = 1024;
+// struct pm_scan_arg: 12 __u64 fields. struct page_region: { __u64 start, end, categories; }.
+// SAFETY: both buffers are owned here; the kernel writes into `vec` during the ioctl only.
+const argBuf = Buffer.alloc(96);
+const vecBuf = Buffer.alloc(VEC_LEN * 24);
+
+/** Opens /proc/PID/pagemap for reading; the caller closes it (in a `finally`). */
+export function openPagemap(pid: number): number {
+  return fs.openSync(`/proc/${pid}/pagemap`, 'r');
+}
+
+/**
+ * Present and swapped regions of `[startAddress, endAddress)` in the address space behind `pagemapFd`.
+ * TRAP (KERNEL-NOTES): walk_end can point backwards at an internal flush even when every region came
+ * back, so the walk resumes at max(walk_end, end of the last region) and stops on a short vector.
+ */
+export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
+  const regions: PageRegion[] = [];
+  let cursor = startAddress;
+  while (cursor < endAddress) {
+    argBuf.fill(0);
+    argBuf.writeBigUInt64LE(96n, 0); // size
+    argBuf.writeBigUInt64LE(0n, 8); // flags: no write-protect
+    argBuf.writeBigUInt64LE(cursor, 16); // start
+    argBuf.writeBigUInt64LE(endAddress, 24); // end
+    argBuf.writeBigUInt64LE(0n, 32); // walk_end (out)
+    argBuf.writeBigUInt64LE(0n, 40); // vec: filled by the kernel through koffi below
+    argBuf.writeBigUInt64LE(BigInt(VEC_LEN), 48); // vec_len
+    argBuf.writeBigUInt64LE(0n, 56); // max_pages: no limit
+    argBuf.writeBigUInt64LE(0n, 64); // category_inverted
+    argBuf.writeBigUInt64LE(0n, 72); // category_mask
+    argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 80); // category_anyof_mask
+    argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 88); // return_mask
+    writeVecAddress();
+    const count = c.ioctlPtr(pagemapFd, PAGEMAP_SCAN, argBuf);
+    if (count === -1) throw new NativeError('ioctl(PAGEMAP_SCAN)', lastErrno());
+    let lastEnd = cursor;
+    for (let i = 0; i < count; i++) {
+      const startAddr = vecBuf.readBigUInt64LE(i * 24);
+      const endAddr = vecBuf.readBigUInt64LE(i * 24 + 8);
+      const categories = Number(vecBuf.readBigUInt64LE(i * 24 + 16));
+      regions.push({
+        startAddress: startAddr,
+        endAddress: endAddr,
+        present: (categories & PAGE_IS_PRESENT) !== 0,
+        swapped: (categories & PAGE_IS_SWAPPED) !== 0,
+      });
+      if (endAddr > lastEnd) lastEnd = endAddr;
+    }
+    const walkEnd = argBuf.readBigUInt64LE(32);
+    if (count < VEC_LEN) break;
+    const next = walkEnd > lastEnd ? walkEnd : lastEnd;
+    if (next <= cursor) break;
+    cursor = next;
+  }
+  return mergeRegions(regions);
+}
+
+// pm_scan_arg.vec holds the address of vecBuf (a Buffer's backing store does not move).
+const vecAddress = addressOf(vecBuf);
+function writeVecAddress(): void {
+  argBuf.writeBigUInt64LE(vecAddress, 40);
+}
+
+/** Joins adjacent regions with equal categories and drops repeats (regions are sorted by address). */
+function mergeRegions(regions: PageRegion[]): PageRegion[] {
+  const merged: PageRegion[] = [];
+  for (const region of regions) {
+    const last = merged[merged.length - 1];
+    if (last && region.startAddress < last.endAddress) {
+      if (region.endAddress > last.endAddress) last.endAddress = region.endAddress;
+      continue;
+    }
+    if (last && last.endAddress === region.startAddress && last.present === region.present && last.swapped === region.swapped) {
+      last.endAddress = region.endAddress;
+      continue;
+    }
+    merged.push({ ...region });
+  }
+  return merged;
+}
+
+/** Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst). */
+export const PM_PRESENT = 1n << 63n;
+export const PM_SWAPPED = 1n << 62n;
+export const PM_FILE_OR_SHARED_ANON = 1n << 61n;
+export const PM_EXCLUSIVE = 1n << 56n;
+export const PM_PFN_MASK = (1n << 55n) - 1n;
+
+/**
+ * pread(2) of `pageCount` pagemap entries from `startAddress`: one 64-bit entry a page. PFNs read as 0
+ * unless the caller has CAP_SYS_ADMIN.
+ */
+export function readPagemap(pagemapFd: number, startAddress: bigint, pageCount: number): BigUint64Array {
+  const entries = new BigUint64Array(pageCount);
+  const bytes = Buffer.from(entries.buffer);
+  const position = (startAddress / BigInt(pageSizeBytes)) * 8n;
+  let done = 0;
+  while (done < bytes.length) {
+    const n = fs.readSync(pagemapFd, bytes, done, bytes.length - done, position + BigInt(done));
+    if (n === 0) break;
+    done += n;
+  }
+  return entries;
+}
+
+/** Present and swapped regions from a plain pagemap read: the fallback where PAGEMAP_SCAN is missing. */
+export function pagemapRegionsByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
+  const regions: PageRegion[] = [];
+  const pageBytes = BigInt(pageSizeBytes);
+  const chunkPages = 1 << 16; // 512 KiB of entries a read
+  for (let addr = startAddress; addr < endAddress; addr += BigInt(chunkPages) * pageBytes) {
+    const pages = Number((endAddress - addr) / pageBytes < BigInt(chunkPages) ? (endAddress - addr) / pageBytes : BigInt(chunkPages));
+    const entries = readPagemap(pagemapFd, addr, pages);
+    for (let i = 0; i < pages; i++) {
+      const entry = entries[i]!;
+      const present = (entry & PM_PRESENT) !== 0n;
+      const swapped = (entry & PM_SWAPPED) !== 0n;
+      if (!present && !swapped) continue;
+      const start = addr + BigInt(i) * pageBytes;
+      const last = regions[regions.length - 1];
+      if (last && last.endAddress === start && last.present === present && last.swapped === swapped) last.endAddress = start + pageBytes;
+      else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped });
+    }
+  }
+  return regions;
+}
+
+/** Page flags of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst), those mmtop shows. */
+export const KPF_REFERENCED = 1n << 2n;
+export const KPF_DIRTY = 1n << 4n;
+export const KPF_LRU = 1n << 5n;
+export const KPF_ACTIVE = 1n << 6n;
+export const KPF_MMAP = 1n << 11n;
+export const KPF_WRITEBACK = 1n << 15n;
+export const KPF_THP = 1n << 22n;
+
+/** Flags of `count` consecutive PFNs from `firstPfn`, in one pread of /proc/kpageflags (root only). */
+export function readKpageflags(firstPfn: bigint, count: number): BigUint64Array {
+  const fd = fs.openSync('/proc/kpageflags', 'r');
+  try {
+    const flags = new BigUint64Array(count);
+    fs.readSync(fd, Buffer.from(flags.buffer), 0, count * 8, firstPfn * 8n);
+    return flags;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

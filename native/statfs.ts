@@ -1,0 +1,30 @@
+// Which filesystem holds a path: statfs(2) f_type against the magic numbers of include/uapi/linux/magic.h.
+import { NativeError } from './errors.js';
+import { c, lastErrno } from './libc.js';
+
+const names: Record<number, string> = {
+  0x01021994: 'tmpfs', 0x858458f6: 'ramfs', 0xef53: 'ext4', 0x58465342: 'xfs', 0x9123683e: 'btrfs',
+  0x794c7630: 'overlayfs', 0x6969: 'nfs', 0x9fa0: 'proc', 0x62656572: 'sysfs', 0x2fc12fc1: 'zfs',
+  0xf2f52010: 'f2fs', 0x65735546: 'fuse', 0x73717368: 'squashfs', 0x958458f6: 'hugetlbfs', 0x4d44: 'vfat',
+  0x5346544e: 'ntfs', 0x01021997: 'v9fs', 0xff534d42: 'cifs',
+};
+
+/** Filesystems whose pages are all in memory: eviction does nothing there. */
+const memoryBacked = new Set(['tmpfs', 'ramfs', 'hugetlbfs']);
+
+export interface FilesystemInfo {
+  magic: number;
+  name: string;
+  /** true on tmpfs and ramfs: every page "resident", fadvise and drop_caches evict nothing. */
+  memoryBacked: boolean;
+}
+
+/** statfs(2) of `path`. Throws NativeError (ENOENT, EACCES, …). */
+export function filesystemOf(path: string): FilesystemInfo {
+  // struct statfs is 120 bytes on x86_64 and aarch64; f_type (__fsword_t, 8 bytes) comes first.
+  const buf = Buffer.alloc(256);
+  if (c.statfs(path, buf) === -1) throw new NativeError('statfs', lastErrno(), path);
+  const magic = Number(buf.readBigUInt64LE(0) & 0xffffffffn);
+  const name = names[magic] ?? `0x${magic.toString(16)}`;
+  return { magic, name, memoryBacked: memoryBacked.has(name) };
+}
