@@ -1,0 +1,152 @@
+// Parsers on real captures (test/fixtures/proc, see its README) and on hand-made quirks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import fc from 'fast-check';
+import {
+  formatMapsLine, formatStat, memoryStatPaths, parseCgroup, parseMaps, parseMapsLine, parseMeminfo,
+  parseMemoryStat, parseSmaps, parseStat, parseStatus, parseVmstat,
+} from '../../src/proc/index.js';
+
+const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'utf8');
+
+test('maps: real capture keeps paths with spaces, deleted files, memfd and pseudo paths', () => {
+  const { value, warnings } = parseMaps(fixture('python-maps.txt'));
+  assert.deepEqual(warnings, []);
+  assert.equal(value.length, fixture('python-maps.txt').trim().split('\n').length);
+  const spaced = value.find((e) => e.path.endsWith('data file with spaces.db'));
+  assert.ok(spaced, 'the file with spaces is found');
+  assert.equal(spaced.kind, 'file');
+  assert.equal(spaced.perms, 'r--s');
+  assert.equal(spaced.deleted, false);
+  const gone = value.find((e) => e.path.endsWith('/gone.db'));
+  assert.ok(gone && gone.deleted, 'gone.db is deleted and its path has no suffix');
+  assert.equal(value.find((e) => e.path.startsWith('/memfd:'))?.kind, 'memfd');
+  for (const [path, kind] of [['[heap]', 'heap'], ['[stack]', 'stack'], ['[vdso]', 'vdso'], ['[vvar]', 'vvar'], ['[vsyscall]', 'vsyscall']]) {
+    assert.equal(value.find((e) => e.path === path)?.kind, kind, path);
+  }
+  const vsyscall = value.find((e) => e.kind === 'vsyscall');
+  assert.equal(vsyscall?.startHex, 'ffffffffff600000');
+  assert.ok(value.some((e) => e.kind === 'anon' && e.path === ''), "value.some((e) => e.kind === 'anon' && e.path === '')");
+});
+
+test('maps: hand-made quirks', () => {
+  const named = parseMapsLine('7f0000000000-7f0000010000 rw-p 00000000 00:00 0                          [anon:mmtop named]');
+  assert.equal(named?.kind, 'anon-named');
+  assert.equal(named?.path, '[anon:mmtop named]');
+  const trailingSpaces = parseMapsLine('7f0000000000-7f0000001000 r--s 00001000 fd:01 42   /tmp/a  b  ');
+  assert.equal(trailingSpaces?.path, '/tmp/a  b  ', 'path-with-trailing-spaces is kept whole');
+  assert.equal(trailingSpaces?.offsetBytes, 4096);
+  const deletedTwice = parseMapsLine('7f0000000000-7f0000001000 r--s 00000000 fd:01 42 /x (deleted) (deleted)');
+  assert.equal(deletedTwice?.path, '/x (deleted)');
+  assert.equal(deletedTwice?.deleted, true);
+  assert.equal(parseMapsLine('garbage'), undefined);
+  const { value, warnings } = parseMaps('garbage\n7f0000000000-7f0000001000 r--p 00000000 00:00 0 \n');
+  assert.equal(value.length, 1);
+  assert.equal(warnings.length, 1);
+});
+
+test('smaps: real capture keeps every field in bytes and VmFlags', () => {
+  const { value, warnings } = parseSmaps(fixture('python-smaps.txt'));
+  assert.deepEqual(warnings, []);
+  assert.equal(value.length, parseMaps(fixture('python-maps.txt')).value.length);
+  const spaced = value.find((e) => e.path.endsWith('data file with spaces.db'))!;
+  assert.equal(spaced.bytes.Size, 1 << 20);
+  assert.ok(spaced.bytes.Rss! > 0, 'the capture script touched every 4th page');
+  for (const name of ['Pss', 'Shared_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'Swap', 'Locked', 'FilePmdMapped']) {
+    assert.ok(name in spaced.bytes, name);
+  }
+  assert.equal(spaced.other.THPeligible, '0');
+  assert.deepEqual(spaced.vmFlags, ['rd', 'mr', 'me', 'ms'], 'a read-only MAP_SHARED file mapping is "ms", not "sh"');
+});
+
+test('smaps: unknown fields are kept', () => {
+  const text = '7f0000000000-7f0000001000 r--p 00000000 00:00 0 \nSize: 4 kB\nFutureField:  12 kB\nOddity: yes\n';
+  const [entry] = parseSmaps(text).value;
+  assert.equal(entry?.bytes.FutureField, 12 * 1024);
+  assert.equal(entry?.other.Oddity, 'yes');
+});
+
+test('stat: comm with spaces and parentheses, faults and start time', () => {
+  const { value } = parseStat(fixture('python-stat.txt'));
+  assert.ok(value, 'stat parses');
+  assert.equal(value.comm, 'a (b) c)');
+  const fields = fixture('python-stat.txt').slice(fixture('python-stat.txt').lastIndexOf(')') + 2).split(' ');
+  assert.equal(value.majorFaults, Number(fields[12 - 3]));
+  assert.equal(value.minorFaults, Number(fields[10 - 3]));
+  assert.equal(value.startTimeTicks, Number(fields[22 - 3]));
+  assert.equal(parseStat(fixture('kthreadd-stat.txt')).value?.comm, 'kthreadd');
+  assert.equal(parseStat('12 (truncated) S 1').value, null);
+});
+
+test('status, meminfo, vmstat, memory.stat and cgroup on real captures', () => {
+  const status = parseStatus(fixture('python-status.txt')).value;
+  assert.equal(status.fields.Name, 'a (b) c)');
+  assert.ok(status.bytes.VmRSS! > 0, 'status.bytes.VmRSS! > 0');
+  const meminfo = parseMeminfo(fixture('meminfo.txt'));
+  assert.deepEqual(meminfo.warnings, []);
+  assert.ok(meminfo.value.Cached! > 0 && 'Dirty' in meminfo.value && 'Writeback' in meminfo.value, "meminfo.value.Cached! > 0 && 'Dirty' in meminfo.value && 'Wr");
+  const vmstat = parseVmstat(fixture('vmstat.txt'));
+  assert.deepEqual(vmstat.warnings, []);
+  assert.ok(vmstat.value.pgmajfault! >= 0 && vmstat.value.pgpgin! > 0, 'vmstat.value.pgmajfault! >= 0 && vmstat.value.pgpgin! > 0');
+  const v1 = parseMemoryStat(fixture('cgroup-v1-memory.stat.txt')).value;
+  assert.ok('pgfault' in v1 && 'pgmajfault' in v1 && 'cache' in v1, "'pgfault' in v1 && 'pgmajfault' in v1 && 'cache' in v1");
+  const cg = parseCgroup(fixture('python-cgroup.txt')).value;
+  assert.ok(cg.some((e) => e.controllers.includes('memory')), "cg.some((e) => e.controllers.includes('memory'))");
+  assert.match(memoryStatPaths(cg)[0]!, /^\/sys\/fs\/cgroup\/memory\/.*memory\.stat$/);
+});
+
+test('cgroup v2 only (hand-made): memory.stat under the unified path', () => {
+  const cg = parseCgroup('0::/user.slice/user-1000.slice/session-3.scope\n').value;
+  assert.deepEqual(memoryStatPaths(cg), [
+    '/sys/fs/cgroup/user.slice/user-1000.slice/session-3.scope/memory.stat',
+    '/sys/fs/cgroup/unified/user.slice/user-1000.slice/session-3.scope/memory.stat',
+  ]);
+  const v2 = parseMemoryStat('anon 1\nfile 2\npgfault 53358\npgmajfault 13\n').value;
+  assert.equal(v2.pgmajfault, 13);
+});
+
+test('property: no input makes a parser throw', () => {
+  const parsers = [parseMaps, parseSmaps, parseStat, parseStatus, parseMeminfo, parseVmstat, parseMemoryStat, parseCgroup];
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
+    for (const parse of parsers) parse(text);
+  }), { numRuns: 500 });
+  // Lines built from real fragments reach deeper than random text.
+  const fragment = fc.constantFrom('7f00-7f01 ', 'r--s ', '00000000 ', 'fd:01 ', '42 ', '/a b', ' (deleted)', 'Rss: 4 kB', '\n', '(', ')', ':');
+  fc.assert(fc.property(fc.array(fragment, { maxLength: 30 }), (parts) => {
+    const text = parts.join('');
+    for (const parse of parsers) parse(text);
+  }), { numRuns: 500 });
+});
+
+test('property: a printed maps record parses back to itself', () => {
+  const hex = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) => n.toString(16));
+  const path = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('[heap]', '[stack]', '[vdso]', '[anon:x y]', '/memfd:z'),
+    fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !s.includes('\n')).map((s) => `/${s}`),
+  );
+  const entry = fc.record({
+    startHex: hex, endHex: hex, perms: fc.constantFrom('r--s', 'rw-p', 'r-xp', '---p'),
+    offsetBytes: fc.nat({ max: 2 ** 40 }), device: fc.constantFrom('fd:01', '00:00', '103:02'),
+    inode: fc.nat({ max: 2 ** 40 }), path, deleted: fc.boolean(),
+  }).filter((e) => e.path !== '' || !e.deleted);
+  fc.assert(fc.property(entry, (e) => {
+    const parsed = parseMapsLine(formatMapsLine({ ...e, kind: 'file' }));
+    assert.ok(parsed, 'printed line parses');
+    // A path that itself ends in spaces loses them only where the kernel's own format is ambiguous.
+    assert.deepEqual({ ...parsed, kind: undefined }, { ...e, path: e.path, kind: undefined });
+  }), { numRuns: 300 });
+});
+
+test('property: a printed stat record parses back to itself', () => {
+  const stat = fc.record({
+    pid: fc.integer({ min: 1, max: 4194304 }), comm: fc.string({ maxLength: 16 }).filter((s) => !s.includes('\n')),
+    state: fc.constantFrom('R', 'S', 'D', 'Z', 'T', 'I'), ppid: fc.nat(), minorFaults: fc.nat(), majorFaults: fc.nat(),
+    userTicks: fc.nat(), systemTicks: fc.nat(), numThreads: fc.integer({ min: 1, max: 1000 }), startTimeTicks: fc.nat(),
+    vsizeBytes: fc.nat(), rssPages: fc.nat(),
+  });
+  fc.assert(fc.property(stat, (s) => {
+    assert.deepEqual(parseStat(formatStat(s)).value, { ...s });
+  }), { numRuns: 300 });
+});
