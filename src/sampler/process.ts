@@ -1,0 +1,105 @@
+// A process as /proc shows it: stat(5) fields, cmdline, status, and its VMAs from maps or smaps.
+import { pageSizeBytes } from '../../native/index.js';
+import {
+  mapsEntrySizeBytes, parseMaps, parseSmaps, parseStat, parseStatus, type MapsEntry, type SmapsEntry,
+} from '../proc/index.js';
+import type { Failure, MappingRecord, ProcessInfo } from './sample.js';
+import { readProcText } from './proc-read.js';
+
+export type ProcessRead =
+  | { ok: true; info: ProcessInfo }
+  | { ok: false; status: 'exited' | 'denied' | 'unreadable'; failure: Failure };
+
+/** stat, cmdline and status of `pid`. */
+export function readProcessInfo(pid: number): ProcessRead {
+  const stat = readProcText(`/proc/${pid}/stat`, 'process');
+  if (!stat.ok) {
+    const gone = stat.failure.errno === 'ENOENT' || stat.failure.errno === 'ESRCH';
+    return {
+      ok: false,
+      status: gone ? 'exited' : stat.failure.errno === 'EACCES' || stat.failure.errno === 'EPERM' ? 'denied' : 'unreadable',
+      failure: gone ? { ...stat.failure, message: `process ${pid} has exited` } : stat.failure,
+    };
+  }
+  const parsed = parseStat(stat.text).value;
+  if (!parsed) return { ok: false, status: 'unreadable', failure: { source: 'process', message: `process ${pid}: stat did not parse` } };
+  const cmdline = readProcText(`/proc/${pid}/cmdline`, 'cmdline');
+  const status = readProcText(`/proc/${pid}/status`, 'status');
+  const statusFields = status.ok ? parseStatus(status.text).value : undefined;
+  const uidField = statusFields?.fields.Uid?.split(/\s+/)[0];
+  return {
+    ok: true,
+    info: {
+      pid: parsed.pid,
+      comm: parsed.comm,
+      cmdline: cmdline.ok ? cmdline.text.replace(/\0+$/, '').split('\0').join(' ') : '',
+      state: parsed.state,
+      startTimeTicks: parsed.startTimeTicks,
+      minorFaults: parsed.minorFaults,
+      majorFaults: parsed.majorFaults,
+      userTicks: parsed.userTicks,
+      systemTicks: parsed.systemTicks,
+      numThreads: parsed.numThreads,
+      rssBytes: statusFields?.bytes.VmRSS ?? parsed.rssPages * pageSizeBytes,
+      uid: uidField !== undefined && uidField !== '' ? Number(uidField) : null,
+    },
+  };
+}
+
+export interface MappingsRead {
+  mappings: MappingRecord[];
+  failures: Failure[];
+  /** true when smaps was read, false when it failed, null when not asked for. */
+  smaps: boolean | null;
+  /** The maps could not be read at all. */
+  denied: boolean;
+}
+
+function recordOf(entry: MapsEntry, smaps?: SmapsEntry): MappingRecord {
+  const b = (name: string): number | null => (smaps ? smaps.bytes[name] ?? null : null);
+  return {
+    start: `0x${entry.startHex}`,
+    end: `0x${entry.endHex}`,
+    perms: entry.perms,
+    offsetBytes: entry.offsetBytes,
+    device: entry.device,
+    inode: entry.inode,
+    path: entry.path,
+    deleted: entry.deleted,
+    kind: entry.kind,
+    sizeBytes: mapsEntrySizeBytes(entry),
+    rssBytes: b('Rss'),
+    pssBytes: b('Pss'),
+    sharedCleanBytes: b('Shared_Clean'),
+    sharedDirtyBytes: b('Shared_Dirty'),
+    privateCleanBytes: b('Private_Clean'),
+    privateDirtyBytes: b('Private_Dirty'),
+    referencedBytes: b('Referenced'),
+    anonymousBytes: b('Anonymous'),
+    swapBytes: b('Swap'),
+    lockedBytes: b('Locked'),
+    presentPages: null,
+  };
+}
+
+/** The VMAs of `pid`: from smaps when `withSmaps` (it walks page tables: at most once a second), else maps. */
+export function readMappings(pid: number, withSmaps: boolean): MappingsRead {
+  const failures: Failure[] = [];
+  if (withSmaps) {
+    const smaps = readProcText(`/proc/${pid}/smaps`, 'smaps');
+    if (smaps.ok) {
+      const parsed = parseSmaps(smaps.text);
+      for (const w of parsed.warnings.slice(0, 3)) failures.push({ source: 'smaps', message: w });
+      return { mappings: parsed.value.map((e) => recordOf(e, e)), failures, smaps: true, denied: false };
+    }
+    failures.push(smaps.failure);
+  }
+  const maps = readProcText(`/proc/${pid}/maps`, 'maps');
+  if (!maps.ok) {
+    failures.push(maps.failure);
+    return { mappings: [], failures, smaps: withSmaps ? false : null, denied: true };
+  }
+  const parsed = parseMaps(maps.text);
+  for (const w of parsed.warnings.slice(0, 3)) failures.push({ source: 'maps', message: w });
+  return { mappings: parsed.value.map((e) => recordOf(e)), failures, smaps: withSmaps ? false : null, denied: false };
+}

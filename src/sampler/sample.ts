@@ -1,0 +1,141 @@
+// The Sample: one tick of everything mmtop knows, as plain JSON-serialisable data. Every view (TUI,
+// snapshot --json, fincore, recordings) is a function of it. Unknown values are null, never 0.
+
+export const SAMPLE_VERSION = 1;
+
+/** Where a file's page-cache numbers came from. `unknown`: mmtop could not read them truthfully. */
+export type ResidencySource = 'cachestat' | 'mincore' | 'unknown';
+
+export interface Failure {
+  /** What failed: "cachestat", "pagemap", "smaps", "open", "process", "map_files", "cgroup", … */
+  source: string;
+  path?: string;
+  /** errno name (EPERM, ENOENT, ENOSYS, …) when the kernel gave one. */
+  errno?: string;
+  /** In words, for the status line. */
+  message: string;
+}
+
+export interface ProcessInfo {
+  pid: number;
+  comm: string;
+  /** argv joined with spaces ("" for a kernel thread). */
+  cmdline: string;
+  state: string;
+  /** Field 22 of stat: start time in clock ticks after boot; a change means the pid was reused. */
+  startTimeTicks: number;
+  minorFaults: number;
+  majorFaults: number;
+  userTicks: number;
+  systemTicks: number;
+  numThreads: number;
+  rssBytes: number;
+  uid: number | null;
+}
+
+export interface MappingRecord {
+  /** "0x7f705cc12000" */
+  start: string;
+  end: string;
+  perms: string;
+  offsetBytes: number;
+  device: string;
+  inode: number;
+  path: string;
+  deleted: boolean;
+  kind: string;
+  sizeBytes: number;
+  rssBytes: number | null;
+  pssBytes: number | null;
+  sharedCleanBytes: number | null;
+  sharedDirtyBytes: number | null;
+  privateCleanBytes: number | null;
+  privateDirtyBytes: number | null;
+  referencedBytes: number | null;
+  anonymousBytes: number | null;
+  swapBytes: number | null;
+  lockedBytes: number | null;
+  /** Pages of this VMA present in the target's page table (PAGEMAP_SCAN or pagemap), or null. */
+  presentPages: number | null;
+}
+
+export interface Cell {
+  firstPage: number;
+  pageCount: number;
+  cachedPages: number | null;
+  dirtyPages: number | null;
+  writebackPages: number | null;
+  recentlyEvictedPages: number | null;
+  /** Pages of this cell present in the target's page table; null without a process or a page table read. */
+  mappedPages: number | null;
+}
+
+export interface FileRecord {
+  path: string;
+  device: string;
+  inode: number;
+  sizeBytes: number | null;
+  pageCount: number | null;
+  cachedPages: number | null;
+  dirtyPages: number | null;
+  writebackPages: number | null;
+  evictedPages: number | null;
+  recentlyEvictedPages: number | null;
+  source: ResidencySource;
+  /** Filesystem type from statfs ("ext4", "tmpfs"), or null. */
+  filesystem: string | null;
+  /** Pages of the file present in the target's page table, over all its VMAs of the file. */
+  mappedPages: number | null;
+  /** The page window the cells cover (the whole file unless zoomed). */
+  cellWindow?: { firstPage: number; pageCount: number };
+  cells?: Cell[];
+}
+
+export interface SystemInfo {
+  /** /proc/vmstat counters (cumulative). */
+  pgfault: number | null;
+  pgmajfault: number | null;
+  pgpgin: number | null;
+  pgpgout: number | null;
+  /** /proc/meminfo */
+  cachedBytes: number | null;
+  dirtyBytes: number | null;
+  writebackBytes: number | null;
+  memTotalBytes: number | null;
+  memAvailableBytes: number | null;
+}
+
+export interface CgroupInfo {
+  /** The memory.stat file read. */
+  path: string;
+  pgfault: number | null;
+  pgmajfault: number | null;
+}
+
+export interface Capabilities {
+  cachestat: boolean | null;
+  mincore: boolean | null;
+  pagemapScan: boolean | null;
+  pagemap: boolean | null;
+  smaps: boolean | null;
+  mapFiles: boolean | null;
+}
+
+export interface Sample {
+  version: typeof SAMPLE_VERSION;
+  /** Wall-clock time of the sample (Date.now()). */
+  timeMs: number;
+  pageSizeBytes: number;
+  process: ProcessInfo | null;
+  capabilities: Capabilities;
+  failures: Failure[];
+  mappings: MappingRecord[];
+  files: FileRecord[];
+  system: SystemInfo | null;
+  cgroup: CgroupInfo | null;
+}
+
+/** Key of a file by device and inode: "fe:00:15343623". */
+export function fileKey(file: { device: string; inode: number }): string {
+  return `${file.device}:${file.inode}`;
+}
