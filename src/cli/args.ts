@@ -1,0 +1,52 @@
+// Validation of command-line values: each bad value becomes a usage error in one line.
+import fs from 'node:fs';
+import { CliError, usageError } from './errors.js';
+import { parseStat } from '../proc/index.js';
+
+/** Linux's PID_MAX_LIMIT on 64-bit (include/linux/threads.h): no pid is larger. */
+export const PID_MAX_LIMIT = 4194304;
+
+/** A pid given on the command line: a positive integer that names a live process other than mmtop. */
+export function parsePid(raw: unknown): number {
+  const text = String(raw ?? '').trim();
+  if (!/^-?\d+$/.test(text)) throw usageError(`pid must be a number, not "${text}"`);
+  const pid = Number(text);
+  if (pid <= 0) throw usageError(`pid must be positive, not ${text}`);
+  if (pid > PID_MAX_LIMIT) throw usageError(`pid ${text} is larger than any pid Linux gives (${PID_MAX_LIMIT})`);
+  if (pid === process.pid) throw usageError(`pid ${pid} is mmtop itself`);
+  return pid;
+}
+
+/** Checks that `pid` names a live process; for a kernel thread, says it has no mappings. */
+export function requireLiveProcess(pid: number): { comm: string; kernelThread: boolean } {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') throw new CliError(`no process with pid ${pid}`);
+    throw new CliError(`cannot read process ${pid} (${code ?? 'error'})`);
+  }
+  const stat = parseStat(text).value;
+  if (!stat) throw new CliError(`process ${pid}: /proc/${pid}/stat did not parse`);
+  // Kernel threads have no mm: PF_KTHREAD (0x00200000) in the flags field, and an empty cmdline.
+  const flags = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[9 - 3]);
+  const kernelThread = (flags & 0x00200000) !== 0;
+  return { comm: stat.comm, kernelThread };
+}
+
+/** A refresh delay in seconds, as top's -d: positive and finite. */
+export function parseDelaySeconds(raw: unknown): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw usageError(`delay must be a positive number of seconds, not "${String(raw)}"`);
+  if (value < 0.05) throw usageError(`delay ${value}s is below the 0.05s mmtop can keep`);
+  return value;
+}
+
+/** A cell count for heatmaps and bars: a positive integer. */
+export function parseCells(raw: unknown): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw usageError(`--cells must be a positive whole number, not "${String(raw)}"`);
+  if (value > 1_000_000) throw usageError(`--cells ${value} is more than mmtop draws (1000000)`);
+  return value;
+}

@@ -1,0 +1,68 @@
+// The command line (yargs): one command a file; every failure is one line on stderr and an exit code.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { CliError, EXIT_USAGE } from './errors.js';
+import { parseCells, parsePid } from './args.js';
+import { doctorCommand } from './doctor.js';
+import { snapshotCommand } from './snapshot.js';
+import { fincoreCommand } from './fincore.js';
+
+function cellsOption(raw: unknown): number | undefined {
+  return raw === undefined ? undefined : parseCells(raw);
+}
+
+export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName('mmtop')
+    .usage('mmtop: where a process\'s file pages are: page cache, page table, dirty, evicted\n\nUsage: mmtop <command> [options]')
+    .command('doctor', 'which kernel sources work here, and what is lost without each',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (args) => { exitCode = await doctorCommand({ json: args.json }); })
+    .command('snapshot <pid>', 'pmap -x with the page cache, once',
+      (y) => y
+        .positional('pid', { type: 'string', describe: 'process id' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
+        .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
+        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' }),
+      (args) => {
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
+      })
+    .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
+      (y) => y
+        .positional('paths', { type: 'string', array: true, describe: 'files, or directories with -R' })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+        .option('R', { alias: 'recursive', type: 'boolean', default: false, describe: 'look inside directories' })
+        .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }),
+      (args) => {
+        exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
+      })
+    .demandCommand(1, 'say what to do: mmtop doctor, mmtop snapshot <pid>, mmtop fincore <file>')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new CliError(message ?? 'bad arguments', EXIT_USAGE);
+    });
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** One line on stderr; a stack trace only for programmer errors when MMTOP_DEBUG is set. */
+export function reportError(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`mmtop: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mmtop: internal error: ${message}\n`);
+  if (process.env.MMTOP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 1;
+}

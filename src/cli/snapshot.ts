@@ -1,0 +1,31 @@
+// `mmtop snapshot <pid> [--json] [--cells N] [--files]`: one Sample, as pmap -x with the page cache, or JSON.
+import { sampleOnce } from '../sampler/index.js';
+import { formatFileTable, formatSnapshot } from '../text/snapshot.js';
+import { CliError } from './errors.js';
+import { requireLiveProcess } from './args.js';
+
+export interface SnapshotOptions {
+  pid: number;
+  json: boolean;
+  cells: number | undefined;
+  files: boolean;
+}
+
+export function snapshotCommand(options: SnapshotOptions): number {
+  const { comm, kernelThread } = requireLiveProcess(options.pid);
+  if (kernelThread) throw new CliError(`pid ${options.pid} (${comm}) is a kernel thread: it has no mappings`);
+  const { sample, processStatus } = sampleOnce(
+    { kind: 'process', pid: options.pid },
+    { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true },
+  );
+  if (processStatus === 'exited') throw new CliError(`process ${options.pid} exited while being sampled`);
+  if (processStatus !== 'alive' || !sample.process) {
+    throw new CliError(sample.failures[0]?.message ?? `cannot sample process ${options.pid}`);
+  }
+  if (sample.mappings.length === 0 && sample.failures.some((f) => f.source === 'maps')) {
+    throw new CliError(`cannot read the mappings of process ${options.pid}: ${sample.failures.find((f) => f.source === 'maps')!.message}`);
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify(sample)}\n`);
+  else process.stdout.write(options.files ? formatFileTable(sample, options.cells !== undefined) : formatSnapshot(sample));
+  return 0;
+}

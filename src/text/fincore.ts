@@ -1,0 +1,14 @@
+// `mmtop fincore` as text: util-linux fincore's columns with its cachestat ones (RES PAGES SIZE DIRTY
+// WRITEBACK EVICTED RECENTLY_EVICTED FILE), and vmtouch -v style bars with --cells.
+import type { FileRecord } from '../sampler/index.js';
+import { formatTable, humanBytes, numberOrUnknown, residencyBar } from '../cli/format.js';
+
+export function formatFincore(files: FileRecord[], pageSizeBytes: number, withBars: boolean): string {
+  const rows = files.map((f) => [
+    humanBytes(f.cachedPages === null ? null : f.cachedPages * pageSizeBytes), numberOrUnknown(f.cachedPages),
+    humanBytes(f.sizeBytes), numberOrUnknown(f.dirtyPages), numberOrUnknown(f.writebackPages),
+    numberOrUnknown(f.evictedPages), numberOrUnknown(f.recentlyEvictedPages),
+    withBars && f.cells ? `${f.path}\n[${residencyBar(f.cells)}] ${numberOrUnknown(f.cachedPages)}/${numberOrUnknown(f.pageCount)}` : f.path,
+  ]);
+  return formatTable(['RES', 'PAGES', 'SIZE', 'DIRTY', 'WRITEBACK', 'EVICTED', 'RECENTLY_EVICTED', 'FILE'], rows);
+}

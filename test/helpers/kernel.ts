@@ -1,0 +1,94 @@
+// Helpers for tests against the real kernel: temp dirs under /var/tmp (a disk filesystem, never tmpfs),
+// real child processes that are always ended, and cache control through native/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fadvise, filesystemOf, pageSizeBytes } from '../../native/index.js';
+
+export const PAGE = pageSizeBytes;
+const children = new Set<ChildProcess>();
+const dirs = new Set<string>();
+
+/** A fresh directory under /var/tmp; removed by cleanupAll(). Fails loudly if /var/tmp is tmpfs. */
+export function tempDir(prefix = 'mmtop-test-'): string {
+  const dir = fs.mkdtempSync(path.join('/var/tmp', prefix));
+  dirs.add(dir);
+  const fsInfo = filesystemOf(dir);
+  if (fsInfo.memoryBacked) throw new Error(`${dir} is on ${fsInfo.name}: kernel tests need a disk filesystem`);
+  return dir;
+}
+
+/** A file of `pages` pages of non-zero data, written through and evicted from the cache. */
+export function makeColdFile(dir: string, name: string, pages: number): string {
+  const file = path.join(dir, name);
+  const fd = fs.openSync(file, 'w+');
+  try {
+    const chunk = Buffer.alloc(PAGE * 256, 0x41);
+    for (let written = 0; written < pages; written += 256) {
+      fs.writeSync(fd, chunk, 0, Math.min(256, pages - written) * PAGE);
+    }
+    fs.fsyncSync(fd);
+    fadvise(fd, 0, 0, 'DONTNEED');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
+}
+
+/** Evicts a file's clean, unmapped pages (posix_fadvise DONTNEED). */
+export function evict(file: string): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fadvise(fd, 0, 0, 'DONTNEED');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export interface Mapper {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts test/helpers/mapper.py and waits until it has touched its pages. */
+export async function startMapper(file: string, mode: 'read' | 'write', pages: string, random = true): Promise<Mapper> {
+  const script = new URL('./mapper.py', import.meta.url).pathname;
+  const child = spawn('python3', [script, file, mode, pages, random ? 'random' : ''], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`mapper exited early (${code})`)));
+    child.once('error', reject);
+  });
+  return { pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** Spawns any child and tracks it so cleanupAll() ends it. */
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+  children.delete(child);
+}
+
+/** Ends every child and removes every temp dir: call from `after()`. */
+export async function cleanupAll(): Promise<void> {
+  await Promise.all([...children].map(stopChild));
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
+}
+
+/** Runs a node script as user `nobody` (setpriv), from the repo root so tsx resolves. */
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
