@@ -92,3 +92,29 @@ export async function cleanupAll(): Promise<void> {
 
 /** Runs a node script as user `nobody` (setpriv), from the repo root so tsx resolves. */
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+
+/** Starts a python3 helper script from test/helpers and waits for its first line of output. */
+export async function startScript(script: string, args: string[], readyWord: string): Promise<{ pid: number; child: ChildProcess; firstLine: string }> {
+  const child = spawn('python3', [new URL(`./${script}`, import.meta.url).pathname, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.add(child);
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(readyWord) && out.includes('\n')) resolve(out.split('\n')[0]!);
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited early (${code})`)));
+    child.once('error', reject);
+  });
+  return { pid: child.pid!, child, firstLine };
+}
+
+/** Runs `fn` with `pid` stopped (SIGSTOP), so two tools can read it at the same moment. */
+export async function whileStopped<T>(pid: number, fn: () => T | Promise<T>): Promise<T> {
+  process.kill(pid, 'SIGSTOP');
+  try {
+    return await fn();
+  } finally {
+    process.kill(pid, 'SIGCONT');
+  }
+}
