@@ -5,7 +5,8 @@ import { CliError, EXIT_USAGE } from './errors.js';
 import { parseCells, parsePid } from './args.js';
 import { doctorCommand } from './doctor.js';
 import { snapshotCommand } from './snapshot.js';
-import { fincoreCommand } from './fincore.js';
+import { expandPaths, fincoreCommand } from './fincore.js';
+import { parseDelaySeconds, requireLiveProcess } from './args.js';
 
 function cellsOption(raw: unknown): number | undefined {
   return raw === undefined ? undefined : parseCells(raw);
@@ -16,6 +17,32 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   const parser = yargs(argv)
     .scriptName('mmtop')
     .usage('mmtop: where a process\'s file pages are: page cache, page table, dirty, evicted\n\nUsage: mmtop <command> [options]')
+    .command('$0 [pid]', 'the interactive view of a process (or of files with --file)',
+      (y) => y
+        .positional('pid', { type: 'string', describe: 'process id' })
+        .option('delay', { alias: 'd', type: 'string', default: '1', describe: 'seconds between samples, as top -d' })
+        .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' }),
+      async (args) => {
+        const delaySeconds = parseDelaySeconds(args.delay);
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
+        const { runInteractive } = await import('./interactive.js');
+        if (args.file && args.file.length > 0) {
+          if (args.pid !== undefined) throw new CliError('give a pid or --file, not both', EXIT_USAGE);
+          const problems: string[] = [];
+          const paths = expandPaths(args.file.map(String), true, problems);
+          if (problems.length > 0) throw new CliError(problems[0]!);
+          if (paths.length === 0) throw new CliError('no regular files to watch');
+          exitCode = await runInteractive({ target: { kind: 'files', paths }, ...common });
+          return;
+        }
+        if (args.pid === undefined) throw new CliError('say which process: mmtop <pid> (or mmtop --file PATH, mmtop snapshot <pid>, mmtop doctor)', EXIT_USAGE);
+        const pid = parsePid(args.pid);
+        const { comm, kernelThread } = requireLiveProcess(pid);
+        if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
+        exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
+      })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       async (args) => { exitCode = await doctorCommand({ json: args.json }); })
@@ -37,7 +64,6 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       (args) => {
         exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
       })
-    .demandCommand(1, 'say what to do: mmtop doctor, mmtop snapshot <pid>, mmtop fincore <file>')
     .strict()
     .help()
     .alias('h', 'help')

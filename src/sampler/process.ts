@@ -42,6 +42,7 @@ export function readProcessInfo(pid: number): ProcessRead {
       numThreads: parsed.numThreads,
       rssBytes: statusFields?.bytes.VmRSS ?? parsed.rssPages * pageSizeBytes,
       uid: uidField !== undefined && uidField !== '' ? Number(uidField) : null,
+      cpuPercent: null,
     },
   };
 }

@@ -2,11 +2,12 @@
 import fs from 'node:fs';
 import { errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells, type PageWindow } from '../residency/cells.js';
+export type { PageWindow };
 import {
   fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord, type Sample,
 } from './sample.js';
 import { deviceString } from './device.js';
-import { measureFile, type OpenedFile } from './files.js';
+import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
 import { readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
@@ -24,8 +25,11 @@ export interface SamplePlan {
   pageTable: boolean;
   /** System counters (vmstat, meminfo) and the cgroup's. */
   system: boolean;
-  /** Per-file zoom windows by fileKey: cells cover only these pages (one page a cell when zoomed in far). */
-  windows?: Record<string, PageWindow>;
+  /**
+   * The file in focus (by fileKey): its own cell count (the heatmap's), and when zoomed, the page window
+   * the cells cover, so per-page detail is read only for that window.
+   */
+  focus?: { key: string; cellCount: number; window?: PageWindow };
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
@@ -174,11 +178,19 @@ function openMappedFile(pid: number, group: FileGroup, sample: Sample): OpenedFi
   return { failure: { source: 'open', path: group.path, message: `${group.path}: the mapped file could not be matched by device and inode` } };
 }
 
+/** The cells plan of one file: the focus's for the file in focus, the default elsewhere. */
+function cellsPlanFor(key: string, plan: SamplePlan): FileCellsPlan {
+  if (plan.focus && plan.focus.key === key) {
+    return { cellCount: plan.focus.cellCount, ...(plan.focus.window ? { window: plan.focus.window } : {}) };
+  }
+  return { cellCount: plan.cellCount };
+}
+
 function unknownFile(group: FileGroup, plan: SamplePlan): FileRecord {
   return {
     path: group.path, device: group.device, inode: group.inode, sizeBytes: null, pageCount: null, cachedPages: null,
     dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null, source: 'unknown',
-    filesystem: null, mappedPages: null, ...(plan.cellCount > 0 ? { cells: [] } : {}),
+    filesystem: null, mappedPages: null, ...(cellsPlanFor(group.key, plan).cellCount > 0 ? { cells: [] } : {}),
   };
 }
 
@@ -190,8 +202,7 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, plan: 
   }
   try {
     if (!opened.stat.isFile()) return null; // device mappings (/dev/…): no page cache to show
-    const window = plan.windows?.[group.key];
-    const result = measureFile(opened, { cellCount: plan.cellCount, ...(window ? { window } : {}) });
+    const result = measureFile(opened, cellsPlanFor(group.key, plan));
     sample.failures.push(...result.failures);
     merge(sample.capabilities, 'cachestat', result.used.cachestat);
     merge(sample.capabilities, 'mincore', result.used.mincore);
@@ -233,8 +244,7 @@ function sampleFiles(paths: string[], plan: SamplePlan, clock: () => number): Sa
         sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });
         continue;
       }
-      const window = plan.windows?.[`${deviceString(stat.dev)}:${stat.ino}`];
-      const result = measureFile({ fd, stat, path }, { cellCount: plan.cellCount, ...(window ? { window } : {}) });
+      const result = measureFile({ fd, stat, path }, cellsPlanFor(`${deviceString(stat.dev)}:${stat.ino}`, plan));
       sample.failures.push(...result.failures);
       merge(sample.capabilities, 'cachestat', result.used.cachestat);
       merge(sample.capabilities, 'mincore', result.used.mincore);

@@ -31,6 +31,8 @@ export interface ProcessInfo {
   numThreads: number;
   rssBytes: number;
   uid: number | null;
+  /** CPU use in percent of one core since the previous sample (pidusage); null when not measured. */
+  cpuPercent: number | null;
 }
 
 export interface MappingRecord {
@@ -103,6 +105,8 @@ export interface SystemInfo {
   writebackBytes: number | null;
   memTotalBytes: number | null;
   memAvailableBytes: number | null;
+  /** /proc/uptime: seconds since boot, to turn a process's start time into its age. */
+  uptimeSeconds: number | null;
 }
 
 export interface CgroupInfo {

@@ -21,6 +21,7 @@ export function readSystem(failures: Failure[]): SystemInfo | null {
     writebackBytes: m.Writeback ?? null,
     memTotalBytes: m.MemTotal ?? null,
     memAvailableBytes: m.MemAvailable ?? null,
+    uptimeSeconds: readUptimeSeconds(),
   };
 }
 
@@ -40,4 +41,12 @@ export function readCgroup(pid: number, failures: Failure[]): CgroupInfo | null 
   }
   failures.push({ source: 'cgroup', message: `no memory.stat found for the cgroup of process ${pid}` });
   return null;
+}
+
+/** First field of /proc/uptime (man 5 proc_uptime). */
+function readUptimeSeconds(): number | null {
+  const uptime = readProcText('/proc/uptime', 'uptime');
+  if (!uptime.ok) return null;
+  const seconds = Number(uptime.text.split(' ')[0]);
+  return Number.isFinite(seconds) ? seconds : null;
 }

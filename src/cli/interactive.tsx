@@ -1,0 +1,212 @@
+// `mmtop <pid>` and `mmtop --file PATH…`: wires the sampler thread -> reducer -> Ink, the painter, keys,
+// and every way out. The sampler loop here is the only clock.
+import React from 'react';
+import { PassThrough } from 'node:stream';
+import { render, type Instance } from 'ink';
+import { parseKeys } from '../keys/index.js';
+import { detectReclaimers } from '../doctor/reclaimer.js';
+import { startSamplerThread, type SamplerClient } from '../sampler/client.js';
+import { carrySmaps } from '../sampler/carry.js';
+import type { Target } from '../sampler/index.js';
+import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
+import { App } from '../ui/App.js';
+import { wantsMono } from '../ui/theme.js';
+import { Painter } from '../terminal/painter.js';
+import { inkStdoutFor } from '../terminal/ink-stdout.js';
+import { borrowTerminal } from '../terminal/screen.js';
+import { CliError } from './errors.js';
+
+export interface InteractiveOptions {
+  target: Target;
+  delaySeconds: number;
+  mono: boolean;
+  readOnly: boolean;
+  /** Runs after the terminal is given back (the demo removes its file and ends its child here). */
+  cleanup?: () => void | Promise<void>;
+  /** A hint line for the demo. */
+  hints?: string[];
+}
+
+/** How often smaps is read at most (it takes the target's mmap lock): KERNEL-NOTES, ARCHITECTURE. */
+const SMAPS_EVERY_MS = 1000;
+/** A burst of resizes settles for this long before the screen is redrawn. */
+const RESIZE_SETTLE_MS = 60;
+
+export async function runInteractive(options: InteractiveOptions): Promise<number> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  if (!stdout.isTTY || !stdin.isTTY) {
+    throw new CliError('the interactive view needs a terminal; for output to a pipe or a file use: mmtop snapshot <pid> (or mmtop fincore <file>)');
+  }
+  const reclaimers = detectReclaimers();
+  const staticWarnings = [
+    ...(options.hints ?? []),
+    ...(reclaimers.running ? ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] : []),
+  ];
+  let state: AppState = initialState({
+    target: options.target,
+    intervalMs: Math.round(options.delaySeconds * 1000),
+    screen: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
+    mono: wantsMono(options.mono),
+    readOnly: options.readOnly,
+    staticWarnings,
+  });
+
+  const terminal = borrowTerminal(stdin, stdout);
+  const painter = new Painter({ write: (data) => stdout.write(data) });
+  const inkOut = inkStdoutFor(stdout, painter);
+  let sampler: SamplerClient | undefined;
+  let ink: Instance | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let resizeTimer: NodeJS.Timeout | undefined;
+  let inFlight = false;
+  let again = false;
+  let lastSmapsMs = -Infinity;
+  let finished = false;
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => { resolveDone = resolve; });
+  const clock = (): number => performance.now();
+
+  const mount = (): void => {
+    ink = render(<App state={state} painter={painter} />, {
+      stdout: inkOut.stream,
+      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      incrementalRendering: true,
+      maxFps: 30,
+    });
+  };
+  const redraw = (): void => {
+    // A full redraw: a fresh Ink instance writes its whole first frame from the top-left corner.
+    ink?.unmount();
+    stdout.write('\x1b[2J\x1b[H\x1b[?25l');
+    painter.invalidate();
+    mount();
+  };
+
+  const dispatch = (action: Action): void => {
+    if (finished) return;
+    const { state: next, effects } = reduce(state, action);
+    state = next;
+    ink?.rerender(<App state={state} painter={painter} />);
+    for (const effect of effects) runEffect(effect);
+  };
+
+  const runEffect = (effect: Effect): void => {
+    switch (effect.type) {
+      case 'quit': void finish(0); break;
+      case 'sampleNow': void tick(true); break;
+      case 'redraw': if (state.overlay === null) painter.invalidate(); painter.flush(); break;
+    }
+  };
+
+  const schedule = (): void => {
+    if (finished) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void tick(false), state.intervalMs);
+  };
+
+  const tick = async (onDemand: boolean): Promise<void> => {
+    if (finished) return;
+    if (inFlight) {
+      again = again || onDemand;
+      return;
+    }
+    if (state.paused && !onDemand) {
+      schedule();
+      return;
+    }
+    inFlight = true;
+    try {
+      const now = clock();
+      const smaps = now - lastSmapsMs >= SMAPS_EVERY_MS - 50 || state.sample === null;
+      const target: Target = state.target.kind === 'process' && state.sample?.process
+        ? { ...state.target, startTimeTicks: state.sample.process.startTimeTicks }
+        : state.target;
+      const result = await sampler!.request(target, planFor(state, smaps));
+      if (smaps) lastSmapsMs = now;
+      if (finished) return;
+      const sample = carrySmaps(state.sample, result.sample);
+      dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });
+    } catch (error) {
+      dispatch({ type: 'message', text: `sampling failed: ${error instanceof Error ? error.message : String(error)}`, nowMs: clock() });
+    } finally {
+      inFlight = false;
+      if (again) {
+        again = false;
+        void tick(true);
+      } else {
+        schedule();
+      }
+    }
+  };
+
+  const onData = (data: Buffer | string): void => {
+    const keys = parseKeys(typeof data === 'string' ? data : data.toString('utf8'));
+    if (keys.length > 0) dispatch({ type: 'keys', keys, nowMs: clock() });
+  };
+  const onResize = (): void => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      const { state: next, effects } = reduce(state, { type: 'resize', screen: { columns: stdout.columns || 80, rows: stdout.rows || 24 } });
+      state = next;
+      redraw();
+      for (const effect of effects) if (effect.type !== 'redraw') runEffect(effect);
+    }, RESIZE_SETTLE_MS);
+  };
+
+  let crashMessage: string | undefined;
+  const finish = async (code: number): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    clearTimeout(resizeTimer);
+    stdin.off('data', onData);
+    stdout.off('resize', onResize);
+    try {
+      ink?.unmount();
+    } finally {
+      terminal.restore();
+      stdin.pause();
+      await sampler?.close().catch(() => undefined);
+      await Promise.resolve(options.cleanup?.()).catch(() => undefined);
+      if (crashMessage) process.stderr.write(crashMessage);
+      resolveDone(code);
+    }
+  };
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void finish(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+  };
+  const onCrash = (error: unknown): void => {
+    crashMessage = `mmtop: internal error: ${error instanceof Error ? error.message : String(error)}\n`;
+    if (process.env.MMTOP_DEBUG && error instanceof Error) crashMessage += `${error.stack}\n`;
+    void finish(1);
+  };
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT', 'SIGQUIT'];
+  for (const s of signals) process.on(s, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+
+  try {
+    sampler = startSamplerThread();
+    mount();
+    stdin.on('data', onData);
+    stdin.resume();
+    stdout.on('resize', onResize);
+    void tick(true);
+    if (process.env.MMTOP_TEST_CRASH_AFTER_MS) {
+      // For the terminal tests: an uncaught exception must still give the terminal back.
+      setTimeout(() => { throw new Error('test crash'); }, Number(process.env.MMTOP_TEST_CRASH_AFTER_MS));
+    }
+    return await done;
+  } catch (error) {
+    await finish(1);
+    throw error;
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  }
+}

@@ -1,0 +1,111 @@
+// Every key binding of the interactive view, as data. The help screen, the footer and the README's key
+// table are generated from it; a test checks that no key is bound twice in one mode.
+
+/** Where a key is read: the focused panel, or the overlay on top. */
+export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm';
+
+export type Command =
+  | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
+  | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
+  | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon'
+  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'zoomIn' | 'zoomOut' | 'zoomReset'
+  | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo';
+
+export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Filter' | 'Confirm';
+
+export interface KeyBinding {
+  /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
+  keys: readonly string[];
+  command: Command;
+  description: string;
+  group: Group;
+  modes: readonly Mode[];
+  /** Changes the system (evicts, pages out): asks first; turned off by --read-only. */
+  destructive?: boolean;
+  /** What the kernel requires, said in the help when mmtop lacks it. */
+  needs?: 'root' | 'CAP_SYS_NICE';
+  /** Shown in the footer, with this label. */
+  footer?: string;
+}
+
+const panels: readonly Mode[] = ['table', 'heatmap'];
+
+export const KEY_TABLE: readonly KeyBinding[] = [
+  { keys: ['q', 'f10', 'ctrl+c'], command: 'quit', description: 'quit', group: 'General', modes: [...panels, 'help'], footer: 'Quit' },
+  { keys: ['?', 'f1'], command: 'help', description: 'this help', group: 'General', modes: panels, footer: 'Help' },
+  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: panels, footer: 'Pause' },
+  { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: panels, footer: 'Delay' },
+  { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: panels },
+  { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: panels },
+  { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted', group: 'General', modes: panels, footer: 'Layer' },
+  { keys: ['1'], command: 'layerCache', description: 'layer: page cache (cached, mapped, dirty, evicted)', group: 'General', modes: panels },
+  { keys: ['2'], command: 'layerMapped', description: 'layer: pages in this process\'s page table', group: 'General', modes: panels },
+  { keys: ['3'], command: 'layerDirty', description: 'layer: dirty and writeback pages', group: 'General', modes: panels },
+  { keys: ['4'], command: 'layerEvicted', description: 'layer: recently evicted pages', group: 'General', modes: panels },
+
+  { keys: ['up', 'k'], command: 'up', description: 'previous mapping', group: 'Mapping table', modes: ['table'] },
+  { keys: ['down', 'j'], command: 'down', description: 'next mapping', group: 'Mapping table', modes: ['table'] },
+  { keys: ['pageup'], command: 'pageUp', description: 'a page of mappings up', group: 'Mapping table', modes: ['table'] },
+  { keys: ['pagedown'], command: 'pageDown', description: 'a page of mappings down', group: 'Mapping table', modes: ['table'] },
+  { keys: ['home', 'g'], command: 'home', description: 'first mapping', group: 'Mapping table', modes: ['table'] },
+  { keys: ['end', 'G'], command: 'end', description: 'last mapping', group: 'Mapping table', modes: ['table'] },
+  { keys: ['enter', 'tab', 'right'], command: 'focusHeatmap', description: 'into the heatmap of the selected file', group: 'Mapping table', modes: ['table'], footer: 'Heatmap' },
+  { keys: ['/', 'f4'], command: 'filter', description: 'filter mappings by text', group: 'Mapping table', modes: ['table'], footer: 'Filter' },
+  { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column: RSS, size, cached, dirty, name, address', group: 'Mapping table', modes: ['table'], footer: 'Sort' },
+  { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Mapping table', modes: ['table'] },
+  { keys: ['a'], command: 'toggleAnon', description: 'show or hide anonymous mappings', group: 'Mapping table', modes: ['table'], footer: 'Anon' },
+
+  { keys: ['left', 'h'], command: 'left', description: 'cursor left one cell', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['right', 'l'], command: 'right', description: 'cursor right one cell', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['up', 'k'], command: 'up', description: 'cursor up one row', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['down', 'j'], command: 'down', description: 'cursor down one row', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['pageup'], command: 'pageUp', description: 'cursor up a screen', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['pagedown'], command: 'pageDown', description: 'cursor down a screen', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['home', 'g'], command: 'home', description: 'first cell', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['end', 'G'], command: 'end', description: 'last cell', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['z', '+', '='], command: 'zoomIn', description: 'zoom in around the cursor (down to one page a cell)', group: 'Heatmap', modes: ['heatmap'], footer: 'Zoom' },
+  { keys: ['Z', '-'], command: 'zoomOut', description: 'zoom out', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['0'], command: 'zoomReset', description: 'whole file', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['escape', 'tab', 'shift+tab'], command: 'focusTable', description: 'back to the mapping table', group: 'Heatmap', modes: ['heatmap'], footer: 'Back' },
+
+  { keys: ['escape', '?', 'f1', 'enter'], command: 'close', description: 'close the help', group: 'General', modes: ['help'] },
+  { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },
+  { keys: ['escape'], command: 'filterCancel', description: 'clear the filter', group: 'Filter', modes: ['filter'] },
+  { keys: ['backspace'], command: 'filterErase', description: 'erase a character', group: 'Filter', modes: ['filter'] },
+  { keys: ['y', 'Y'], command: 'confirmYes', description: 'yes, do it', group: 'Confirm', modes: ['confirm'] },
+  { keys: ['n', 'N', 'escape', 'q'], command: 'confirmNo', description: 'no, cancel', group: 'Confirm', modes: ['confirm'] },
+];
+
+/** The binding of `key` in `mode`, if any. */
+export function bindingFor(key: string, mode: Mode, table: readonly KeyBinding[] = KEY_TABLE): KeyBinding | undefined {
+  return table.find((b) => b.modes.includes(mode) && b.keys.includes(key));
+}
+
+/** Keys bound to more than one command in the same mode: must be empty. */
+export function duplicateBindings(table: readonly KeyBinding[] = KEY_TABLE): string[] {
+  const seen = new Map<string, Command>();
+  const duplicates: string[] = [];
+  for (const b of table) {
+    for (const mode of b.modes) {
+      for (const key of b.keys) {
+        const id = `${mode}:${key}`;
+        const other = seen.get(id);
+        if (other !== undefined && other !== b.command) duplicates.push(`${id} (${other}, ${b.command})`);
+        seen.set(id, b.command);
+      }
+    }
+  }
+  return duplicates;
+}
+
+/** How a key name is shown to people: "F10", "Ctrl-C", "PgUp", "Space". */
+export function keyLabel(key: string): string {
+  const names: Record<string, string> = {
+    up: '↑', down: '↓', left: '←', right: '→', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End',
+    enter: 'Enter', tab: 'Tab', 'shift+tab': 'Shift-Tab', escape: 'Esc', space: 'Space', backspace: 'Bksp',
+  };
+  if (names[key]) return names[key]!;
+  if (/^f\d+$/.test(key)) return key.toUpperCase();
+  if (key.startsWith('ctrl+')) return `Ctrl-${key.slice(5).toUpperCase()}`;
+  return key;
+}

@@ -1,0 +1,5 @@
+// The interactive view's state: types, the pure reducer, layout and view-model selectors.
+export * from './types.js';
+export * from './layout.js';
+export * from './reducer.js';
+export * from './selectors.js';

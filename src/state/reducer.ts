@@ -1,0 +1,248 @@
+// The pure reducer: (state, action) -> state and the effects it asks for. No I/O, no timers.
+import { bindingFor, type Command, type Mode } from '../keys/index.js';
+import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
+import { fileKey, type Sample, type ProcessStatus, type Target } from '../sampler/index.js';
+import {
+  cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
+} from './selectors.js';
+import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+
+export const MIN_INTERVAL_MS = 100;
+export const MAX_INTERVAL_MS = 60_000;
+/** How long a changed cell stands out. */
+export const FLASH_MS = 1500;
+
+export interface InitialOptions {
+  target: Target;
+  intervalMs: number;
+  screen: Screen;
+  mono: boolean;
+  readOnly: boolean;
+  staticWarnings?: string[];
+}
+
+export function initialState(options: InitialOptions): AppState {
+  return {
+    target: options.target,
+    sample: null,
+    previous: null,
+    processStatus: options.target.kind === 'files' ? 'none' : 'alive',
+    statusText: null,
+    intervalMs: options.intervalMs,
+    paused: false,
+    focus: 'table',
+    overlay: null,
+    sort: options.target.kind === 'files' ? { column: 'name', descending: false } : { column: 'rss', descending: true },
+    filter: '',
+    showAnon: false,
+    selectedId: null,
+    tableScroll: 0,
+    layer: 'cache',
+    cursorCell: 0,
+    zoomLevel: 0,
+    zoomWindow: null,
+    flashes: {},
+    screen: options.screen,
+    mono: options.mono,
+    readOnly: options.readOnly,
+    message: null,
+    staticWarnings: options.staticWarnings ?? [],
+    nowMs: 0,
+  };
+}
+
+export function modeOf(state: AppState): Mode {
+  return state.overlay ? state.overlay.kind : state.focus;
+}
+
+export function reduce(state: AppState, action: Action): Reduced {
+  switch (action.type) {
+    case 'sample':
+      return { state: withSample(state, action.sample, action.processStatus, action.nowMs), effects: [] };
+    case 'resize':
+      return resize(state, action.screen);
+    case 'tick':
+      return { state: { ...state, nowMs: action.nowMs }, effects: [] };
+    case 'message':
+      return { state: say({ ...state, nowMs: action.nowMs }, action.text), effects: [] };
+    case 'keys': {
+      let current: Reduced = { state: { ...state, nowMs: action.nowMs }, effects: [] };
+      for (const key of action.keys) {
+        const next = onKey(current.state, key);
+        current = { state: next.state, effects: [...current.effects, ...next.effects] };
+        if (next.effects.some((e) => e.type === 'quit')) break;
+      }
+      return current;
+    }
+  }
+}
+
+function say(state: AppState, text: string, ms = 3000): AppState {
+  return { ...state, message: { text, untilMs: state.nowMs + ms } };
+}
+
+function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number): AppState {
+  const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
+  if (gone) {
+    const text = sample.failures.find((f) => f.source === 'process')?.message ?? `process ${processStatus}`;
+    return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
+  }
+  const previous = state.sample;
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
+  const rows = tableRows(next);
+  if (!rows.some((r) => r.id === next.selectedId)) {
+    next = { ...next, selectedId: rows[0]?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+  }
+  next = keepSelectionVisible(next);
+  // Cells that changed since the last sample of the same file and layout stand out for a moment.
+  const file = focusedFile(next);
+  const before = previous?.files.find((f) => file && fileKey(f) === fileKey(file));
+  const flashes: AppState['flashes'] = {};
+  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > nowMs) flashes[Number(index)] = flash;
+  const until = nowMs + Math.max(FLASH_MS, state.intervalMs * 1.5);
+  for (const [index, kind] of changedCells(before?.cells, file?.cells)) flashes[index] = { kind, untilMs: until };
+  next.flashes = before?.cells && file?.cells && before.cells.length === file.cells.length ? flashes : {};
+  const cellCount = file?.cells?.length ?? 0;
+  if (next.cursorCell >= cellCount) next.cursorCell = Math.max(0, cellCount - 1);
+  return next;
+}
+
+function resize(state: AppState, screen: Screen): Reduced {
+  let next: AppState = { ...state, screen };
+  const file = focusedFile(next);
+  if (file?.pageCount && next.zoomLevel > 0) {
+    const cells = gridCellCount(next);
+    next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(file.pageCount, cells));
+    const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : file.pageCount / 2;
+    next.zoomWindow = zoomWindowFor(file.pageCount, cells, next.zoomLevel, center);
+  }
+  next = keepSelectionVisible(next);
+  return { state: next, effects: [{ type: 'sampleNow' }, { type: 'redraw' }] };
+}
+
+function keepSelectionVisible(state: AppState): AppState {
+  const rows = tableRows(state);
+  const visible = Math.max(1, layoutOf(state).tableRows);
+  const index = selectedIndex(state, rows);
+  let scroll = Math.min(state.tableScroll, Math.max(0, rows.length - visible));
+  if (index < scroll) scroll = index;
+  if (index >= scroll + visible) scroll = index - visible + 1;
+  return scroll === state.tableScroll ? state : { ...state, tableScroll: Math.max(0, scroll) };
+}
+
+function onKey(state: AppState, key: string): Reduced {
+  const mode = modeOf(state);
+  if (mode === 'filter' && state.overlay?.kind === 'filter' && isPrintable(key)) {
+    const text = state.overlay.text + (key === 'space' ? ' ' : key);
+    return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: [] };
+  }
+  const binding = bindingFor(key, mode);
+  if (!binding) return { state, effects: [] };
+  if (binding.destructive && state.readOnly) return { state: say(state, `${binding.description}: off in --read-only mode`), effects: [] };
+  return runCommand(state, binding.command);
+}
+
+function isPrintable(key: string): boolean {
+  return key === 'space' || (key.length === 1 && key >= ' ' && key !== '\x7f');
+}
+
+function selectRow(state: AppState, index: number): Reduced {
+  const rows = tableRows(state);
+  if (rows.length === 0) return { state, effects: [] };
+  const clamped = Math.max(0, Math.min(rows.length - 1, index));
+  const id = rows[clamped]!.id;
+  if (id === state.selectedId) return { state, effects: [] };
+  const next = keepSelectionVisible({ ...state, selectedId: id, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} });
+  return { state: next, effects: [{ type: 'sampleNow' }] };
+}
+
+function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
+  const cells = focusedFile(state)?.cells?.length ?? 0;
+  if (cells === 0) return { state, effects: [] };
+  const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta;
+  return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
+}
+
+function zoom(state: AppState, level: number): Reduced {
+  const file = focusedFile(state);
+  const cells = gridCellCount(state);
+  if (!file?.pageCount || !file.cells || cells === 0) return { state, effects: [] };
+  const clamped = Math.max(0, Math.min(maxZoomLevel(file.pageCount, cells), level));
+  if (clamped === state.zoomLevel) {
+    return { state: say(state, clamped === 0 ? 'whole file' : 'one page a cell: the deepest zoom'), effects: [] };
+  }
+  const cursor = file.cells[Math.min(state.cursorCell, file.cells.length - 1)];
+  const center = cursor ? cursor.firstPage + cursor.pageCount / 2 : file.pageCount / 2;
+  const window = zoomWindowFor(file.pageCount, cells, clamped, center);
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, Math.floor(center));
+  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+}
+
+function setLayer(state: AppState, layer: Layer): Reduced {
+  return { state: { ...state, layer }, effects: [] };
+}
+
+function runCommand(state: AppState, command: Command): Reduced {
+  const layout = layoutOf(state);
+  const inTable = state.focus === 'table';
+  const rows = inTable ? tableRows(state) : [];
+  const index = inTable ? selectedIndex(state, rows) : 0;
+  const none: Effect[] = [];
+  switch (command) {
+    case 'quit': return { state, effects: [{ type: 'quit' }] };
+    case 'help': return { state: { ...state, overlay: { kind: 'help' } }, effects: [{ type: 'redraw' }] };
+    case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
+    case 'pause': return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
+    case 'redraw': return { state, effects: [{ type: 'redraw' }] };
+    case 'slower':
+    case 'faster': {
+      const intervalMs = Math.max(MIN_INTERVAL_MS, Math.min(MAX_INTERVAL_MS, command === 'slower' ? state.intervalMs * 2 : state.intervalMs / 2));
+      return { state: say({ ...state, intervalMs }, `sampling every ${intervalMs / 1000}s`), effects: none };
+    }
+    case 'layer': return setLayer(state, LAYERS[(LAYERS.indexOf(state.layer) + 1) % LAYERS.length]!);
+    case 'layerCache': return setLayer(state, 'cache');
+    case 'layerMapped': return setLayer(state, 'mapped');
+    case 'layerDirty': return setLayer(state, 'dirty');
+    case 'layerEvicted': return setLayer(state, 'evicted');
+    case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
+    case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
+    case 'left': return moveCursor(state, -1);
+    case 'right': return moveCursor(state, 1);
+    case 'pageUp': return inTable ? selectRow(state, index - Math.max(1, layout.tableRows)) : moveCursor(state, -layout.gridColumns * Math.max(1, layout.gridRows));
+    case 'pageDown': return inTable ? selectRow(state, index + Math.max(1, layout.tableRows)) : moveCursor(state, layout.gridColumns * Math.max(1, layout.gridRows));
+    case 'home': return inTable ? selectRow(state, 0) : moveCursor(state, 'home');
+    case 'end': return inTable ? selectRow(state, rows.length - 1) : moveCursor(state, 'end');
+    case 'focusHeatmap': {
+      const file = focusedFile(state);
+      if (!file) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      return { state: { ...state, focus: 'heatmap' }, effects: none };
+    }
+    case 'focusTable': return { state: { ...state, focus: 'table' }, effects: none };
+    case 'filter': return { state: { ...state, overlay: { kind: 'filter', text: state.filter } }, effects: none };
+    case 'filterAccept': return { state: { ...state, overlay: null }, effects: [{ type: 'sampleNow' }] };
+    case 'filterCancel': return { state: keepSelectionVisible({ ...state, overlay: null, filter: '' }), effects: none };
+    case 'filterErase': {
+      if (state.overlay?.kind !== 'filter') return { state, effects: none };
+      const text = state.overlay.text.slice(0, -1);
+      return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: none };
+    }
+    case 'sort': {
+      const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length]!;
+      const descending = column !== 'name' && column !== 'address';
+      return { state: keepSelectionVisible(say({ ...state, sort: { column, descending } }, `sorted by ${column}`)), effects: none };
+    }
+    case 'reverseSort': return { state: keepSelectionVisible({ ...state, sort: { ...state.sort, descending: !state.sort.descending } }), effects: none };
+    case 'toggleAnon': {
+      const next = { ...state, showAnon: !state.showAnon };
+      return { state: keepSelectionVisible(say(next, next.showAnon ? 'showing anonymous mappings' : 'hiding anonymous mappings')), effects: none };
+    }
+    case 'zoomIn': return zoom(state, state.zoomLevel + 1);
+    case 'zoomOut': return zoom(state, state.zoomLevel - 1);
+    case 'zoomReset': return zoom(state, 0);
+    case 'confirmYes': {
+      if (state.overlay?.kind !== 'confirm') return { state, effects: none };
+      return { state: { ...state, overlay: null }, effects: [state.overlay.effect, { type: 'redraw' }] };
+    }
+    case 'confirmNo': return { state: say({ ...state, overlay: null }, 'cancelled'), effects: [{ type: 'redraw' }] };
+  }
+}

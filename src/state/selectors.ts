@@ -1,0 +1,286 @@
+// View-models: pure functions from the state to what each panel shows. Components only render these.
+import { fileKey, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../sampler/index.js';
+import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
+import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
+import { humanBytes, humanDuration, humanRate } from '../text/units.js';
+import { computeLayout, type Layout } from './layout.js';
+import type { AppState, SortColumn } from './types.js';
+
+/** USER_HZ: the unit of /proc/PID/stat times, 100 on every Linux ABI mmtop runs on (man 5 proc_pid_stat). */
+export const CLOCK_TICKS_PER_SECOND = 100;
+
+export function layoutOf(state: AppState): Layout {
+  return computeLayout(state.screen.columns, state.screen.rows);
+}
+
+/** One row of the mapping table (or of the file table, with files alone). */
+export interface TableRow {
+  id: string;
+  /** "7f705cc12000", or "" for a file without a process. */
+  address: string;
+  sizeBytes: number | null;
+  rssBytes: number | null;
+  dirtyBytes: number | null;
+  mode: string;
+  /** Percent of the file in the page cache, or null when unknown or not a file. */
+  cachedPercent: number | null;
+  isFile: boolean;
+  file: FileRecord | undefined;
+  mapping: MappingRecord | undefined;
+  name: string;
+}
+
+const isFileMapping = (m: MappingRecord): boolean => m.kind === 'file' || m.kind === 'memfd';
+
+function mappingName(m: MappingRecord): string {
+  if (m.kind === 'anon') return '[anon]';
+  return `${m.path}${m.deleted ? ' (deleted)' : ''}`;
+}
+
+function percentOf(file: FileRecord | undefined): number | null {
+  if (!file || file.cachedPages === null || file.pageCount === null) return null;
+  return file.pageCount === 0 ? 0 : (100 * file.cachedPages) / file.pageCount;
+}
+
+function sortValue(row: TableRow, column: SortColumn): number | string {
+  switch (column) {
+    case 'rss': return row.rssBytes ?? -1;
+    case 'size': return row.sizeBytes ?? -1;
+    case 'cached': return row.cachedPercent ?? -1;
+    case 'dirty': return row.dirtyBytes ?? row.file?.dirtyPages ?? -1;
+    case 'name': return row.name;
+    case 'address': return row.address;
+  }
+}
+
+/** The rows the table shows, filtered and sorted. */
+export function tableRows(state: AppState): TableRow[] {
+  const sample = state.sample;
+  if (!sample) return [];
+  let rows: TableRow[];
+  if (state.target.kind === 'files') {
+    rows = sample.files.map((f) => ({
+      id: fileKey(f), address: '', sizeBytes: f.sizeBytes, rssBytes: null, dirtyBytes: f.dirtyPages === null ? null : f.dirtyPages * sample.pageSizeBytes,
+      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path,
+    }));
+  } else {
+    const files = new Map(sample.files.map((f) => [fileKey(f), f]));
+    rows = sample.mappings
+      .filter((m) => state.showAnon || isFileMapping(m))
+      .map((m) => {
+        const file = isFileMapping(m) ? files.get(fileKey(m)) : undefined;
+        const dirty = m.sharedDirtyBytes === null || m.privateDirtyBytes === null ? null : m.sharedDirtyBytes + m.privateDirtyBytes;
+        return {
+          id: m.start, address: m.start.slice(2), sizeBytes: m.sizeBytes, rssBytes: m.rssBytes, dirtyBytes: dirty,
+          mode: `${m.perms.slice(0, 3)}${m.perms[3] === 's' ? 's' : '-'}-`, cachedPercent: percentOf(file), isFile: file !== undefined,
+          file, mapping: m, name: mappingName(m),
+        };
+      });
+  }
+  const needle = state.filter.toLowerCase();
+  if (needle !== '') rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.address.includes(needle));
+  const { column, descending } = state.sort;
+  const sign = descending ? -1 : 1;
+  return rows.sort((a, b) => {
+    const va = sortValue(a, column);
+    const vb = sortValue(b, column);
+    const order = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb)) : va - vb;
+    return order !== 0 ? sign * order : a.id.localeCompare(b.id);
+  });
+}
+
+export function selectedIndex(state: AppState, rows: TableRow[] = tableRows(state)): number {
+  const i = rows.findIndex((r) => r.id === state.selectedId);
+  return i >= 0 ? i : 0;
+}
+
+export function selectedRow(state: AppState, rows: TableRow[] = tableRows(state)): TableRow | undefined {
+  return rows[selectedIndex(state, rows)];
+}
+
+/** The file the heatmap shows: the selected row's. */
+export function focusedFile(state: AppState): FileRecord | undefined {
+  return selectedRow(state)?.file;
+}
+
+/** Cells the heatmap grid has room for. */
+export function gridCellCount(state: AppState): number {
+  const layout = layoutOf(state);
+  return layout.gridRows * layout.gridColumns;
+}
+
+/** Width of the inline residency bar in the table. */
+export function barWidth(columns: number): number {
+  return columns >= 160 ? 16 : columns >= 100 ? 10 : 6;
+}
+
+/** The window of pages at a zoom level around `centerPage`: whole file at 0, one page a cell at most. */
+export function zoomWindowFor(pageCount: number, cells: number, level: number, centerPage: number): PageWindow | null {
+  if (level <= 0 || pageCount <= cells) return null;
+  const windowPages = Math.max(Math.min(cells, pageCount), Math.ceil(pageCount / 2 ** level));
+  if (windowPages >= pageCount) return null;
+  const first = Math.min(Math.max(0, Math.round(centerPage - windowPages / 2)), pageCount - windowPages);
+  return { firstPage: first, pageCount: windowPages };
+}
+
+/** The deepest useful zoom level for a file: one page a cell. */
+export function maxZoomLevel(pageCount: number, cells: number): number {
+  if (cells <= 0 || pageCount <= cells) return 0;
+  return Math.ceil(Math.log2(pageCount / cells));
+}
+
+/** What the sampler should read next tick, from what the screen shows. */
+export function planFor(state: AppState, smaps: boolean): SamplePlan {
+  const plan: SamplePlan = { cellCount: barWidth(state.screen.columns), smaps, pageTable: true, system: true };
+  const file = focusedFile(state);
+  const cells = gridCellCount(state);
+  if (file && cells > 0) {
+    plan.focus = { key: fileKey(file), cellCount: cells, ...(state.zoomWindow ? { window: state.zoomWindow } : {}) };
+  }
+  return plan;
+}
+
+/** The cell under a page in the layout the next sample will have. */
+export function cellForPage(window: PageWindow, cells: number, page: number): number {
+  const split = splitIntoCells(window, cells);
+  const i = cellIndexOf(split, page);
+  return i >= 0 ? i : 0;
+}
+
+// ---- header ----
+
+export interface HeaderModel {
+  title: string;
+  faults: string;
+  cache: string;
+  warning: string;
+}
+
+function rate(now: number | null | undefined, before: number | null | undefined, seconds: number): number | null {
+  if (now === null || now === undefined || before === null || before === undefined || seconds <= 0) return null;
+  return Math.max(0, (now - before) / seconds);
+}
+
+export function headerModel(state: AppState): HeaderModel {
+  const s = state.sample;
+  const prev = state.previous;
+  const seconds = s && prev ? (s.timeMs - prev.timeMs) / 1000 : 0;
+  const pr = s?.process;
+  const pp = prev?.process;
+  const interval = `${state.intervalMs / 1000}s`;
+  const flags = [state.paused ? 'PAUSED' : `every ${interval}`, state.readOnly ? 'read-only' : ''].filter(Boolean).join(' · ');
+  let title: string;
+  if (state.target.kind === 'files') {
+    title = `mmtop  files: ${s?.files.length ?? 0}  ${flags}`;
+  } else if (pr) {
+    const age = s?.system?.uptimeSeconds != null ? s.system.uptimeSeconds - pr.startTimeTicks / CLOCK_TICKS_PER_SECOND : null;
+    title = `mmtop  pid ${pr.pid} ${pr.comm} ${pr.state}  up ${humanDuration(age)}  cpu ${pr.cpuPercent === null ? '?' : `${pr.cpuPercent.toFixed(1)}%`}  rss ${humanBytes(pr.rssBytes)}  thr ${pr.numThreads}  ${flags}`;
+  } else {
+    title = `mmtop  pid ${state.target.pid}  ${state.statusText ?? 'waiting for the first sample'}  ${flags}`;
+  }
+  const proc = pr && pp && pp.pid === pr.pid
+    ? `proc fault/s ${humanRate(rate(pr.minorFaults + pr.majorFaults, pp.minorFaults + pp.majorFaults, seconds))} majflt/s ${humanRate(rate(pr.majorFaults, pp.majorFaults, seconds))}`
+    : state.target.kind === 'files' ? '' : 'proc fault/s ? majflt/s ?';
+  const sys = s?.system && prev?.system
+    ? `sys pgpgin/s ${humanRate(rate(s.system.pgpgin, prev.system.pgpgin, seconds))} pgmajfault/s ${humanRate(rate(s.system.pgmajfault, prev.system.pgmajfault, seconds))}`
+    : 'sys pgpgin/s ? pgmajfault/s ?';
+  const cg = s?.cgroup && prev?.cgroup
+    ? `cgroup pgfault/s ${humanRate(rate(s.cgroup.pgfault, prev.cgroup.pgfault, seconds))} pgmajfault/s ${humanRate(rate(s.cgroup.pgmajfault, prev.cgroup.pgmajfault, seconds))}`
+    : state.target.kind === 'files' ? '' : 'cgroup ?';
+  const faults = [proc, sys, cg].filter(Boolean).join('  │ ');
+  const sys2 = s?.system;
+  const mappedFiles = s?.files ?? [];
+  const known = mappedFiles.filter((f) => f.cachedPages !== null && f.pageCount !== null);
+  const cachedBytes = known.reduce((a, f) => a + f.cachedPages! * (s?.pageSizeBytes ?? 4096), 0);
+  const totalBytes = known.reduce((a, f) => a + (f.sizeBytes ?? 0), 0);
+  const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
+  return { title, faults, cache, warning: warningLine(state) };
+}
+
+/** One line: what the user should know (a reclaimer, a missing source, the target gone). */
+export function warningLine(state: AppState): string {
+  const parts: string[] = [];
+  if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
+    parts.push(`${state.statusText ?? 'the process is gone'}: showing the last sample`);
+  }
+  if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
+  parts.push(...state.staticWarnings);
+  const failures = state.sample?.failures ?? [];
+  const bySource = new Map<string, number>();
+  for (const f of failures) bySource.set(`${f.source}${f.errno ? ` ${f.errno}` : ''}`, (bySource.get(`${f.source}${f.errno ? ` ${f.errno}` : ''}`) ?? 0) + 1);
+  for (const [source, count] of bySource) {
+    if (source.startsWith('process')) continue;
+    parts.push(`${source}${count > 1 ? ` ×${count}` : ''}: ${explainFailure(source)}`);
+  }
+  return parts.join(' · ');
+}
+
+function explainFailure(source: string): string {
+  if (source.startsWith('cachestat EPERM')) return 'files you may not write show ? (run as root or the owner)';
+  if (source.startsWith('cachestat ENOSYS')) return 'no cachestat (Linux 6.5+): dirty and eviction unknown';
+  if (source.startsWith('mincore')) return 'mincore would lie here, not used';
+  if (source.startsWith('pagemap')) return 'page table not readable: mapped layer unknown (run as root or the owner)';
+  if (source.startsWith('pagemapScan')) return 'no PAGEMAP_SCAN (Linux 6.7+): slower pagemap reads';
+  if (source.startsWith('open')) return 'a mapped file could not be opened: shown as ?';
+  if (source.startsWith('smaps')) return 'smaps not readable: RSS and Dirty unknown';
+  if (source.startsWith('maps')) return 'mappings not readable';
+  if (source.startsWith('cgroup')) return 'no cgroup memory.stat';
+  return 'see mmtop doctor';
+}
+
+// ---- heatmap ----
+
+export interface HeatmapModel {
+  /** File name and size, or why there is no heatmap. */
+  title: string;
+  /** Rows of cell kinds, row-major over the grid. */
+  rows: CellKind[][];
+  cursor: { row: number; column: number } | null;
+  /** Cell indexes that stand out this frame. */
+  flashes: Map<number, 'cached' | 'evicted'>;
+  /** The status line for the cell under the cursor. */
+  status: string;
+}
+
+export function heatmapModel(state: AppState): HeatmapModel {
+  const layout = layoutOf(state);
+  const file = focusedFile(state);
+  const sample = state.sample;
+  const row = selectedRow(state);
+  const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
+  if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
+  if (!file) return empty(`${row.name}: anonymous memory has no page cache`);
+  const cells = file.cells ?? [];
+  const pageSize = sample.pageSizeBytes;
+  const title = `${file.path}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer}`;
+  if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
+    const why = sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file';
+    return { ...empty(title, why), rows: [] };
+  }
+  const ranges = state.target.kind === 'process'
+    ? mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), pageSize)
+    : [[0, Number.MAX_SAFE_INTEGER] as [number, number]];
+  const kinds = cells.map((c) => classifyCell(c, state.layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
+  const rows: CellKind[][] = [];
+  for (let r = 0; r < layout.gridRows; r++) {
+    const line: CellKind[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? 'none');
+    rows.push(line);
+  }
+  const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
+  const flashes = new Map<number, 'cached' | 'evicted'>();
+  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Number(index), flash.kind);
+  const cell = cells[cursorIndex];
+  let status = '';
+  if (cell) {
+    const from = cell.firstPage * pageSize;
+    const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
+    const n = (v: number | null): string => (v === null ? '?' : String(v));
+    const zoom = file.cellWindow ? `zoom ${state.zoomLevel}: pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1}` : 'whole file';
+    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}  mapped ${n(cell.mappedPages)}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}  │ ${cell.pageCount === 1 ? '1 page' : `${Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length)} pages`}/cell, ${zoom}`;
+  }
+  const cursor = state.focus === 'heatmap' && cell
+    ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }
+    : null;
+  return { title, rows, cursor, flashes, status };
+}

@@ -1,0 +1,217 @@
+// Pure: the pre-styled lines of each panel, exactly `columns` wide. The same strings are drawn by Ink
+// (through <Line>) or painted into the terminal (the heatmap grid and footer): views are functions of state.
+import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
+import { GLYPHS, LEGEND } from '../residency/classify.js';
+import {
+  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
+} from '../state/index.js';
+import { fitEnd, fitMiddle, humanBytes } from '../text/units.js';
+import { RunBuilder, styled, type Theme } from './theme.js';
+
+const pad = (text: string, width: number): string => fitEnd(text, width);
+
+export function headerLines(state: AppState, theme: Theme): string[] {
+  const { columns } = state.screen;
+  const h = headerModel(state);
+  return [
+    styled(pad(h.title, columns), theme.style('title')),
+    pad(h.faults, columns),
+    pad(h.cache, columns),
+    h.warning === '' ? pad('', columns) : styled(pad(`! ${h.warning}`, columns), theme.style('warn')),
+  ];
+}
+
+interface Column {
+  title: string;
+  width: number;
+  align: 'left' | 'right';
+  value: (row: TableRow, state: AppState, theme: Theme) => string;
+}
+
+const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
+
+function residencyBar(row: TableRow, width: number): string {
+  const cells = row.file?.cells;
+  if (!row.isFile) return ''.padEnd(width);
+  if (!cells || cells.length === 0) return '?'.repeat(Math.min(1, width)).padEnd(width);
+  return cells.slice(0, width).map((c) => (c.cachedPages === null ? '?' : c.cachedPages === 0 ? '.' : c.cachedPages >= c.pageCount ? 'O' : 'o')).join('').padEnd(width);
+}
+
+function percent(row: TableRow): string {
+  if (!row.isFile) return '';
+  return row.cachedPercent === null ? '?' : `${Math.round(row.cachedPercent)}%`;
+}
+
+function columnsFor(state: AppState): Column[] {
+  const bar = barWidth(state.screen.columns);
+  if (state.target.kind === 'files') {
+    return [
+      { title: 'Size', width: 7, align: 'right', value: (r) => humanBytes(r.sizeBytes) },
+      { title: 'Cached', width: 6, align: 'right', value: percent },
+      { title: 'Dirty', width: 7, align: 'right', value: (r) => (r.file?.dirtyPages === null ? '?' : String(r.file?.dirtyPages ?? '')) },
+      { title: 'Evicted', width: 8, align: 'right', value: (r) => (r.file?.recentlyEvictedPages === null ? '?' : String(r.file?.recentlyEvictedPages ?? '')) },
+      { title: 'Residency', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+    ];
+  }
+  const wide = state.screen.columns >= 100;
+  return [
+    { title: 'Address', width: 12, align: 'left', value: (r) => r.address.padStart(12, '0').slice(-12) },
+    { title: 'Kbytes', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.sizeBytes) },
+    { title: 'RSS', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.rssBytes) },
+    { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
+    { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
+    { title: 'Cache', width: 5, align: 'right', value: percent },
+    { title: 'Residency'.slice(0, bar), width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+  ];
+}
+
+function cellText(text: string, column: Column): string {
+  const fitted = text.length > column.width ? text.slice(0, column.width) : text;
+  return column.align === 'right' ? fitted.padStart(column.width) : fitted.padEnd(column.width);
+}
+
+const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
+
+/** The table's header line and its visible rows (padded with blank lines to the layout's height). */
+export function tableLines(state: AppState, theme: Theme): string[] {
+  const layout = layoutOf(state);
+  const { columns } = state.screen;
+  const cols = columnsFor(state);
+  const fixed = cols.reduce((a, c) => a + c.width + 1, 0);
+  const nameWidth = Math.max(4, columns - fixed);
+  const arrow = state.sort.descending ? '▼' : '▲';
+  const sortTitle = state.target.kind === 'files' ? (state.sort.column === 'name' ? 'File' : '') : SORT_TITLES[state.sort.column];
+  const title = (t: string): string => (t === sortTitle ? `${t}${arrow}` : t);
+  const nameTitle = state.target.kind === 'files' ? 'File' : 'Mapping';
+  const header = cols.map((c) => cellText(title(c.title), c)).join(' ') + ' ' + fitEnd(title(nameTitle), nameWidth);
+  const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
+  const rows = tableRows(state);
+  const selected = selectedIndex(state, rows);
+  const visible = rows.slice(state.tableScroll, state.tableScroll + layout.tableRows);
+  visible.forEach((row, i) => {
+    const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.name, nameWidth);
+    const isSelected = state.tableScroll + i === selected;
+    const style = isSelected ? (state.focus === 'table' ? theme.style('selected') : theme.style('cursor')) : row.isFile ? '' : theme.style('dim');
+    lines.push(styled(pad(text, columns), style));
+  });
+  if (rows.length === 0 && layout.tableRows > 0) {
+    const why = state.sample === null ? 'waiting for the first sample…' : state.filter !== '' ? `no mapping matches "${state.filter}"` : state.showAnon ? 'no mappings' : 'no file mappings (press a to show anonymous ones)';
+    lines.push(styled(pad(`  ${why}`, columns), theme.style('dim')));
+  }
+  while (lines.length < layout.tableRows + 1) lines.push(pad('', columns));
+  return lines;
+}
+
+/** The heatmap's title, its legend (always on screen), and the cursor's status line. */
+export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Theme): string[] {
+  const { columns } = state.screen;
+  // The title is "path<TAB>details": the path gives way first, keeping the file name.
+  const [path = '', details = ''] = model.title.split('\t');
+  const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - details.length - 2))}  ${details}`;
+  const legend = new RunBuilder();
+  const items = LEGEND.filter((l) => l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')));
+  const long = items.reduce((a, l) => a + l.words.length + 4, 0) <= columns;
+  let used = 0;
+  for (const item of items) {
+    const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
+    const text = ` ${long ? item.words : item.short}  `;
+    if (used + 1 + text.length > columns) break;
+    legend.push(glyph, theme.cell(item.kind) || (item.kind === 'outside' ? theme.style('dim') : ''));
+    legend.push(text, theme.style('dim'));
+    used += 1 + text.length;
+  }
+  legend.push(''.padEnd(Math.max(0, columns - used)), '');
+  return [
+    styled(fitEnd(title, columns), theme.style('title')),
+    legend.toString(),
+    styled(pad(model.status, columns), state.focus === 'heatmap' ? '' : theme.style('dim')),
+  ];
+}
+
+/** The grid rows: one glyph a cell, colour by kind, the cursor reversed, changed cells standing out. */
+export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): string[] {
+  const layout = layoutOf(state);
+  const lines: string[] = [];
+  for (let r = 0; r < layout.gridRows; r++) {
+    const kinds = model.rows[r];
+    if (!kinds) {
+      lines.push(''.padEnd(layout.gridColumns));
+      continue;
+    }
+    const b = new RunBuilder();
+    for (let c = 0; c < kinds.length; c++) {
+      const kind = kinds[c]!;
+      const index = r * layout.gridColumns + c;
+      let sgr = theme.cell(kind);
+      const flash = model.flashes.get(index);
+      if (flash) sgr = theme.style(flash === 'cached' ? 'flashCached' : 'flashEvicted');
+      if (model.cursor && model.cursor.row === r && model.cursor.column === c) sgr = theme.style('cursor');
+      b.push(GLYPHS[kind], sgr);
+    }
+    lines.push(b.toString());
+  }
+  return lines;
+}
+
+/** htop's bottom line: the keys of the current mode with their labels. */
+export function footerLine(state: AppState, theme: Theme): string {
+  const { columns } = state.screen;
+  const mode = modeOf(state);
+  const b = new RunBuilder();
+  let used = 0;
+  if (state.overlay?.kind === 'filter') {
+    const text = `Filter: ${state.overlay.text}_   Enter keep  Esc clear`;
+    return styled(fitEnd(text, columns), theme.style('footerKey'));
+  }
+  if (state.overlay?.kind === 'confirm') {
+    return styled(fitEnd(`${state.overlay.question} [y/N]`, columns), theme.style('warn'));
+  }
+  for (const binding of KEY_TABLE) {
+    if (!binding.footer || !binding.modes.includes(mode)) continue;
+    const key = keyLabel(binding.keys.find((k) => /^f\d+$/.test(k)) ?? binding.keys[0]!);
+    const label = binding.footer;
+    const width = key.length + label.length + 1;
+    if (used + width > columns) break;
+    const greyed = binding.destructive && state.readOnly;
+    b.push(key, greyed ? theme.style('greyed') : theme.style('footerKey'));
+    b.push(`${label} `, greyed ? theme.style('greyed') : theme.style('footerLabel'));
+    used += width;
+  }
+  b.push(''.padEnd(Math.max(0, columns - used)), '');
+  return b.toString();
+}
+
+/** The help screen, generated from the key table and the legend. */
+export function helpLines(state: AppState, theme: Theme): string[] {
+  const { columns, rows } = state.screen;
+  const lines: string[] = [styled(pad('mmtop help: keys (from the key table) and the heatmap legend. Esc or ? closes.', columns), theme.style('title'))];
+  const groups = new Map<string, string[]>();
+  for (const binding of KEY_TABLE) {
+    if (binding.group === 'Confirm' || binding.group === 'Filter') continue;
+    const keys = binding.keys.map(keyLabel).join(' ');
+    const greyed = binding.destructive && state.readOnly;
+    const needs = binding.needs ? ` (needs ${binding.needs})` : '';
+    const text = `  ${keys.padEnd(16)} ${binding.description}${needs}${greyed ? ' [off: --read-only]' : ''}`;
+    const list = groups.get(binding.group) ?? [];
+    list.push(greyed ? styled(pad(text, columns), theme.style('greyed')) : pad(text, columns));
+    groups.set(binding.group, list);
+  }
+  for (const [group, list] of groups) {
+    lines.push(styled(pad(group, columns), theme.style('helpHeading')));
+    lines.push(...list);
+  }
+  lines.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
+  for (const item of LEGEND) {
+    const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
+    lines.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+  }
+  lines.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
+  const height = Math.max(1, rows - 1);
+  if (lines.length > height) {
+    const kept = lines.slice(0, height - 1);
+    kept.push(styled(pad(`… ${lines.length - height + 1} more lines: make the terminal taller`, columns), theme.style('dim')));
+    return kept;
+  }
+  return lines;
+}
+

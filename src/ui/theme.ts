@@ -1,0 +1,62 @@
+// Colours as 16-colour SGR codes (shorter than 256-colour or RGB: Ink re-tokenizes every escape, every
+// frame). Mono (NO_COLOR, --mono) keeps only reverse, bold and underline, which are not colours.
+import type { CellKind } from '../residency/classify.js';
+
+export type StyleName =
+  | 'plain' | 'title' | 'label' | 'dim' | 'warn' | 'error' | 'selected' | 'tableHeader' | 'footerKey' | 'footerLabel'
+  | 'cursor' | 'flashCached' | 'flashEvicted' | 'helpHeading' | 'greyed';
+
+export interface Theme {
+  mono: boolean;
+  /** SGR parameters ("1;36") for a style, "" for none. */
+  style(name: StyleName): string;
+  cell(kind: CellKind): string;
+}
+
+const colour: Record<StyleName, string> = {
+  plain: '', title: '1', label: '36', dim: '90', warn: '33', error: '1;31', selected: '30;46', tableHeader: '30;42',
+  footerKey: '30;46', footerLabel: '', cursor: '7', flashCached: '30;102', flashEvicted: '30;103', helpHeading: '1;36', greyed: '90',
+};
+const monoStyles: Record<StyleName, string> = {
+  plain: '', title: '1', label: '', dim: '', warn: '1', error: '1', selected: '7', tableHeader: '7', footerKey: '7',
+  footerLabel: '', cursor: '7', flashCached: '4;1', flashEvicted: '4', helpHeading: '1', greyed: '',
+};
+const cellColour: Record<CellKind, string> = {
+  'mapped-full': '1;32', 'mapped-part': '32', 'cached-full': '1;36', 'cached-part': '36', dirty: '1;31', writeback: '1;35',
+  evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+};
+
+export function makeTheme(mono: boolean): Theme {
+  return {
+    mono,
+    style: (name) => (mono ? monoStyles[name] : colour[name]),
+    cell: (kind) => (mono ? '' : cellColour[kind]),
+  };
+}
+
+/** Whether colour is off: --mono, or NO_COLOR set to anything (https://no-color.org). */
+export function wantsMono(flag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flag || (env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+/** Wraps text in one SGR style, resetting after. */
+export function styled(text: string, sgr: string): string {
+  return sgr === '' || text === '' ? text : `\x1b[${sgr}m${text}\x1b[0m`;
+}
+
+/** Joins styled runs, emitting a code only where the style changes. */
+export class RunBuilder {
+  #out = '';
+  #current = '';
+  push(text: string, sgr: string): void {
+    if (text === '') return;
+    if (sgr !== this.#current) {
+      this.#out += sgr === '' ? '\x1b[0m' : `\x1b[0;${sgr}m`;
+      this.#current = sgr;
+    }
+    this.#out += text;
+  }
+  toString(): string {
+    return this.#current === '' ? this.#out : `${this.#out}\x1b[0m`;
+  }
+}

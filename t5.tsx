@@ -1,0 +1,11 @@
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from './src/ui/App.js';
+import { initialState, reduce } from './src/state/index.js';
+import { fakeSample } from './test/helpers/fake-sample.js';
+let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 100, rows: 30 }, mono: false, readOnly: false });
+s = reduce(s, { type: 'sample', sample: fakeSample({ timeMs: 1000 }), processStatus: 'alive', nowMs: 1000 }).state;
+s = reduce(s, { type: 'sample', sample: fakeSample({ timeMs: 2000, majorFaults: 20 }), processStatus: 'alive', nowMs: 2000 }).state;
+s = reduce(s, { type: 'keys', keys: ['enter'], nowMs: 2000 }).state;
+const { lastFrame } = render(<App state={s} />);
+console.log(lastFrame());

@@ -1,0 +1,76 @@
+// A real terminal for tests: tmux runs the command in a shell, send-keys types, capture-pane reads.
+// Each session has its own tmux server socket, killed in cleanup.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export class Tmux {
+  readonly socket: string;
+  readonly session = 'mmtop';
+  #alive = false;
+
+  constructor(name: string) {
+    this.socket = `mmtop-test-${process.pid}-${name}`;
+  }
+
+  #tmux(args: string[]): string {
+    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+  }
+
+  /** Starts a bash shell in a columns x rows terminal, cwd `cwd`, with `env` exported. */
+  start(columns: number, rows: number, cwd: string, env: Record<string, string> = {}): void {
+    const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}; `).join('');
+    this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), '-c', cwd,
+      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color bash --norc --noprofile`]);
+    this.#tmux(['set-option', '-t', this.session, 'status', 'off']);
+    this.#alive = true;
+    if (exports) this.type(`${exports}clear`);
+  }
+
+  /** Types a line of shell input and presses Enter. */
+  type(line: string): void {
+    this.#tmux(['send-keys', '-t', this.session, '-l', line]);
+    this.#tmux(['send-keys', '-t', this.session, 'Enter']);
+  }
+
+  /** Sends keys by tmux name ("q", "Enter", "Escape", "F1", "C-c", "Down"). */
+  keys(...keys: string[]): void {
+    this.#tmux(['send-keys', '-t', this.session, ...keys]);
+  }
+
+  /** Sends literal text (each character a key). */
+  literal(text: string): void {
+    this.#tmux(['send-keys', '-t', this.session, '-l', text]);
+  }
+
+  capture(): string {
+    return this.#tmux(['capture-pane', '-p', '-t', this.session]);
+  }
+
+  /** The pane's alternate-screen flag (1 while a program holds the alternate screen) and cursor flag. */
+  paneFlags(): { alternate: boolean; cursorVisible: boolean } {
+    const out = this.#tmux(['display-message', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}']).trim().split(' ');
+    return { alternate: out[0] === '1', cursorVisible: out[1] === '1' };
+  }
+
+  resize(columns: number, rows: number): void {
+    this.#tmux(['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
+  }
+
+  /** Waits until the screen matches and stays the same for two captures in a row (a settled frame). */
+  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      const screen = this.capture();
+      if (pattern.test(screen) && screen === last) return screen;
+      last = screen;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${pattern} on screen:\n${last}`);
+  }
+
+  kill(): void {
+    if (!this.#alive) return;
+    this.#alive = false;
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
