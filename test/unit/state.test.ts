@@ -1,0 +1,82 @@
+// The reducer, the key parser and the pure residency math.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseKeys } from '../../src/keys/index.js';
+import { addRangeToCells, cellIndexOf, splitIntoCells } from '../../src/residency/cells.js';
+import { classifyCell, changedCells } from '../../src/residency/classify.js';
+import { computeLayout, inkRegionRows, initialState, maxZoomLevel, reduce, zoomWindowFor } from '../../src/state/index.js';
+import { fakeSample } from '../helpers/fake-sample.js';
+
+test('parseKeys: letters, control keys, arrows, function keys from xterm and tmux', () => {
+  assert.deepEqual(parseKeys('q'), ['q']);
+  assert.deepEqual(parseKeys('\x1b[A\x1b[B\x1bOC\x1b[D'), ['up', 'down', 'right', 'left']);
+  assert.deepEqual(parseKeys('\x1bOP\x1b[11~\x1b[21~\x1b[17~'), ['f1', 'f1', 'f10', 'f6']);
+  assert.deepEqual(parseKeys('\x1b[5~\x1b[6~\x1b[H\x1b[F\x1b[1~\x1b[4~'), ['pageup', 'pagedown', 'home', 'end', 'home', 'end']);
+  assert.deepEqual(parseKeys('\x03\r\t \x7f\x1b'), ['ctrl+c', 'enter', 'tab', 'space', 'backspace', 'escape']);
+  assert.deepEqual(parseKeys('\x1b[Z\x1b[1;5A'), ['shift+tab', 'ctrl+up']);
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 50 }), (s) => { parseKeys(s); }), { numRuns: 500 });
+});
+
+test('cells: a split covers the window exactly; ranges land in the right cells', () => {
+  fc.assert(fc.property(fc.nat({ max: 1e9 }), fc.integer({ min: 1, max: 5000 }), fc.nat({ max: 1e6 }), (pages, n, first) => {
+    const cells = splitIntoCells({ firstPage: first, pageCount: pages }, n);
+    assert.equal(cells.reduce((a, c) => a + c.pageCount, 0), pages);
+    assert.equal(cells.length, Math.min(n, pages));
+    for (let i = 1; i < cells.length; i++) assert.equal(cells[i]!.firstPage, cells[i - 1]!.firstPage + cells[i - 1]!.pageCount);
+  }), { numRuns: 200 });
+  const cells = splitIntoCells({ firstPage: 0, pageCount: 100 }, 10);
+  assert.equal(cellIndexOf(cells, 55), 5);
+  assert.equal(cellIndexOf(cells, 100), -1);
+  const counts = new Array(10).fill(0);
+  addRangeToCells(cells, counts, 5, 20);
+  assert.deepEqual(counts, [5, 10, 5, 0, 0, 0, 0, 0, 0, 0]);
+});
+
+test('classify: dirty wins, mapped before cached, unknown stays unknown, outside is blank', () => {
+  const cell = { firstPage: 0, pageCount: 4, cachedPages: 4, dirtyPages: 0, writebackPages: 0, recentlyEvictedPages: 0, mappedPages: 2 };
+  assert.equal(classifyCell(cell, 'cache', true), 'mapped-part');
+  assert.equal(classifyCell({ ...cell, dirtyPages: 1 }, 'cache', true), 'dirty');
+  assert.equal(classifyCell({ ...cell, mappedPages: 0 }, 'cache', true), 'cached-full');
+  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0, recentlyEvictedPages: 3 }, 'cache', true), 'evicted');
+  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0 }, 'cache', false), 'outside');
+  assert.equal(classifyCell({ ...cell, cachedPages: null, mappedPages: null }, 'cache', true), 'unknown');
+  assert.equal(classifyCell({ ...cell, mappedPages: null }, 'mapped', true), 'unknown');
+  const a = [{ ...cell, cachedPages: 1 }, { ...cell, cachedPages: 4 }];
+  const b = [{ ...cell, cachedPages: 2 }, { ...cell, cachedPages: 0 }];
+  assert.deepEqual([...changedCells(a, b)], [[0, 'cached'], [1, 'evicted']]);
+});
+
+test('layout: output one line shorter than the terminal; usable at 80x24 and tiny sizes', () => {
+  for (const [columns, rows] of [[80, 24], [250, 70], [200, 50], [40, 10], [400, 120]] as const) {
+    const l = computeLayout(columns, rows);
+    const total = inkRegionRows(l) + l.gridRows + l.footerRows;
+    assert.equal(total, rows - 1, `${columns}x${rows}`);
+  }
+  assert.ok(computeLayout(80, 24).gridRows >= 8, 'a useful heatmap at 80x24');
+  assert.ok(computeLayout(20, 5).tooSmall);
+});
+
+test('zoom: windows shrink by half each level down to one page a cell', () => {
+  assert.equal(zoomWindowFor(32768, 1000, 0, 100), null);
+  assert.deepEqual(zoomWindowFor(32768, 1000, 1, 16384), { firstPage: 8192, pageCount: 16384 });
+  const deepest = maxZoomLevel(32768, 1000);
+  assert.equal(zoomWindowFor(32768, 1000, deepest, 0)!.pageCount, 1000, 'one page a cell');
+  assert.equal(zoomWindowFor(32768, 1000, deepest, 32767)!.firstPage, 31768, 'the window stays inside the file');
+});
+
+test('reducer: selection, zoom and the target exiting keep the last frame', () => {
+  let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 100, rows: 40 }, mono: false, readOnly: false });
+  s = reduce(s, { type: 'sample', sample: fakeSample({ timeMs: 1000 }), processStatus: 'alive', nowMs: 1000 }).state;
+  assert.ok(s.selectedId, 'the first row is selected');
+  const down = reduce(s, { type: 'keys', keys: ['down'], nowMs: 1000 });
+  assert.notEqual(down.state.selectedId, s.selectedId);
+  assert.deepEqual(down.effects, [{ type: 'sampleNow' }], 'a new file in focus is sampled at once');
+  const zoomed = reduce(reduce(s, { type: 'keys', keys: ['enter'], nowMs: 1000 }).state, { type: 'keys', keys: ['z'], nowMs: 1000 });
+  assert.equal(zoomed.state.zoomLevel, 1);
+  assert.ok(zoomed.state.zoomWindow, 'zooming asks for a window');
+  const gone = reduce(s, { type: 'sample', sample: { ...fakeSample({ timeMs: 2000 }), process: null, mappings: [], files: [], failures: [{ source: 'process', message: 'process 4242 has exited' }] }, processStatus: 'exited', nowMs: 2000 }).state;
+  assert.equal(gone.sample, s.sample, 'the last sample stays');
+  assert.equal(gone.statusText, 'process 4242 has exited');
+  assert.deepEqual(reduce(s, { type: 'keys', keys: ['q'], nowMs: 1 }).effects, [{ type: 'quit' }]);
+});
