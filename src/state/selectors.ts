@@ -252,7 +252,9 @@ export function heatmapModel(state: AppState): HeatmapModel {
   if (!file) return empty(`${row.name}: anonymous memory has no page cache`);
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
-  const title = `${file.path}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer}`;
+  const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
+  const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
+  const title = `${file.path}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file';
     return { ...empty(title, why), rows: [] };
@@ -276,8 +278,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const from = cell.firstPage * pageSize;
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
-    const zoom = file.cellWindow ? `zoom ${state.zoomLevel}: pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1}` : 'whole file';
-    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}  mapped ${n(cell.mappedPages)}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}  │ ${cell.pageCount === 1 ? '1 page' : `${Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length)} pages`}/cell, ${zoom}`;
+    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}  mapped ${n(cell.mappedPages)}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
   const cursor = state.focus === 'heatmap' && cell
     ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }

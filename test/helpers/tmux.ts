@@ -19,7 +19,7 @@ export class Tmux {
   start(columns: number, rows: number, cwd: string, env: Record<string, string> = {}): void {
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}; `).join('');
     this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), '-c', cwd,
-      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color bash --norc --noprofile`]);
+      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color PS1='$ ' bash --norc --noprofile`]);
     this.#tmux(['set-option', '-t', this.session, 'status', 'off']);
     this.#alive = true;
     if (exports) this.type(`${exports}clear`);

@@ -116,7 +116,7 @@ test('cells that became cached or evicted stand out for a moment', () => {
   // Ink re-encodes styles: black on bright yellow (103) for evicted, on bright green (102) for cached.
   assert.match(raw, /\x1b\[103m\./, 'the evicted cell has the evicted highlight');
   assert.match(raw, /\x1b\[102mO/, 'the newly cached cell has the cached highlight');
-  s = reduce(s, { type: 'tick', nowMs: 10_000 });
+  s = reduce(s, { type: 'tick', nowMs: 10_000 }).state;
   assert.doesNotMatch(renderAt(<App state={s} />, 100, 30).raw(), /\x1b\[10[23]m/, 'and not for long');
 });
 

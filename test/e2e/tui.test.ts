@@ -1,0 +1,102 @@
+// The interactive view in a real terminal: tmux runs mmtop against a real child that touched known pages.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
+import { Tmux } from '../helpers/tmux.js';
+
+const sessions: Tmux[] = [];
+after(async () => {
+  for (const t of sessions) t.kill();
+  await cleanupAll();
+});
+
+function terminal(name: string, columns: number, rows: number): Tmux {
+  const t = new Tmux(name);
+  sessions.push(t);
+  t.start(columns, rows, REPO_ROOT);
+  return t;
+}
+
+const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
+
+/** The grid rows on screen: the lines between the status line ("cell N/M") and the footer. */
+function gridRows(screen: string): string[] {
+  const lines = screen.split('\n');
+  const status = lines.findIndex((l) => /^cell \d+\/\d+/.test(l));
+  const footer = lines.findIndex((l) => l.startsWith('F10Quit'));
+  return lines.slice(status + 1, footer);
+}
+
+async function terminalIsBack(t: Tmux): Promise<void> {
+  await t.waitFor(/^\$ ?$/m);
+  const flags = t.paneFlags();
+  assert.equal(flags.alternate, false, 'the main screen is back');
+  assert.equal(flags.cursorVisible, true, 'the cursor is shown');
+  t.type('stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo|isig)$" | sort | tr "\\n" " "; echo "<END"');
+  const screen = await t.waitFor(/<END$/m);
+  assert.match(screen, /^echo icanon isig <END$/m, 'canonical mode, signals and echo are back');
+}
+
+for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
+  test(`tmux ${columns}x${rows}: the heatmap shows the pages a child touched; / filters, ? helps, resize redraws, q restores`, async () => {
+    const dir = tempDir();
+    // One page a cell: as many pages as the grid has cells at this size.
+    const gridCells = columns * (rows - 10 - Math.min(20, Math.max(2, Math.floor((rows - 10) * 0.35))));
+    const file = makeColdFile(dir, 'touched.db', gridCells);
+    const touched = columns + 20; // the whole first row and 20 cells of the second
+    const mapper = await startMapper(file, 'read', `every:1:${touched}`);
+    const t = terminal(`tui-${columns}`, columns, rows);
+    t.type(mmtop(`--delay 0.5 ${mapper.pid}`));
+    await t.waitFor(/^[0-9a-f]{12} /m);
+    t.keys('/');
+    t.literal('touched');
+    t.keys('Enter');
+    const screen = await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
+    const tableLines = screen.split('\n').filter((l) => /^[0-9a-f]{12} /.test(l));
+    assert.equal(tableLines.length, 1, 'the filter leaves the one mapping');
+    const grid = gridRows(screen);
+    assert.equal(grid[0], 'M'.repeat(columns), 'the first row: every page cached and mapped');
+    assert.equal(grid[1], `${'M'.repeat(20)}${'.'.repeat(columns - 20)}`, 'then 20 more, then pages not cached');
+    assert.match(screen, /M mapped|M cached and mapped/, 'the legend is on screen');
+
+    t.keys('?');
+    await t.waitFor(/mmtop help/);
+    t.keys('Escape');
+    await t.waitFor(/F10Quit/);
+
+    t.resize(columns - 10, rows - 4);
+    const resized = await t.waitFor(new RegExp(`^${'M'.repeat(columns - 10)}$`, 'm'));
+    assert.ok(resized.split('\n').every((l) => l.length <= columns - 10), 'nothing wider than the new size');
+    assert.ok(!/mmtop help/.test(resized), 'no garbage left from before');
+
+    t.keys('q');
+    await terminalIsBack(t);
+    await mapper.stop();
+  });
+}
+
+test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one page a cell', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'zoom.db', 65536);
+  const mapper = await startMapper(file, 'read', 'every:64:1024');
+  const t = terminal('zoom', 100, 30);
+  t.type(mmtop(`${mapper.pid}`));
+  await t.waitFor(/^[0-9a-f]{12} /m);
+  t.keys('/');
+  t.literal('zoom.db');
+  t.keys('Enter');
+  await t.waitFor(/zoom\.db\s+256M cachestat/);
+  t.keys('Enter', 'Right', 'Right');
+  await t.waitFor(/^cell 3\//m);
+  for (let i = 0; i < 8; i++) t.keys('z');
+  const screen = await t.waitFor(/ 1 page\/cell, zoom \d+/);
+  assert.match(screen, /^cell \d+\/\d+\s+pages (\d+)–\1\s/m, 'one page per cell when zoomed in all the way');
+  const flat = gridRows(screen).join('');
+  const hits = [...flat.matchAll(/M/g)].map((m) => m.index!);
+  assert.ok(hits.length >= 10, `pages the child touched are on screen (${hits.length})`);
+  assert.ok(hits.slice(1).every((at, i) => at - hits[i]! === 64), 'every 64th page, as the child touched them');
+  t.keys('q');
+  await terminalIsBack(t);
+  await mapper.stop();
+});
