@@ -24,6 +24,8 @@ export interface KeyBinding {
   destructive?: boolean;
   /** What the kernel requires, said in the help when mmtop lacks it. */
   needs?: 'root' | 'CAP_SYS_NICE';
+  /** Only with a process (not with --file). */
+  processOnly?: boolean;
   /** Shown in the footer, with this label. */
   footer?: string;
 }
@@ -53,7 +55,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['/', 'f4'], command: 'filter', description: 'filter mappings by text', group: 'Mapping table', modes: ['table'], footer: 'Filter' },
   { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column: RSS, size, cached, dirty, name, address', group: 'Mapping table', modes: ['table'], footer: 'Sort' },
   { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Mapping table', modes: ['table'] },
-  { keys: ['a'], command: 'toggleAnon', description: 'show or hide anonymous mappings', group: 'Mapping table', modes: ['table'], footer: 'Anon' },
+  { keys: ['a'], command: 'toggleAnon', description: 'show or hide anonymous mappings', group: 'Mapping table', modes: ['table'], footer: 'Anon', processOnly: true },
 
   { keys: ['left', 'h'], command: 'left', description: 'cursor left one cell', group: 'Heatmap', modes: ['heatmap'] },
   { keys: ['right', 'l'], command: 'right', description: 'cursor right one cell', group: 'Heatmap', modes: ['heatmap'] },

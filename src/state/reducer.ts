@@ -138,6 +138,7 @@ function onKey(state: AppState, key: string): Reduced {
   }
   const binding = bindingFor(key, mode);
   if (!binding) return { state, effects: [] };
+  if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
   if (binding.destructive && state.readOnly) return { state: say(state, `${binding.description}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
 }

@@ -278,7 +278,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const from = cell.firstPage * pageSize;
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
-    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}  mapped ${n(cell.mappedPages)}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
+    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
   const cursor = state.focus === 'heatmap' && cell
     ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }

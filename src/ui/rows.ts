@@ -50,7 +50,7 @@ function columnsFor(state: AppState): Column[] {
       { title: 'Cached', width: 6, align: 'right', value: percent },
       { title: 'Dirty', width: 7, align: 'right', value: (r) => (r.file?.dirtyPages === null ? '?' : String(r.file?.dirtyPages ?? '')) },
       { title: 'Evicted', width: 8, align: 'right', value: (r) => (r.file?.recentlyEvictedPages === null ? '?' : String(r.file?.recentlyEvictedPages ?? '')) },
-      { title: 'Residency', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+      { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
     ];
   }
   const wide = state.screen.columns >= 100;
@@ -61,7 +61,7 @@ function columnsFor(state: AppState): Column[] {
     { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
     { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
     { title: 'Cache', width: 5, align: 'right', value: percent },
-    { title: 'Residency'.slice(0, bar), width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+    { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
   ];
 }
 
@@ -109,7 +109,8 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const [path = '', details = ''] = model.title.split('\t');
   const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - details.length - 2))}  ${details}`;
   const legend = new RunBuilder();
-  const items = LEGEND.filter((l) => l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')));
+  const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')))
+    && (state.target.kind === 'process' || (l.kind !== 'mapped-full' && l.kind !== 'outside')));
   const long = items.reduce((a, l) => a + l.words.length + 4, 0) <= columns;
   let used = 0;
   for (const item of items) {
@@ -168,6 +169,7 @@ export function footerLine(state: AppState, theme: Theme): string {
   }
   for (const binding of KEY_TABLE) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
+    if (binding.processOnly && state.target.kind !== 'process') continue;
     const key = keyLabel(binding.keys.find((k) => /^f\d+$/.test(k)) ?? binding.keys[0]!);
     const label = binding.footer;
     const width = key.length + label.length + 1;
