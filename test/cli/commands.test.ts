@@ -117,5 +117,10 @@ test('bad input: one line on stderr, exit 2 for usage and 1 at run time, no stac
   execFileSync('mkfifo', [fifo]);
   oneLineError(runCli(['fincore', fifo]), 1, /is a FIFO/);
   oneLineError(runCli(['fincore', '/dev/null']), 1, /is a device/);
-  oneLineError(runCli([]), 2, /say what to do/);
+  oneLineError(runCli(['12ab']), 2, /pid must be a number/);
+  oneLineError(runCli(['-d', '0', '1']), 2, /delay must be a positive number/);
+  oneLineError(runCli(['--delay=-1', '1']), 2, /delay must be a positive number/);
+  oneLineError(runCli(['4194000']), 1, /no process with pid 4194000/);
+  oneLineError(runCli([String(process.pid + 0)]), 1, /interactive view needs a terminal.*mmtop snapshot/);
+  oneLineError(runCli(['--file', path.join(dir, 'missing')]), 1, /no such file/);
 });
