@@ -13,3 +13,4 @@ export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, typ
 export { FileMapping, type MappingOptions } from './mapping.js';
 export { filesystemOf, type FilesystemInfo } from './statfs.js';
 export { openFaultEvent, probeFaultSampling, type FaultKind } from './perf.js';
+export { setParentDeathSignal } from './prctl.js';

@@ -7,6 +7,8 @@ import { doctorCommand } from './doctor.js';
 import { snapshotCommand } from './snapshot.js';
 import { expandPaths, fincoreCommand } from './fincore.js';
 import { parseDelaySeconds, requireLiveProcess } from './args.js';
+import { adviseCommand, evictCommand, touchCommand } from './actions.js';
+import { workloadCommand } from './workload.js';
 
 function cellsOption(raw: unknown): number | undefined {
   return raw === undefined ? undefined : parseCells(raw);
@@ -63,6 +65,44 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }),
       (args) => {
         exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
+      })
+    .command('evict <paths..>', 'drop files\' pages from the page cache (vmtouch -e), and say why pages stayed',
+      (y) => y
+        .positional('paths', { type: 'string', array: true })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (args) => { exitCode = await evictCommand({ paths: (args.paths ?? []).map(String), json: args.json }); })
+    .command('touch <paths..>', 'read files into the page cache (vmtouch -t)',
+      (y) => y
+        .positional('paths', { type: 'string', array: true })
+        .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' }),
+      async (args) => { exitCode = await touchCommand({ paths: (args.paths ?? []).map(String), willneed: args.willneed }); })
+    .command('advise <pid> <range> <advice>', 'process_madvise COLD, PAGEOUT or WILLNEED on a process\'s mapping (a path, or start-end)',
+      (y) => y
+        .positional('pid', { type: 'string' })
+        .positional('range', { type: 'string', describe: 'a mapped file\'s path, or start-end addresses in hex' })
+        .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => { exitCode = adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+    .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
+      (y) => y
+        .positional('file', { type: 'string' })
+        .option('pattern', { type: 'string', default: 'random-read', describe: 'random-read, sequential-read, random-write or hot-cold' })
+        .option('rate', { type: 'string', default: '20', describe: 'touches a second (the article reads every 0.05 s)' })
+        .option('advice', { type: 'string', describe: 'madvise first: normal, random, sequential, willneed, hugepage, nohugepage (default: random for random reads)' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds' })
+        .option('log', { type: 'string', describe: 'write each page touched to this file' })
+        .option('allow-write', { type: 'boolean', default: false, describe: 'let random-write change a file it did not create' })
+        .option('create', { type: 'string', describe: 'create the file with this size first (e.g. 128M)' })
+        .option('status-ms', { type: 'string', default: '0', hidden: true })
+        .option('control', { type: 'boolean', default: false, hidden: true })
+        .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
+        .option('seed', { type: 'string', default: '0', describe: 'random seed (0: from the clock)' }),
+      async (args) => {
+        exitCode = await workloadCommand({
+          file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log,
+          allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,
+          removeOnExit: args['remove-on-exit'], seed: args.seed,
+        });
       })
     .strict()
     .help()

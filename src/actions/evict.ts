@@ -1,0 +1,84 @@
+// Evict a file from the page cache: posix_fadvise(POSIX_FADV_DONTNEED) over the whole file, what
+// `vmtouch -e` does. Pages stay when a process maps them, when they are dirty or under writeback, or when
+// the file lives in memory (tmpfs); the result says which.
+import fs from 'node:fs';
+import { cachestat, errnoOf, fadvise, filesystemOf, type CacheCounts } from '../../native/index.js';
+import { deviceString } from '../sampler/device.js';
+import { findMappers, type Mapper } from './mappers.js';
+
+export interface EvictResult {
+  path: string;
+  cachedPagesBefore: number | null;
+  cachedPagesAfter: number | null;
+  dirtyPages: number | null;
+  mappedBy: Mapper[];
+  /** Why pages stayed, in words; null when none did. */
+  reason: string | null;
+  /** The call failed: in words (the file could not be opened, …). */
+  error?: string;
+}
+
+function counts(fd: number, path: string): CacheCounts | null {
+  try {
+    return cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
+  } catch {
+    return null; // EPERM for a user on a file it may not write: unknown, not 0
+  }
+}
+
+export async function evictFile(path: string): Promise<EvictResult> {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (error) {
+    return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], reason: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], reason: null, error: 'not a regular file' };
+    }
+    const before = counts(fd, path);
+    try {
+      fadvise(fd, 0, 0, 'DONTNEED', path);
+    } catch (error) {
+      return { path, cachedPagesBefore: before?.cachedPages ?? null, cachedPagesAfter: null, dirtyPages: before?.dirtyPages ?? null, mappedBy: [], reason: null, error: error instanceof Error ? error.message : String(error) };
+    }
+    const after = counts(fd, path);
+    const stayed = after === null ? null : after.cachedPages;
+    const { mappers } = stayed === null || stayed > 0 ? await findMappers(deviceString(stat.dev), stat.ino) : { mappers: [] };
+    let memoryBacked = false;
+    try {
+      memoryBacked = filesystemOf(path).memoryBacked;
+    } catch {
+      // Leave it unknown.
+    }
+    return {
+      path,
+      cachedPagesBefore: before?.cachedPages ?? null,
+      cachedPagesAfter: stayed,
+      dirtyPages: after?.dirtyPages ?? null,
+      mappedBy: mappers,
+      reason: explainStayed(stayed, after, mappers, memoryBacked),
+    };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Why pages stayed after DONTNEED, in words (mm/fadvise.c, mm/truncate.c invalidate_mapping_pages). */
+export function explainStayed(stayed: number | null, after: CacheCounts | null, mappers: Mapper[], memoryBacked: boolean): string | null {
+  if (memoryBacked) return 'the file is on tmpfs: its pages live only in memory and cannot be evicted';
+  if (stayed === null) return 'unknown how many stayed: cachestat is not allowed on this file (run as root or its owner)';
+  if (stayed === 0) return null;
+  const parts: string[] = [];
+  const mapped = mappers.filter((m) => m.mappedPages === null || m.mappedPages > 0);
+  if (mapped.length > 0) {
+    const who = mapped.slice(0, 4).map((m) => `${m.comm} (pid ${m.pid}${m.mappedPages !== null ? `, ${m.mappedPages} pages` : ''})`).join(', ');
+    parts.push(`mapped by ${who}${mapped.length > 4 ? ` and ${mapped.length - 4} more` : ''}: mapped pages stay until the process drops them (MADV_DONTNEED) or exits`);
+  }
+  const dirty = (after?.dirtyPages ?? 0) + (after?.writebackPages ?? 0);
+  if (dirty > 0) parts.push(`${dirty} dirty or under writeback: they stay until written back (sync first)`);
+  if (parts.length === 0) parts.push('in use by the kernel (locked, or still on a per-CPU list): try again');
+  return `${stayed} pages stayed: ${parts.join('; ')}`;
+}

@@ -1,0 +1,159 @@
+// `mmtop workload <file>`: the article's random reader, as a program. It prints "pid: N" first, maps the
+// file (read-only unless it writes), and touches 4-byte values at a rate. SIGUSR1: madvise(MADV_DONTNEED)
+// the whole mapping; SIGUSR2: print its counters. Commands on stdin ("advise COLD", "stats", "quit") let
+// the TUI drive it. It ends on SIGTERM, SIGINT, stdin's end (when --control), or --duration.
+import fs from 'node:fs';
+import { fadvise, FileMapping, MADV, pageSizeBytes, setParentDeathSignal, type MadviseAdvice } from '../../native/index.js';
+import { parseStat } from '../proc/index.js';
+import { defaultAdvice, offsetsFor, prng, type Pattern, type WorkloadAdvice } from './patterns.js';
+
+export interface WorkloadOptions {
+  file: string;
+  pattern: Pattern;
+  /** Touches per second. */
+  rate: number;
+  advice: WorkloadAdvice | undefined;
+  durationSeconds: number | undefined;
+  logFile: string | undefined;
+  allowWrite: boolean;
+  /** Create the file with this many bytes first (it must not exist): writes are then allowed. */
+  createBytes: number | undefined;
+  /** Emit a JSON status line this often (for the TUI); 0 for none. */
+  statusEveryMs: number;
+  /** Read commands from stdin and end when it closes; die with the parent (PR_SET_PDEATHSIG). */
+  control: boolean;
+  /** Remove the file on exit (the demo's data file). */
+  removeOnExit: boolean;
+  seed: number;
+}
+
+interface Counters {
+  reads: number;
+  writes: number;
+  startedMs: number;
+}
+
+const adviceToMadvise: Record<WorkloadAdvice, MadviseAdvice> = {
+  normal: 'NORMAL', random: 'RANDOM', sequential: 'SEQUENTIAL', willneed: 'WILLNEED', hugepage: 'HUGEPAGE', nohugepage: 'NOHUGEPAGE',
+};
+
+function ownFaults(): { minorFaults: number; majorFaults: number } | null {
+  try {
+    const stat = parseStat(fs.readFileSync('/proc/self/stat', 'utf8')).value;
+    return stat ? { minorFaults: stat.minorFaults, majorFaults: stat.majorFaults } : null;
+  } catch {
+    return null;
+  }
+}
+
+function status(counters: Counters, event = 'status'): string {
+  return JSON.stringify({ event, pid: process.pid, reads: counters.reads, writes: counters.writes, elapsedMs: Math.round(performance.now() - counters.startedMs), ...ownFaults() });
+}
+
+/** Runs the workload until it is told to stop; returns the exit code. Errors are one line on stderr. */
+export async function runWorkload(options: WorkloadOptions): Promise<number> {
+  const writes = options.pattern === 'random-write';
+  if (options.createBytes !== undefined) {
+    const fd = fs.openSync(options.file, 'wx', 0o644);
+    try {
+      const chunk = Buffer.alloc(1 << 20, 0x5a);
+      for (let done = 0; done < options.createBytes; done += chunk.length) {
+        fs.writeSync(fd, chunk, 0, Math.min(chunk.length, options.createBytes - done));
+      }
+      fs.fsyncSync(fd);
+      // Start cold, as after the article's drop_caches: written-back pages leave the cache, so reads fault
+      // them in one page at a time (MADV_RANDOM) instead of finding large folios already cached.
+      fadvise(fd, 0, 0, 'DONTNEED', options.file);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } else if (writes && !options.allowWrite) {
+    process.stderr.write(`mmtop workload: random-write would change ${options.file}, which it did not create; pass --allow-write to let it, or --create SIZE for a new file\n`);
+    return 2;
+  }
+  if (options.control) setParentDeathSignal(15);
+  const mapping = FileMapping.open(options.file, { writable: writes });
+  let logFd: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let statusTimer: NodeJS.Timeout | undefined;
+  let resolveDone: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => { resolveDone = resolve; });
+  const counters: Counters = { reads: 0, writes: 0, startedMs: performance.now() };
+  try {
+    process.stdout.write(`pid: ${process.pid}\n`);
+    const advice = options.advice ?? defaultAdvice(options.pattern);
+    mapping.madvise(adviceToMadvise[advice]);
+    if (options.logFile) logFd = fs.openSync(options.logFile, 'w');
+    const offsets = offsetsFor(options.pattern, mapping.sizeBytes, pageSizeBytes, prng(options.seed));
+    let owed = 0;
+    let last = performance.now();
+    let checksum = 0;
+    const stepMs = 10;
+    const step = (): void => {
+      const now = performance.now();
+      owed += ((now - last) / 1000) * options.rate;
+      last = now;
+      let pages = '';
+      // At most a second's worth at once, so a stalled loop does not burst.
+      owed = Math.min(owed, Math.max(1, options.rate));
+      while (owed >= 1) {
+        owed -= 1;
+        const offset = offsets.next();
+        if (writes) {
+          mapping.writeU32(offset, counters.writes);
+          counters.writes++;
+        } else {
+          checksum = (checksum + mapping.readU32(offset)) >>> 0;
+          counters.reads++;
+        }
+        if (logFd !== undefined) pages += `${Math.floor(offset / pageSizeBytes)}\n`;
+      }
+      if (logFd !== undefined && pages !== '') fs.writeSync(logFd, pages);
+      if (options.durationSeconds !== undefined && now - counters.startedMs >= options.durationSeconds * 1000) resolveDone(0);
+    };
+    timer = setInterval(step, stepMs);
+    if (options.statusEveryMs > 0) statusTimer = setInterval(() => process.stdout.write(`${status(counters)}\n`), options.statusEveryMs);
+
+    const dontneed = (): void => {
+      mapping.madvise('DONTNEED');
+      process.stdout.write(`${JSON.stringify({ event: 'advised', advice: 'DONTNEED', ok: true })}\n`);
+    };
+    process.on('SIGUSR1', dontneed);
+    process.on('SIGUSR2', () => process.stdout.write(`${status(counters, 'counters')}\n`));
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => resolveDone(0));
+    if (options.control) {
+      let buffered = '';
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (chunk: string) => {
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          const [command, argument] = line.split(/\s+/);
+          if (command === 'advise' && argument && argument in MADV) {
+            try {
+              mapping.madvise(argument as MadviseAdvice);
+              process.stdout.write(`${JSON.stringify({ event: 'advised', advice: argument, ok: true })}\n`);
+            } catch (error) {
+              process.stdout.write(`${JSON.stringify({ event: 'advised', advice: argument, ok: false, error: error instanceof Error ? error.message : String(error) })}\n`);
+            }
+          } else if (command === 'stats') {
+            process.stdout.write(`${status(counters)}\n`);
+          } else if (command === 'quit') {
+            resolveDone(0);
+          }
+        }
+      });
+      process.stdin.on('end', () => resolveDone(0));
+    }
+    return await done;
+  } finally {
+    clearInterval(timer);
+    clearInterval(statusTimer);
+    mapping.close();
+    if (logFd !== undefined) fs.closeSync(logFd);
+    if (options.removeOnExit) fs.rmSync(options.file, { force: true });
+    process.stdin.pause();
+  }
+}
