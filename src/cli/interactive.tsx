@@ -15,6 +15,8 @@ import { Painter } from '../terminal/painter.js';
 import { inkStdoutFor } from '../terminal/ink-stdout.js';
 import { borrowTerminal } from '../terminal/screen.js';
 import { CliError } from './errors.js';
+import { createEffectsRunner, type EffectsRunner, type WorkloadRelay } from './effects.js';
+import type { WorkloadHandle } from '../workload/controller.js';
 
 export interface InteractiveOptions {
   target: Target;
@@ -25,6 +27,10 @@ export interface InteractiveOptions {
   cleanup?: () => void | Promise<void>;
   /** A hint line for the demo. */
   hints?: string[];
+  /** A workload started before the view (the demo's): reported and ended like one started from a key. */
+  adopt?: { handle: WorkloadHandle; relay: WorkloadRelay };
+  /** The demo's data file: its hint walks the article's experiment. */
+  demoFile?: string;
 }
 
 /** How often smaps is read at most (it takes the target's mmap lock): KERNEL-NOTES, ARCHITECTURE. */
@@ -50,12 +56,14 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     mono: wantsMono(options.mono),
     readOnly: options.readOnly,
     staticWarnings,
+    ...(options.demoFile ? { demoFile: options.demoFile } : {}),
   });
 
   const terminal = borrowTerminal(stdin, stdout);
   const painter = new Painter({ write: (data) => stdout.write(data) });
   const inkOut = inkStdoutFor(stdout, painter);
   let sampler: SamplerClient | undefined;
+  let runner: EffectsRunner | undefined;
   let ink: Instance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let resizeTimer: NodeJS.Timeout | undefined;
@@ -98,6 +106,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       case 'quit': void finish(0); break;
       case 'sampleNow': void tick(true); break;
       case 'redraw': if (state.overlay === null) painter.invalidate(); painter.flush(); break;
+      default: runner?.run(effect); break;
     }
   };
 
@@ -169,6 +178,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     } finally {
       terminal.restore();
       stdin.pause();
+      await runner?.shutdown().catch(() => undefined);
       await sampler?.close().catch(() => undefined);
       await Promise.resolve(options.cleanup?.()).catch(() => undefined);
       if (crashMessage) process.stderr.write(crashMessage);
@@ -191,6 +201,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   try {
     sampler = startSamplerThread();
+    runner = createEffectsRunner(dispatch, clock);
+    if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
     mount();
     stdin.on('data', onData);
     stdin.resume();

@@ -39,7 +39,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           exitCode = await runInteractive({ target: { kind: 'files', paths }, ...common });
           return;
         }
-        if (args.pid === undefined) throw new CliError('say which process: mmtop <pid> (or mmtop --file PATH, mmtop snapshot <pid>, mmtop doctor)', EXIT_USAGE);
+        if (args.pid === undefined) {
+          const { runDemo } = await import('./demo.js');
+          exitCode = await runDemo(common);
+          return;
+        }
         const pid = parsePid(args.pid);
         const { comm, kernelThread } = requireLiveProcess(pid);
         if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);

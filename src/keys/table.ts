@@ -2,16 +2,20 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm';
+export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm' | 'workloadMenu' | 'adviseMenu';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
   | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon'
   | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'zoomIn' | 'zoomOut' | 'zoomReset'
-  | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo';
+  | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo'
+  | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
+  | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
+  | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
+  | 'pmCold' | 'pmPageout' | 'pmWillneed';
 
-export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Filter' | 'Confirm';
+export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Confirm';
 
 export interface KeyBinding {
   /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
@@ -20,8 +24,10 @@ export interface KeyBinding {
   description: string;
   group: Group;
   modes: readonly Mode[];
-  /** Changes the system (evicts, pages out): asks first; turned off by --read-only. */
-  destructive?: boolean;
+  /** Changes the system (evicts, loads, advises, starts a workload): turned off by --read-only. */
+  changesSystem?: boolean;
+  /** Asks "are you sure" first (evict, PAGEOUT, drop caches, writes). */
+  confirm?: boolean;
   /** What the kernel requires, said in the help when mmtop lacks it. */
   needs?: 'root' | 'CAP_SYS_NICE';
   /** Only with a process (not with --file). */
@@ -69,6 +75,35 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['Z', '-'], command: 'zoomOut', description: 'zoom out', group: 'Heatmap', modes: ['heatmap'] },
   { keys: ['0'], command: 'zoomReset', description: 'whole file', group: 'Heatmap', modes: ['heatmap'] },
   { keys: ['escape', 'tab', 'shift+tab'], command: 'focusTable', description: 'back to the mapping table', group: 'Heatmap', modes: ['heatmap'], footer: 'Back' },
+
+  { keys: ['e'], command: 'evict', description: 'evict the selected file from the page cache (posix_fadvise DONTNEED, like vmtouch -e), then say why pages stayed', group: 'Actions', modes: panels, changesSystem: true, confirm: true, footer: 'Evict' },
+  { keys: ['t'], command: 'touch', description: 'read the selected file into the page cache (like vmtouch -t)', group: 'Actions', modes: panels, changesSystem: true, footer: 'Touch' },
+  { keys: ['T'], command: 'willneed', description: 'ask the kernel to read the selected file ahead (POSIX_FADV_WILLNEED)', group: 'Actions', modes: panels, changesSystem: true },
+  { keys: ['m'], command: 'adviseMenu', description: 'madvise: to the workload\'s own mapping, or process_madvise to the viewed process', group: 'Actions', modes: panels, changesSystem: true, footer: 'Madvise' },
+  { keys: ['w'], command: 'workloadMenu', description: 'start a workload on the selected file: pattern, rate, advice', group: 'Actions', modes: panels, changesSystem: true, footer: 'Workload' },
+  { keys: ['x'], command: 'workloadStop', description: 'stop the workload', group: 'Actions', modes: panels },
+  { keys: ['v'], command: 'switchView', description: 'view the workload\'s process, and back', group: 'Actions', modes: panels },
+  { keys: ['D'], command: 'dropCaches', description: 'drop the whole system\'s clean page cache (sync; echo 1 > /proc/sys/vm/drop_caches)', group: 'Actions', modes: panels, changesSystem: true, confirm: true, needs: 'root' },
+
+  { keys: ['1'], command: 'startRandomRead', description: 'random reads (the article\'s script)', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['2'], command: 'startSequentialRead', description: 'sequential reads, a page at a time', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['3'], command: 'startHotCold', description: '90% of reads in the first tenth of the file', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['4'], command: 'startRandomWrite', description: 'random writes (only to a file mmtop made)', group: 'Workload menu', modes: ['workloadMenu'], confirm: true },
+  { keys: ['+', '='], command: 'rateUp', description: 'ten times the rate', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['-'], command: 'rateDown', description: 'a tenth of the rate', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['a'], command: 'nextAdvice', description: 'next madvise advice to start with', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['x'], command: 'workloadStop', description: 'stop the workload', group: 'Workload menu', modes: ['workloadMenu'] },
+  { keys: ['escape', 'q', 'w'], command: 'menuClose', description: 'close the menu', group: 'Workload menu', modes: ['workloadMenu', 'adviseMenu'] },
+
+  { keys: ['1'], command: 'wlDontneed', description: 'workload: madvise(MADV_DONTNEED) its mapping (what lets evicted pages go)', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['2'], command: 'wlRandom', description: 'workload: MADV_RANDOM (no readahead: one page a fault)', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['3'], command: 'wlSequential', description: 'workload: MADV_SEQUENTIAL', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['4'], command: 'wlWillneed', description: 'workload: MADV_WILLNEED', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['5'], command: 'wlCold', description: 'workload: MADV_COLD', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['6'], command: 'wlPageout', description: 'workload: MADV_PAGEOUT', group: 'Advice menu', modes: ['adviseMenu'] },
+  { keys: ['c'], command: 'pmCold', description: 'viewed process: process_madvise COLD on the selected mapping', group: 'Advice menu', modes: ['adviseMenu'], needs: 'CAP_SYS_NICE' },
+  { keys: ['p'], command: 'pmPageout', description: 'viewed process: process_madvise PAGEOUT on the selected mapping', group: 'Advice menu', modes: ['adviseMenu'], needs: 'CAP_SYS_NICE', confirm: true },
+  { keys: ['n'], command: 'pmWillneed', description: 'viewed process: process_madvise WILLNEED on the selected mapping', group: 'Advice menu', modes: ['adviseMenu'], needs: 'CAP_SYS_NICE' },
 
   { keys: ['escape', '?', 'f1', 'enter'], command: 'close', description: 'close the help', group: 'General', modes: ['help'] },
   { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },

@@ -5,7 +5,7 @@ export interface Layout {
   columns: number;
   /** Header: process, faults, page cache. */
   headerRows: number;
-  /** One line for warnings. */
+  /** One line for warnings; a second for the workload and the demo's hint when there is one. */
   warningRows: number;
   /** Data rows of the mapping table (plus its header line). */
   tableRows: number;
@@ -22,15 +22,15 @@ export interface Layout {
 export const MIN_COLUMNS = 30;
 export const MIN_ROWS = 8;
 
-export function computeLayout(columns: number, rows: number): Layout {
+export function computeLayout(columns: number, rows: number, activityRows = 0): Layout {
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
-  const fixed = 3 + 1 + 1 + 3 + 1 + 1; // header, warning, table header, heatmap title/legend/status, footer, spare line
+  const fixed = 3 + 1 + activityRows + 1 + 3 + 1 + 1; // header, warning(s), table header, heatmap title/legend/status, footer, spare line
   const available = Math.max(0, rows - fixed);
   const tableRows = available <= 2 ? Math.min(1, available) : Math.min(20, Math.max(2, Math.floor(available * 0.35)));
   return {
     columns,
     headerRows: 3,
-    warningRows: 1,
+    warningRows: 1 + activityRows,
     tableRows,
     heatmapInfoRows: 3,
     gridRows: Math.max(0, available - tableRows),

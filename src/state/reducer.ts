@@ -6,6 +6,7 @@ import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 60_000;
@@ -19,6 +20,8 @@ export interface InitialOptions {
   mono: boolean;
   readOnly: boolean;
   staticWarnings?: string[];
+  /** The demo's data file: the hint line walks the article's experiment on it. */
+  demoFile?: string;
 }
 
 export function initialState(options: InitialOptions): AppState {
@@ -48,6 +51,12 @@ export function initialState(options: InitialOptions): AppState {
     message: null,
     staticWarnings: options.staticWarnings ?? [],
     nowMs: 0,
+    workload: null,
+    workloadSettings: { rate: 20, advice: 'default' },
+    savedTarget: null,
+    ownFiles: options.demoFile ? [options.demoFile] : [],
+    demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
+    lastResult: null,
   };
 }
 
@@ -65,6 +74,21 @@ export function reduce(state: AppState, action: Action): Reduced {
       return { state: { ...state, nowMs: action.nowMs }, effects: [] };
     case 'message':
       return { state: say({ ...state, nowMs: action.nowMs }, action.text), effects: [] };
+    case 'actionResult':
+      return actionResult(state, action);
+    case 'workloadStarted': {
+      const workload = { pid: action.pid, file: action.file, pattern: action.pattern, rate: action.rate, advice: action.advice, status: null, previousStatus: null };
+      return { state: say({ ...state, workload, nowMs: action.nowMs }, `workload started: pid ${action.pid}, ${action.pattern} at ${action.rate}/s, advice ${action.advice}`), effects: [] };
+    }
+    case 'workloadStatus':
+      if (!state.workload) return { state, effects: [] };
+      return { state: { ...state, nowMs: action.nowMs, workload: { ...state.workload, previousStatus: state.workload.status, status: action.status } }, effects: [] };
+    case 'workloadExited': {
+      if (state.workload?.pid !== action.pid) return { state, effects: [] };
+      let next: AppState = { ...state, workload: null, nowMs: action.nowMs, lastResult: { text: action.text, ok: false, untilMs: action.nowMs + 15_000 } };
+      if (state.savedTarget) next = switchTarget(next, state.savedTarget, null);
+      return { state: next, effects: [{ type: 'sampleNow' }] };
+    }
     case 'keys': {
       let current: Reduced = { state: { ...state, nowMs: action.nowMs }, effects: [] };
       for (const key of action.keys) {
@@ -75,6 +99,26 @@ export function reduce(state: AppState, action: Action): Reduced {
       return current;
     }
   }
+}
+
+/** The kernel's answer to an action: shown for a while, and it moves the demo's hint along. */
+function actionResult(state: AppState, action: Extract<Action, { type: 'actionResult' }>): Reduced {
+  let next: AppState = { ...state, nowMs: action.nowMs, lastResult: { text: action.text, ok: action.ok, untilMs: action.nowMs + 12_000 } };
+  const demo = state.demo;
+  const onDemoFile = action.path === undefined || action.path === demo?.file;
+  if (demo && action.ok && onDemoFile) {
+    if (action.kind === 'evict' && demo.step === 0 && (action.stayedPages ?? 0) > 0) next = { ...next, demo: { ...demo, step: 1 } };
+    else if (action.kind === 'workloadAdvise' && action.advice === 'DONTNEED' && demo.step <= 1) next = { ...next, demo: { ...demo, step: 2 } };
+    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 } };
+  }
+  return { state: next, effects: [{ type: 'sampleNow' }] };
+}
+
+function switchTarget(state: AppState, target: Target, saved: Target | null): AppState {
+  return {
+    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, tableScroll: 0, cursorCell: 0,
+    zoomLevel: 0, zoomWindow: null, flashes: {}, focus: 'table', processStatus: 'alive', statusText: null,
+  };
 }
 
 function say(state: AppState, text: string, ms = 3000): AppState {
@@ -91,7 +135,9 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
   let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
-    next = { ...next, selectedId: rows[0]?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+    // The demo opens on its data file; otherwise the first row (the largest RSS).
+    const preferred = state.demo ? rows.find((r) => r.file?.path === state.demo!.file) : undefined;
+    next = { ...next, selectedId: (preferred ?? rows[0])?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
   }
   next = keepSelectionVisible(next);
   // Cells that changed since the last sample of the same file and layout stand out for a moment.
@@ -139,7 +185,7 @@ function onKey(state: AppState, key: string): Reduced {
   const binding = bindingFor(key, mode);
   if (!binding) return { state, effects: [] };
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
-  if (binding.destructive && state.readOnly) return { state: say(state, `${binding.description}: off in --read-only mode`), effects: [] };
+  if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.description.split(':')[0]}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
 }
 
@@ -245,5 +291,93 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: { ...state, overlay: null }, effects: [state.overlay.effect, { type: 'redraw' }] };
     }
     case 'confirmNo': return { state: say({ ...state, overlay: null }, 'cancelled'), effects: [{ type: 'redraw' }] };
+    default: return actionCommand(state, command);
+  }
+}
+
+function confirm(state: AppState, question: string, effect: Effect): Reduced {
+  return { state: { ...state, overlay: { kind: 'confirm', question, effect } }, effects: [] };
+}
+
+/** The keys that act on pages: each becomes an effect request (confirmed first where it destroys). */
+function actionCommand(state: AppState, command: Command): Reduced {
+  const none: Effect[] = [];
+  const file = focusedFile(state);
+  const needFile = (): Reduced => ({ state: say(state, 'select a file mapping first (anonymous memory has no file)'), effects: none });
+  const row = tableRows(state)[selectedIndex(state)];
+  const closeMenu = { ...state, overlay: null };
+  const startWorkload = (pattern: Pattern): Reduced => {
+    if (!file) return needFile();
+    const advice: WorkloadAdvice = state.workloadSettings.advice === 'default' ? defaultAdvice(pattern) : state.workloadSettings.advice;
+    const effect: Effect = { type: 'workloadStart', file: file.path, pattern, rate: state.workloadSettings.rate, advice, allowWrite: state.ownFiles.includes(file.path) };
+    if (pattern === 'random-write') {
+      if (!state.ownFiles.includes(file.path)) return { state: say(closeMenu, 'random writes only to a file mmtop made (the demo\'s): this one is yours'), effects: none };
+      return confirm(closeMenu, `Start random WRITES to ${file.path}? They dirty its pages`, effect);
+    }
+    return { state: closeMenu, effects: [effect, { type: 'redraw' }] };
+  };
+  const toWorkload = (advice: string): Reduced => {
+    if (!state.workload) return { state: say(closeMenu, 'no workload running: press w to start one'), effects: [{ type: 'redraw' }] };
+    return { state: closeMenu, effects: [{ type: 'workloadAdvise', advice }, { type: 'redraw' }] };
+  };
+  const toProcess = (advice: 'COLD' | 'PAGEOUT' | 'WILLNEED'): Reduced => {
+    const mapping = row?.mapping;
+    if (state.target.kind !== 'process' || !mapping) return { state: say(closeMenu, 'select a mapping of a process first'), effects: [{ type: 'redraw' }] };
+    const effect: Effect = { type: 'processAdvise', pid: state.target.pid, start: mapping.start, end: mapping.end, path: mapping.path, advice };
+    if (advice === 'PAGEOUT') return confirm(closeMenu, `process_madvise PAGEOUT on ${mapping.path || mapping.start} of pid ${state.target.pid}?`, effect);
+    return { state: closeMenu, effects: [effect, { type: 'redraw' }] };
+  };
+  switch (command) {
+    case 'evict':
+      if (!file) return needFile();
+      return confirm(state, `Evict ${file.path} from the page cache (posix_fadvise DONTNEED)?`, { type: 'evict', path: file.path });
+    case 'touch':
+      if (!file) return needFile();
+      return { state: say(state, `reading ${file.path} into the page cache…`), effects: [{ type: 'touch', path: file.path }] };
+    case 'willneed':
+      if (!file) return needFile();
+      return { state, effects: [{ type: 'willneed', path: file.path }] };
+    case 'dropCaches':
+      return confirm(state, 'Drop the clean page cache of the WHOLE system (sync; echo 1 > /proc/sys/vm/drop_caches)?', { type: 'dropCaches' });
+    case 'workloadMenu':
+      if (!file) return needFile();
+      return { state: { ...state, overlay: { kind: 'workloadMenu' } }, effects: [{ type: 'redraw' }] };
+    case 'adviseMenu':
+      return { state: { ...state, overlay: { kind: 'adviseMenu' } }, effects: [{ type: 'redraw' }] };
+    case 'menuClose':
+      return { state: closeMenu, effects: [{ type: 'redraw' }] };
+    case 'workloadStop':
+      if (!state.workload) return { state: say(closeMenu, 'no workload running'), effects: [{ type: 'redraw' }] };
+      return { state: closeMenu, effects: [{ type: 'workloadStop' }, { type: 'redraw' }] };
+    case 'switchView': {
+      if (state.savedTarget) return { state: say(switchTarget(state, state.savedTarget, null), 'back to the process you chose'), effects: [{ type: 'sampleNow' }] };
+      if (!state.workload) return { state: say(state, 'no workload to switch to: press w to start one'), effects: none };
+      if (state.target.kind === 'process' && state.target.pid === state.workload.pid) return { state: say(state, 'this is the workload\'s process'), effects: none };
+      return { state: say(switchTarget(state, { kind: 'process', pid: state.workload.pid }, state.target), `viewing the workload, pid ${state.workload.pid} (v: back)`), effects: [{ type: 'sampleNow' }] };
+    }
+    case 'startRandomRead': return startWorkload('random-read');
+    case 'startSequentialRead': return startWorkload('sequential-read');
+    case 'startHotCold': return startWorkload('hot-cold');
+    case 'startRandomWrite': return startWorkload('random-write');
+    case 'rateUp':
+    case 'rateDown': {
+      const rate = Math.max(1, Math.min(100_000, command === 'rateUp' ? state.workloadSettings.rate * 10 : Math.round(state.workloadSettings.rate / 10)));
+      return { state: { ...state, workloadSettings: { ...state.workloadSettings, rate } }, effects: none };
+    }
+    case 'nextAdvice': {
+      const order: Array<WorkloadAdvice | 'default'> = ['default', ...WORKLOAD_ADVICE];
+      const advice = order[(order.indexOf(state.workloadSettings.advice) + 1) % order.length]!;
+      return { state: { ...state, workloadSettings: { ...state.workloadSettings, advice } }, effects: none };
+    }
+    case 'wlDontneed': return toWorkload('DONTNEED');
+    case 'wlRandom': return toWorkload('RANDOM');
+    case 'wlSequential': return toWorkload('SEQUENTIAL');
+    case 'wlWillneed': return toWorkload('WILLNEED');
+    case 'wlCold': return toWorkload('COLD');
+    case 'wlPageout': return toWorkload('PAGEOUT');
+    case 'pmCold': return toProcess('COLD');
+    case 'pmPageout': return toProcess('PAGEOUT');
+    case 'pmWillneed': return toProcess('WILLNEED');
+    default: return { state, effects: none };
   }
 }

@@ -10,7 +10,7 @@ import type { AppState, SortColumn } from './types.js';
 export const CLOCK_TICKS_PER_SECOND = 100;
 
 export function layoutOf(state: AppState): Layout {
-  return computeLayout(state.screen.columns, state.screen.rows);
+  return computeLayout(state.screen.columns, state.screen.rows, state.workload || state.demo ? 1 : 0);
 }
 
 /** One row of the mapping table (or of the file table, with files alone). */
@@ -154,6 +154,30 @@ export interface HeaderModel {
   faults: string;
   cache: string;
   warning: string;
+  /** The workload's numbers and the demo's next step; null when neither is there. */
+  activity: string | null;
+}
+
+const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
+  0: 'Demo, step 1/4: a workload reads the file at random, like the article\'s script. Press e to evict it (vmtouch -e).',
+  1: 'Step 2/4: the pages the workload maps stayed (M). Press m then 1: the workload madvise(MADV_DONTNEED)s its mapping.',
+  2: 'Step 3/4: its page table no longer holds them. Press e to evict again: now they go.',
+  3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
+};
+
+/** The workload's reads/s and fault rates, and the demo's hint. */
+export function activityLine(state: AppState): string | null {
+  const parts: string[] = [];
+  if (state.demo) parts.push(DEMO_HINTS[state.demo.step]);
+  const w = state.workload;
+  if (w) {
+    const now = w.status;
+    const before = w.previousStatus;
+    const seconds = now && before ? (now.elapsedMs - before.elapsedMs) / 1000 : 0;
+    const perSecond = (a: number | null | undefined, b: number | null | undefined): string => humanRate(rate(a, b, seconds));
+    parts.push(`workload pid ${w.pid} ${w.pattern} ${w.rate}/s advice ${w.advice}: ${now && before ? `${perSecond(now.reads + now.writes, before.reads + before.writes)} touches/s, minflt/s ${perSecond(now.minorFaults, before.minorFaults)} majflt/s ${perSecond(now.majorFaults, before.majorFaults)}` : 'starting…'}${state.savedTarget ? ' (viewing it: v goes back)' : ''}`);
+  }
+  return parts.length > 0 ? parts.join('  │ ') : null;
 }
 
 function rate(now: number | null | undefined, before: number | null | undefined, seconds: number): number | null {
@@ -194,7 +218,7 @@ export function headerModel(state: AppState): HeaderModel {
   const cachedBytes = known.reduce((a, f) => a + f.cachedPages! * (s?.pageSizeBytes ?? 4096), 0);
   const totalBytes = known.reduce((a, f) => a + (f.sizeBytes ?? 0), 0);
   const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
-  return { title, faults, cache, warning: warningLine(state) };
+  return { title, faults, cache, warning: warningLine(state), activity: activityLine(state) };
 }
 
 /** One line: what the user should know (a reclaimer, a missing source, the target gone). */
@@ -204,6 +228,7 @@ export function warningLine(state: AppState): string {
     parts.push(`${state.statusText ?? 'the process is gone'}: showing the last sample`);
   }
   if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
+  if (state.lastResult && state.lastResult.untilMs > state.nowMs) parts.push(state.lastResult.text);
   parts.push(...state.staticWarnings);
   const failures = state.sample?.failures ?? [];
   const bySource = new Map<string, number>();

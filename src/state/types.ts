@@ -2,6 +2,8 @@
 import type { Layer } from '../residency/classify.js';
 import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../sampler/index.js';
+import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
+import type { WorkloadStatus } from '../workload/controller.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
@@ -11,7 +13,26 @@ export type Overlay =
   | { kind: 'help' }
   | { kind: 'filter'; text: string }
   | { kind: 'confirm'; question: string; effect: Effect }
+  | { kind: 'workloadMenu' }
+  | { kind: 'adviseMenu' }
   | null;
+
+/** A workload mmtop started: its child process and what it reported last. */
+export interface WorkloadState {
+  pid: number;
+  file: string;
+  pattern: Pattern;
+  rate: number;
+  advice: WorkloadAdvice;
+  status: WorkloadStatus | null;
+  previousStatus: WorkloadStatus | null;
+}
+
+/** The demo walks the article's experiment: 0 evict, 1 DONTNEED, 2 evict again, 3 watch faults. */
+export interface DemoState {
+  file: string;
+  step: 0 | 1 | 2 | 3;
+}
 
 export interface Screen {
   columns: number;
@@ -60,20 +81,46 @@ export interface AppState {
   staticWarnings: string[];
   /** The one clock's time of the last event. */
   nowMs: number;
+  /** The workload mmtop runs, if any. */
+  workload: WorkloadState | null;
+  /** What the next workload starts with. */
+  workloadSettings: { rate: number; advice: WorkloadAdvice | 'default' };
+  /** The target before the view switched to the workload (v). */
+  savedTarget: Target | null;
+  /** Files mmtop made itself (the demo's): random writes are allowed there. */
+  ownFiles: string[];
+  demo: DemoState | null;
+  /** The kernel's answer to the last action, in words, shown longer than a message. */
+  lastResult: { text: string; ok: boolean; untilMs: number } | null;
 }
 
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
   | { type: 'sampleNow' }
-  | { type: 'redraw' };
+  | { type: 'redraw' }
+  | { type: 'evict'; path: string }
+  | { type: 'touch'; path: string }
+  | { type: 'willneed'; path: string }
+  | { type: 'dropCaches' }
+  | { type: 'workloadStart'; file: string; pattern: Pattern; rate: number; advice: WorkloadAdvice; allowWrite: boolean }
+  | { type: 'workloadStop' }
+  | { type: 'workloadAdvise'; advice: string }
+  | { type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED' };
+
+/** What an action did, as the effects runner reports it back. */
+export type ActionKind = 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadAdvise' | 'processAdvise' | 'workload';
 
 export type Action =
   | { type: 'sample'; sample: Sample; processStatus: ProcessStatus; nowMs: number }
   | { type: 'keys'; keys: string[]; nowMs: number }
   | { type: 'resize'; screen: Screen }
   | { type: 'tick'; nowMs: number }
-  | { type: 'message'; text: string; nowMs: number };
+  | { type: 'message'; text: string; nowMs: number }
+  | { type: 'actionResult'; kind: ActionKind; text: string; ok: boolean; nowMs: number; stayedPages?: number | null; advice?: string; path?: string }
+  | { type: 'workloadStarted'; pid: number; file: string; pattern: Pattern; rate: number; advice: WorkloadAdvice; nowMs: number }
+  | { type: 'workloadStatus'; status: WorkloadStatus; nowMs: number }
+  | { type: 'workloadExited'; pid: number; text: string; nowMs: number };
 
 export interface Reduced {
   state: AppState;

@@ -4,7 +4,7 @@ import { Box } from 'ink';
 import { heatmapModel, inkRegionRows, layoutOf, type AppState } from '../state/index.js';
 import type { Painter } from '../terminal/painter.js';
 import { Line } from './Line.js';
-import { footerLine, gridLines, headerLines, heatmapInfoLines, helpLines, tableLines } from './rows.js';
+import { footerLine, gridLines, headerLines, heatmapInfoLines, helpLines, menuLines, tableLines } from './rows.js';
 import { makeTheme } from './theme.js';
 
 export interface AppProps {
@@ -27,7 +27,7 @@ export function App({ state, painter }: AppProps): React.ReactElement {
   const theme = makeTheme(state.mono);
   const layout = layoutOf(state);
   const width = Math.max(1, state.screen.columns);
-  const help = state.overlay?.kind === 'help';
+  const help = state.overlay?.kind === 'help' || state.overlay?.kind === 'workloadMenu' || state.overlay?.kind === 'adviseMenu';
   const model = heatmapModel(state);
   const below = layout.tooSmall || help ? [] : [...gridLines(state, model, theme), footerLine(state, theme)];
 
@@ -42,7 +42,7 @@ export function App({ state, painter }: AppProps): React.ReactElement {
   if (help) {
     return (
       <Box flexDirection="column" width={width}>
-        <Lines lines={helpLines(state, theme)} width={width} />
+        <Lines lines={(state.overlay?.kind === 'help' ? helpLines(state, theme) : menuLines(state, theme)).slice(0, Math.max(1, state.screen.rows - 1))} width={width} />
       </Box>
     );
   }

@@ -18,6 +18,7 @@ export function headerLines(state: AppState, theme: Theme): string[] {
     pad(h.faults, columns),
     pad(h.cache, columns),
     h.warning === '' ? pad('', columns) : styled(pad(`! ${h.warning}`, columns), theme.style('warn')),
+    ...(h.activity !== null ? [styled(pad(h.activity, columns), theme.style('label'))] : []),
   ];
 }
 
@@ -174,7 +175,7 @@ export function footerLine(state: AppState, theme: Theme): string {
     const label = binding.footer;
     const width = key.length + label.length + 1;
     if (used + width > columns) break;
-    const greyed = binding.destructive && state.readOnly;
+    const greyed = binding.changesSystem && state.readOnly;
     b.push(key, greyed ? theme.style('greyed') : theme.style('footerKey'));
     b.push(`${label} `, greyed ? theme.style('greyed') : theme.style('footerLabel'));
     used += width;
@@ -189,9 +190,9 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   const lines: string[] = [styled(pad('mmtop help: keys (from the key table) and the heatmap legend. Esc or ? closes.', columns), theme.style('title'))];
   const groups = new Map<string, string[]>();
   for (const binding of KEY_TABLE) {
-    if (binding.group === 'Confirm' || binding.group === 'Filter') continue;
+    if (binding.group === 'Confirm' || binding.group === 'Filter' || binding.group.endsWith('menu')) continue;
     const keys = binding.keys.map(keyLabel).join(' ');
-    const greyed = binding.destructive && state.readOnly;
+    const greyed = binding.changesSystem && state.readOnly;
     const needs = binding.needs ? ` (needs ${binding.needs})` : '';
     const text = `  ${keys.padEnd(16)} ${binding.description}${needs}${greyed ? ' [off: --read-only]' : ''}`;
     const list = groups.get(binding.group) ?? [];
@@ -217,3 +218,30 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   return lines;
 }
 
+
+/** A menu overlay (workload, advice): its items from the key table, with the current settings. */
+export function menuLines(state: AppState, theme: Theme): string[] {
+  const { columns } = state.screen;
+  const kind = state.overlay?.kind;
+  const mode: Mode = kind === 'workloadMenu' ? 'workloadMenu' : 'adviseMenu';
+  const file = selectedFileName(state);
+  const lines: string[] = [];
+  if (mode === 'workloadMenu') {
+    const s = state.workloadSettings;
+    lines.push(styled(pad(`Workload on ${file}: rate ${s.rate}/s, advice ${s.advice === 'default' ? 'default (random for random reads)' : s.advice}`, columns), theme.style('title')));
+    if (state.workload) lines.push(pad(`running: pid ${state.workload.pid} ${state.workload.pattern} (starting another replaces it)`, columns));
+  } else {
+    lines.push(styled(pad(`madvise: digits go to the workload's own mapping${state.workload ? ` (pid ${state.workload.pid})` : ' (none running)'}; letters to the viewed process's selected mapping`, columns), theme.style('title')));
+  }
+  for (const binding of KEY_TABLE) {
+    if (!binding.modes.includes(mode)) continue;
+    const needs = binding.needs ? ` (needs ${binding.needs})` : '';
+    lines.push(pad(`  ${binding.keys.map(keyLabel).join(' ').padEnd(10)} ${binding.description}${needs}${binding.confirm ? ' (asks first)' : ''}`, columns));
+  }
+  return lines;
+}
+
+function selectedFileName(state: AppState): string {
+  const rows = tableRows(state);
+  return rows[selectedIndex(state, rows)]?.file?.path ?? 'the selected file';
+}
