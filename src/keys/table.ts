@@ -13,7 +13,7 @@ export type Command =
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
-  | 'pmCold' | 'pmPageout' | 'pmWillneed';
+  | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown';
 
 export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Confirm';
 
@@ -105,6 +105,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['p'], command: 'pmPageout', description: 'viewed process: process_madvise PAGEOUT on the selected mapping', group: 'Advice menu', modes: ['adviseMenu'], needs: 'CAP_SYS_NICE', confirm: true },
   { keys: ['n'], command: 'pmWillneed', description: 'viewed process: process_madvise WILLNEED on the selected mapping', group: 'Advice menu', modes: ['adviseMenu'], needs: 'CAP_SYS_NICE' },
 
+  { keys: ['up', 'k', 'pageup'], command: 'helpScrollUp', description: 'scroll the help up', group: 'General', modes: ['help'] },
+  { keys: ['down', 'j', 'pagedown', 'space'], command: 'helpScrollDown', description: 'scroll the help down', group: 'General', modes: ['help'] },
   { keys: ['escape', '?', 'f1', 'enter'], command: 'close', description: 'close the help', group: 'General', modes: ['help'] },
   { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['escape'], command: 'filterCancel', description: 'clear the filter', group: 'Filter', modes: ['filter'] },

@@ -185,7 +185,7 @@ function onKey(state: AppState, key: string): Reduced {
   const binding = bindingFor(key, mode);
   if (!binding) return { state, effects: [] };
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
-  if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.description.split(':')[0]}: off in --read-only mode`), effects: [] };
+  if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
 }
 
@@ -237,7 +237,14 @@ function runCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
-    case 'help': return { state: { ...state, overlay: { kind: 'help' } }, effects: [{ type: 'redraw' }] };
+    case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
+    case 'helpScrollUp':
+    case 'helpScrollDown': {
+      if (state.overlay?.kind !== 'help') return { state, effects: none };
+      const step = Math.max(1, state.screen.rows - 4);
+      const scroll = Math.max(0, state.overlay.scroll + (command === 'helpScrollUp' ? -step : step));
+      return { state: { ...state, overlay: { kind: 'help', scroll } }, effects: none };
+    }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
     case 'pause': return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
     case 'redraw': return { state, effects: [{ type: 'redraw' }] };

@@ -10,7 +10,7 @@ export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address
 export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
 
 export type Overlay =
-  | { kind: 'help' }
+  | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }

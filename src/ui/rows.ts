@@ -184,40 +184,37 @@ export function footerLine(state: AppState, theme: Theme): string {
   return b.toString();
 }
 
-/** The help screen, generated from the key table and the legend. */
+const HELP_GROUPS = ['General', 'Actions', 'Mapping table', 'Heatmap'] as const;
+
+/** The help screen, generated from the key table and the legend; it scrolls when taller than the screen. */
 export function helpLines(state: AppState, theme: Theme): string[] {
   const { columns, rows } = state.screen;
-  const lines: string[] = [styled(pad('mmtop help: keys (from the key table) and the heatmap legend. Esc or ? closes.', columns), theme.style('title'))];
-  const groups = new Map<string, string[]>();
-  for (const binding of KEY_TABLE) {
-    if (binding.group === 'Confirm' || binding.group === 'Filter' || binding.group.endsWith('menu')) continue;
-    const keys = binding.keys.map(keyLabel).join(' ');
-    const greyed = binding.changesSystem && state.readOnly;
-    const needs = binding.needs ? ` (needs ${binding.needs})` : '';
-    const text = `  ${keys.padEnd(16)} ${binding.description}${needs}${greyed ? ' [off: --read-only]' : ''}`;
-    const list = groups.get(binding.group) ?? [];
-    list.push(greyed ? styled(pad(text, columns), theme.style('greyed')) : pad(text, columns));
-    groups.set(binding.group, list);
+  const body: string[] = [];
+  for (const group of HELP_GROUPS) {
+    body.push(styled(pad(group, columns), theme.style('helpHeading')));
+    for (const binding of KEY_TABLE) {
+      if (binding.group !== group || binding.modes.every((m) => m === 'help')) continue;
+      const keys = binding.keys.map(keyLabel).join(' ');
+      const greyed = binding.changesSystem && state.readOnly;
+      const notes = [binding.needs ? `needs ${binding.needs}` : '', binding.confirm ? 'asks first' : '', greyed ? 'off: --read-only' : ''].filter(Boolean);
+      // Notes first, so a narrow screen cuts the description rather than the "off" marker.
+      const text = `  ${keys.padEnd(16)} ${notes.length > 0 ? `[${notes.join(', ')}] ` : ''}${binding.description}`;
+      body.push(greyed ? styled(pad(text, columns), theme.style('greyed')) : pad(text, columns));
+    }
   }
-  for (const [group, list] of groups) {
-    lines.push(styled(pad(group, columns), theme.style('helpHeading')));
-    lines.push(...list);
-  }
-  lines.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
+  body.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
   for (const item of LEGEND) {
     const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
-    lines.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+    body.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
   }
-  lines.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
-  const height = Math.max(1, rows - 1);
-  if (lines.length > height) {
-    const kept = lines.slice(0, height - 1);
-    kept.push(styled(pad(`… ${lines.length - height + 1} more lines: make the terminal taller`, columns), theme.style('dim')));
-    return kept;
-  }
-  return lines;
+  body.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
+  const height = Math.max(2, rows - 1);
+  const visible = height - 1;
+  const maxScroll = Math.max(0, body.length - visible);
+  const scroll = Math.min(state.overlay?.kind === 'help' ? state.overlay.scroll : 0, maxScroll);
+  const more = maxScroll > 0 ? ` (${scroll + 1}–${Math.min(body.length, scroll + visible)} of ${body.length}: ↑↓ scroll)` : '';
+  return [styled(pad(`mmtop help: keys from the key table, and the heatmap legend. Esc closes.${more}`, columns), theme.style('title')), ...body.slice(scroll, scroll + visible)];
 }
-
 
 /** A menu overlay (workload, advice): its items from the key table, with the current settings. */
 export function menuLines(state: AppState, theme: Theme): string[] {

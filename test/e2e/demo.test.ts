@@ -1,0 +1,101 @@
+// The demo and the action keys in a real terminal: npm start walks the article's experiment.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
+import { Tmux } from '../helpers/tmux.js';
+
+const sessions: Tmux[] = [];
+after(async () => {
+  for (const t of sessions) t.kill();
+  await cleanupAll();
+});
+
+const pidsMatching = (pattern: string): number[] =>
+  spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+
+function terminal(name: string, env: Record<string, string> = {}): Tmux {
+  const t = new Tmux(name);
+  sessions.push(t);
+  t.start(120, 36, REPO_ROOT, env);
+  return t;
+}
+
+test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major faults climb; q leaves nothing', async () => {
+  const parent = tempDir('mmtop-demo-test-');
+  const t = terminal('demo', { TMPDIR: parent });
+  t.type('npm start');
+  await t.waitFor(/Demo, step 1\/4/, 30_000);
+  await t.waitFor(/file1\.db\s+128M cachestat ext4/, 15_000);
+  await new Promise((r) => setTimeout(r, 2500)); // let the workload map some pages
+  t.keys('e');
+  await t.waitFor(/Evict .*file1\.db from the page cache .*\[y\/N\]/);
+  t.keys('y');
+  const stayed = await t.waitFor(/Step 2\/4/);
+  const [, before, after] = /evict file1\.db: (\d+) → (\d+) cached pages; \d+ pages stayed: mapped by node \(pid (\d+)/.exec(stayed) ?? [];
+  assert.ok(before && after && Number(after) === Number(before) && Number(after) > 10, `mapped pages stayed: ${before} → ${after}`);
+  t.keys('m');
+  await t.waitFor(/madvise\(MADV_DONTNEED\)/);
+  t.keys('1');
+  await t.waitFor(/Step 3\/4/);
+  t.keys('e', 'y');
+  const gone = await t.waitFor(/Step 4\/4/);
+  const [, before2, after2] = /evict file1\.db: (\d+) → (\d+) cached pages/.exec(gone) ?? [];
+  assert.ok(Number(after2) < Number(before2) / 2, `after MADV_DONTNEED they go: ${before2} → ${after2}`);
+  const climbing = await t.waitFor(/proc fault\/s [\d.]+ majflt\/s ([1-9][\d.]*)/, 10_000);
+  assert.match(climbing, /majflt\/s [1-9]/, 'the workload reads them back: major faults');
+  t.keys('q');
+  await t.waitFor(/^\$ ?$/m, 15_000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(pidsMatching(`workload ${parent}`), [], 'no workload left');
+  assert.deepEqual(fs.readdirSync(parent).filter((n) => !n.startsWith('tsx-')), [], 'no data file left');
+});
+
+test('keys: w starts a workload on the selected file, v views it and back, x stops it', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'target.db', 4096);
+  const mapper = await startMapper(file, 'read', 'every:8:64');
+  const t = terminal('keys');
+  t.type(`node --import tsx src/bin/mmtop.ts ${mapper.pid}`);
+  await t.waitFor(/^[0-9a-f]{12} /m);
+  t.keys('/');
+  t.literal('target.db');
+  t.keys('Enter');
+  await t.waitFor(/target\.db\s+16M cachestat/);
+  t.keys('w');
+  await t.waitFor(/Workload on .*target\.db: rate 20\/s/);
+  t.keys('+', '1');
+  const started = await t.waitFor(/workload pid (\d+) random-read 200\/s advice random: [\d.]+ touches\/s/, 15_000);
+  const workloadPid = Number(/workload pid (\d+)/.exec(started)![1]);
+  t.keys('v');
+  await t.waitFor(new RegExp(`^mmtop  pid ${workloadPid} node`, 'm'));
+  t.keys('v');
+  await t.waitFor(new RegExp(`^mmtop  pid ${mapper.pid} python3`, 'm'));
+  t.keys('x');
+  await t.waitFor(/the workload ended/);
+  assert.equal(fs.existsSync(`/proc/${workloadPid}`), false, 'the workload is gone');
+  t.keys('q');
+  await t.waitFor(/^\$ ?$/m);
+  await mapper.stop();
+});
+
+test('--read-only: actions are off and the help greys them', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'ro.db', 256);
+  const mapper = await startMapper(file, 'read', 'every:1:64');
+  const t = terminal('readonly');
+  t.type(`node --import tsx src/bin/mmtop.ts --read-only ${mapper.pid}`);
+  await t.waitFor(/read-only/);
+  await t.waitFor(/^[0-9a-f]{12} /m);
+  t.keys('e');
+  await t.waitFor(/! Evict: off in --read-only mode/);
+  t.keys('?');
+  const help = await t.waitFor(/mmtop help/);
+  assert.match(help, /scroll/);
+  assert.match(help, /off: --read-only\] evict the selected file/);
+  assert.match(help, /off: --read-only\] drop the whole system's clean page cache/);
+  t.keys('Escape', 'q');
+  await t.waitFor(/^\$ ?$/m);
+  await mapper.stop();
+});
