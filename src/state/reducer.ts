@@ -183,6 +183,12 @@ function onKey(state: AppState, key: string): Reduced {
     return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: [] };
   }
   const binding = bindingFor(key, mode);
+  if (!binding && key.startsWith('alt+') && key.length > 4) {
+    // No Alt bindings: ESC and a key that arrived in one read (tmux, a fast typist) are two keys.
+    const first = onKey(state, 'escape');
+    const second = onKey(first.state, key.slice(4));
+    return { state: second.state, effects: [...first.effects, ...second.effects] };
+  }
   if (!binding) return { state, effects: [] };
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
   if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
