@@ -8,6 +8,19 @@ export interface Parsed<T> {
 
 /** "123 kB" -> bytes (the kernel's "kB" is KiB: fs/proc/task_mmu.c SEQ_PUT_DEC(" kB")). */
 export function kibToBytes(text: string): number | undefined {
+  // Fast path for the kernel's own "   1234 kB" (smaps has 25 such lines a VMA); the regex for the rest.
+  let i = 0;
+  while (i < text.length && text.charCodeAt(i) === 32) i++;
+  let value = 0;
+  let digits = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+    digits++;
+    i++;
+  }
+  if (digits > 0 && digits < 16 && text.slice(i) === ' kB') return value * 1024;
   const match = /^\s*(\d+)\s*kB\s*$/.exec(text);
   return match ? Number(match[1]) * 1024 : undefined;
 }

@@ -12,31 +12,37 @@ export interface SmapsEntry extends MapsEntry {
   vmFlags: string[];
 }
 
-const FIELD = /^([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$/;
+/** Field names start with a capital letter; VMA lines with a hex digit (fs/proc/task_mmu.c). */
+function isHeaderStart(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102);
+}
 
-/** Parses /proc/PID/smaps (also works on smaps_rollup's single record). */
+/** Parses /proc/PID/smaps (also works on smaps_rollup's single record). Hand-rolled: 5,000 VMAs are 125,000 lines. */
 export function parseSmaps(text: string): Parsed<SmapsEntry[]> {
   const value: SmapsEntry[] = [];
   const warnings: string[] = [];
   let current: SmapsEntry | undefined;
   linesOf(text).forEach((line, index) => {
-    const header = parseMapsLine(line);
-    if (header) {
-      current = { ...header, bytes: {}, other: {}, vmFlags: [] };
-      value.push(current);
-      return;
+    if (line.length > 0 && isHeaderStart(line.charCodeAt(0))) {
+      const header = parseMapsLine(line);
+      if (header) {
+        current = { ...header, bytes: {}, other: {}, vmFlags: [] };
+        value.push(current);
+        return;
+      }
     }
-    const field = FIELD.exec(line);
-    if (!field || !current) {
+    const colon = line.indexOf(':');
+    if (colon <= 0 || !current || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, colon))) {
       warnings.push(`smaps line ${index + 1}: not a field: ${JSON.stringify(line.slice(0, 80))}`);
       return;
     }
-    const [, name, rest] = field as unknown as [string, string, string];
+    const name = line.slice(0, colon);
+    const rest = line.slice(colon + 1);
     if (name === 'VmFlags') {
       current.vmFlags = rest.trim().split(/\s+/).filter(Boolean);
       return;
     }
-    const bytes = kibToBytes(rest);
+    const bytes = rest.endsWith(' kB') ? kibToBytes(rest) : undefined;
     if (bytes !== undefined) current.bytes[name] = bytes;
     else current.other[name] = rest.trim();
   });
@@ -46,4 +52,63 @@ export function parseSmaps(text: string): Parsed<SmapsEntry[]> {
 /** A field in bytes, or null when the kernel did not print it (older kernels omit some). */
 export function smapsBytes(entry: SmapsEntry, name: string): number | null {
   return entry.bytes[name] ?? null;
+}
+
+/** The smaps figures the Sample carries for each VMA, in bytes; null when the kernel did not print one. */
+export interface SmapsFigures {
+  Rss: number | null;
+  Pss: number | null;
+  Shared_Clean: number | null;
+  Shared_Dirty: number | null;
+  Private_Clean: number | null;
+  Private_Dirty: number | null;
+  Referenced: number | null;
+  Anonymous: number | null;
+  Swap: number | null;
+  Locked: number | null;
+}
+
+const FIGURES = ['Rss', 'Pss', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'Swap', 'Locked'] as const;
+const FIGURE_PREFIXES = FIGURES.map((name) => `${name}:`);
+
+function emptyFigures(): SmapsFigures {
+  return { Rss: null, Pss: null, Shared_Clean: null, Shared_Dirty: null, Private_Clean: null, Private_Dirty: null, Referenced: null, Anonymous: null, Swap: null, Locked: null };
+}
+
+/**
+ * Only the figures the Sample needs, for the sampler's hot path: parseSmaps keeps every field, which for
+ * 5,000 VMAs (3.9 MB of text) costs 80 ms a read here, mostly turning each field name into an object key.
+ * This one matches ten prefixes and parses the numbers by hand. Tested to agree with parseSmaps.
+ */
+export function parseSmapsFigures(text: string): Parsed<Array<MapsEntry & { figures: SmapsFigures }>> {
+  const value: Array<MapsEntry & { figures: SmapsFigures }> = [];
+  const warnings: string[] = [];
+  let current: (MapsEntry & { figures: SmapsFigures }) | undefined;
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNumber++;
+    const code = text.charCodeAt(start);
+    if (isHeaderStart(code)) {
+      const header = parseMapsLine(text.slice(start, end));
+      if (header) {
+        current = { ...header, figures: emptyFigures() };
+        value.push(current);
+      } else {
+        warnings.push(`smaps line ${lineNumber}: not a VMA`);
+      }
+    } else if (current && code >= 65 && code <= 90) {
+      for (let f = 0; f < FIGURE_PREFIXES.length; f++) {
+        if (text.startsWith(FIGURE_PREFIXES[f]!, start)) {
+          const bytes = kibToBytes(text.slice(start + FIGURE_PREFIXES[f]!.length, end));
+          if (bytes !== undefined) current.figures[FIGURES[f]!] = bytes;
+          break;
+        }
+      }
+    }
+    start = end + 1;
+  }
+  return { value, warnings };
 }

@@ -1,7 +1,7 @@
 // A process as /proc shows it: stat(5) fields, cmdline, status, and its VMAs from maps or smaps.
 import { pageSizeBytes } from '../../native/index.js';
 import {
-  mapsEntrySizeBytes, parseMaps, parseSmaps, parseStat, parseStatus, type MapsEntry, type SmapsEntry,
+  mapsEntrySizeBytes, parseMaps, parseSmapsFigures, parseStat, parseStatus, type MapsEntry, type SmapsFigures,
 } from '../proc/index.js';
 import type { Failure, MappingRecord, ProcessInfo } from './sample.js';
 import { readProcText } from './proc-read.js';
@@ -56,8 +56,8 @@ export interface MappingsRead {
   denied: boolean;
 }
 
-function recordOf(entry: MapsEntry, smaps?: SmapsEntry): MappingRecord {
-  const b = (name: string): number | null => (smaps ? smaps.bytes[name] ?? null : null);
+function recordOf(entry: MapsEntry, figures?: SmapsFigures): MappingRecord {
+  const b = (name: keyof SmapsFigures): number | null => (figures ? figures[name] : null);
   return {
     start: `0x${entry.startHex}`,
     end: `0x${entry.endHex}`,
@@ -89,9 +89,9 @@ export function readMappings(pid: number, withSmaps: boolean): MappingsRead {
   if (withSmaps) {
     const smaps = readProcText(`/proc/${pid}/smaps`, 'smaps');
     if (smaps.ok) {
-      const parsed = parseSmaps(smaps.text);
+      const parsed = parseSmapsFigures(smaps.text);
       for (const w of parsed.warnings.slice(0, 3)) failures.push({ source: 'smaps', message: w });
-      return { mappings: parsed.value.map((e) => recordOf(e, e)), failures, smaps: true, denied: false };
+      return { mappings: parsed.value.map((e) => recordOf(e, e.figures)), failures, smaps: true, denied: false };
     }
     failures.push(smaps.failure);
   }

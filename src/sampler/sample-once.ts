@@ -40,6 +40,8 @@ export type ProcessStatus = 'alive' | 'exited' | 'reused' | 'denied' | 'unreadab
 export interface SampleResult {
   sample: Sample;
   processStatus: ProcessStatus;
+  /** How long the sample took (the session spaces smaps reads by it). */
+  elapsedMs?: number;
 }
 
 function emptyCapabilities(): Capabilities {
@@ -53,7 +55,9 @@ function merge(into: Capabilities, key: keyof Capabilities, value: boolean | nul
 
 /** Samples a process or a set of files once. */
 export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, clock: () => number = Date.now): SampleResult {
-  return target.kind === 'process' ? sampleProcess(target, plan, clock) : sampleFiles(target.paths, plan, clock);
+  const started = performance.now();
+  const result = target.kind === 'process' ? sampleProcess(target, plan, clock) : sampleFiles(target.paths, plan, clock);
+  return { ...result, elapsedMs: performance.now() - started };
 }
 
 function baseSample(clock: () => number): Sample {
@@ -215,7 +219,8 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, plan: 
 
 /** Sets the file's and each cell's mapped-present pages from the page-table runs of its VMAs. */
 function attachMapped(record: FileRecord, group: FileGroup, runs: Array<{ mappingIndex: number; filePageRuns: Array<[number, number]> }>): void {
-  const mine = runs.filter((r) => group.mappingIndexes.includes(r.mappingIndex));
+  const indexes = new Set(group.mappingIndexes);
+  const mine = runs.filter((r) => indexes.has(r.mappingIndex));
   if (mine.length === 0) return;
   let total = 0;
   const counts = record.cells ? new Array<number>(record.cells.length).fill(0) : undefined;

@@ -148,8 +148,8 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
   const until = nowMs + Math.max(FLASH_MS, state.intervalMs * 1.5);
   for (const [index, kind] of changedCells(before?.cells, file?.cells)) flashes[index] = { kind, untilMs: until };
   next.flashes = before?.cells && file?.cells && before.cells.length === file.cells.length ? flashes : {};
-  const cellCount = file?.cells?.length ?? 0;
-  if (next.cursorCell >= cellCount) next.cursorCell = Math.max(0, cellCount - 1);
+  // The cursor is not clamped here: a sample planned before a key (another file in focus, another zoom)
+  // may carry fewer cells for a moment. The view clamps what it shows; keys clamp when they move it.
   return next;
 }
 
@@ -173,6 +173,12 @@ function keepSelectionVisible(state: AppState): AppState {
   let scroll = Math.min(state.tableScroll, Math.max(0, rows.length - visible));
   if (index < scroll) scroll = index;
   if (index >= scroll + visible) scroll = index - visible + 1;
+  // A filter or a sort may hide the selected row: the row shown as selected becomes the selection, so
+  // the next sample does not "find" it missing and reset the heatmap under the user.
+  const shownId = rows[index]?.id ?? state.selectedId;
+  if (shownId !== state.selectedId) {
+    return { ...state, selectedId: shownId, tableScroll: Math.max(0, scroll), cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+  }
   return scroll === state.tableScroll ? state : { ...state, tableScroll: Math.max(0, scroll) };
 }
 

@@ -53,8 +53,22 @@ function sortValue(row: TableRow, column: SortColumn): number | string {
   }
 }
 
-/** The rows the table shows, filtered and sorted. */
+/**
+ * The rows the table shows, filtered and sorted. Memoized per sample: with 5,000 mappings the sort is the
+ * costliest thing a key press does, and the reducer and each panel ask for the rows.
+ */
+const rowsCache = new WeakMap<Sample, { key: string; rows: TableRow[] }>();
 export function tableRows(state: AppState): TableRow[] {
+  if (!state.sample) return [];
+  const key = `${state.target.kind}|${state.filter}|${state.sort.column}|${state.sort.descending}|${state.showAnon}`;
+  const cached = rowsCache.get(state.sample);
+  if (cached && cached.key === key) return cached.rows;
+  const rows = computeTableRows(state);
+  rowsCache.set(state.sample, { key, rows });
+  return rows;
+}
+
+function computeTableRows(state: AppState): TableRow[] {
   const sample = state.sample;
   if (!sample) return [];
   let rows: TableRow[];

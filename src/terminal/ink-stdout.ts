@@ -7,11 +7,15 @@ export interface CountingStdout {
   stream: NodeJS.WriteStream;
   /** Bytes Ink wrote (for the benchmark). */
   inkBytes(): number;
+  /** Writes Ink made: one per frame that changed something. */
+  inkWrites(): number;
 }
 
 export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter): CountingStdout {
   let bytes = 0;
+  let writes = 0;
   const write = (data: string | Uint8Array, ...rest: unknown[]): boolean => {
+    writes++;
     bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     const ok = (stdout.write as (d: string | Uint8Array, ...r: unknown[]) => boolean)(data, ...rest);
     painter.afterInkWrite(typeof data === 'string' ? data : Buffer.from(data).toString());
@@ -31,5 +35,5 @@ export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter): Coun
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { stream, inkBytes: () => bytes };
+  return { stream, inkBytes: () => bytes, inkWrites: () => writes };
 }

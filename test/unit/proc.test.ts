@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import {
   formatMapsLine, formatStat, memoryStatPaths, parseCgroup, parseMaps, parseMapsLine, parseMeminfo,
-  parseMemoryStat, parseSmaps, parseStat, parseStatus, parseVmstat,
+  parseMemoryStat, parseSmaps, parseSmapsFigures, parseStat, parseStatus, parseVmstat,
 } from '../../src/proc/index.js';
 
 const fixture = (name: string): string => fs.readFileSync(new URL(`../fixtures/proc/${name}`, import.meta.url), 'utf8');
@@ -60,6 +60,25 @@ test('smaps: real capture keeps every field in bytes and VmFlags', () => {
   assert.deepEqual(spaced.vmFlags, ['rd', 'mr', 'me', 'ms'], 'a read-only MAP_SHARED file mapping is "ms", not "sh"');
 });
 
+test('smaps: the sampler\'s fast figures agree with the full parse', () => {
+  const text = fixture('python-smaps.txt');
+  const full = parseSmaps(text).value;
+  const fast = parseSmapsFigures(text);
+  assert.deepEqual(fast.warnings, []);
+  assert.equal(fast.value.length, full.length);
+  fast.value.forEach((entry, i) => {
+    for (const [name, bytes] of Object.entries(entry.figures)) assert.equal(bytes, full[i]!.bytes[name] ?? null, `${entry.startHex} ${name}`);
+    assert.equal(entry.path, full[i]!.path);
+  });
+  fc.assert(fc.property(fc.array(fc.constantFrom('7f00-7f01 r--s 00000000 fd:01 42 /a b', 'Rss:   4 kB', 'Swap: 12 kB', 'Pss: x kB', 'Locked:', 'VmFlags: rd'), { maxLength: 20 }), (lines) => {
+    const t = lines.join('\n');
+    const f = parseSmapsFigures(t).value;
+    const p = parseSmaps(t).value;
+    assert.equal(f.length, p.length);
+    f.forEach((e, i) => { for (const [k, v] of Object.entries(e.figures)) assert.equal(v, p[i]!.bytes[k] ?? null); });
+  }), { numRuns: 300 });
+});
+
 test('smaps: unknown fields are kept', () => {
   const text = '7f0000000000-7f0000001000 r--p 00000000 00:00 0 \nSize: 4 kB\nFutureField:  12 kB\nOddity: yes\n';
   const [entry] = parseSmaps(text).value;
@@ -107,7 +126,7 @@ test('cgroup v2 only (hand-made): memory.stat under the unified path', () => {
 });
 
 test('property: no input makes a parser throw', () => {
-  const parsers = [parseMaps, parseSmaps, parseStat, parseStatus, parseMeminfo, parseVmstat, parseMemoryStat, parseCgroup];
+  const parsers = [parseMaps, parseSmaps, parseSmapsFigures, parseStat, parseStatus, parseMeminfo, parseVmstat, parseMemoryStat, parseCgroup];
   fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
     for (const parse of parsers) parse(text);
   }), { numRuns: 500 });
