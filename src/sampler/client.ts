@@ -13,9 +13,11 @@ export function startSamplerThread(): SamplerClient {
   const workerUrl = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
   // Node 20 runs a worker's entry before `--import` hooks are in place, so under tsx a tiny bootstrap
   // registers tsx first and then imports the .ts worker.
+  // The sampler's own heap stays small: samples are plain data handed over once a tick.
+  const resourceLimits = { maxYoungGenerationSizeMb: 4 };
   const worker = here.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true })
-    : new Worker(workerUrl);
+    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true, resourceLimits })
+    : new Worker(workerUrl, { resourceLimits });
   worker.unref();
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>();
