@@ -171,6 +171,9 @@ async function watchPeer(argv: string[]): Promise<{ cpuPercent: number; rssBytes
     bytesPerFrame: (fs.statSync(typescript).size - size0) / seconds,
   };
   spawnSync('tmux', ['-L', socket, 'kill-session', '-t', session]);
+  // script(1) and the peer do not always end with the session: end them by name.
+  spawnSync('pkill', ['-KILL', '-f', typescript]);
+  try { process.kill(peerPid, 'SIGKILL'); } catch { /* gone already */ }
   return result;
 }
 

@@ -1,0 +1,72 @@
+// npm run soak [-- SECONDS]: mmtop at a 0.1 s interval against a target that maps and unmaps files all the
+// time. Passes when mmtop is alive at the end, its RSS grew by less than 10% after the warm-up (the first
+// minute, or the first third of a short run), and its open file descriptors stayed flat. CI runs 60 s.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fdCount, MMTOP, pgrep, REPO, rssBytes, sleep, tmux } from './lib.js';
+
+export interface SoakResult {
+  seconds: number;
+  rssAfterWarmupBytes: number;
+  rssEndBytes: number;
+  rssGrowthPercent: number;
+  fdMin: number;
+  fdMax: number;
+  alive: boolean;
+  samples: Array<{ atSeconds: number; rssBytes: number; fds: number }>;
+}
+
+export async function runSoak(seconds: number, log: (line: string) => void = () => {}): Promise<SoakResult> {
+  const dir = fs.mkdtempSync('/var/tmp/mmtop-soak-');
+  const socket = `mmtop-soak-${process.pid}`;
+  const churn = spawn('python3', [path.join(REPO, 'test/helpers/churn.py'), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      churn.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
+      churn.once('exit', () => reject(new Error('churn target exited')));
+    });
+    tmux(socket, ['-f', '/dev/null', 'new-session', '-d', '-s', 'soak', '-x', '200', '-y', '50', `exec ${MMTOP.join(' ')} -d 0.1 ${churn.pid}`]);
+    await sleep(3000);
+    const mmtopPid = pgrep(`mmtop.js -d 0.1 ${churn.pid}`).find((p) => fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node');
+    if (mmtopPid === undefined) throw new Error('mmtop did not start');
+    // Move about the UI as a user would, so more than one code path runs.
+    tmux(socket, ['send-keys', '-t', 'soak', 'Enter', 'z', 'z', 'Right', 'Escape', 'a', 'L']);
+    const warmupSeconds = seconds >= 180 ? 60 : Math.round(seconds / 3);
+    const samples: SoakResult['samples'] = [];
+    const started = Date.now();
+    let alive = true;
+    while ((Date.now() - started) / 1000 < seconds) {
+      await sleep(Math.min(5000, seconds * 100));
+      if (!fs.existsSync(`/proc/${mmtopPid}`)) {
+        alive = false;
+        break;
+      }
+      const at = (Date.now() - started) / 1000;
+      samples.push({ atSeconds: at, rssBytes: rssBytes(mmtopPid), fds: fdCount(mmtopPid) });
+      log(`${at.toFixed(0)} s: RSS ${(samples.at(-1)!.rssBytes / 2 ** 20).toFixed(1)} MiB, ${samples.at(-1)!.fds} fds`);
+    }
+    const afterWarmup = samples.filter((s) => s.atSeconds >= warmupSeconds);
+    const base = afterWarmup[0] ?? samples[0]!;
+    const end = samples.at(-1)!;
+    const fds = afterWarmup.map((s) => s.fds);
+    tmux(socket, ['send-keys', '-t', 'soak', 'q']);
+    return {
+      seconds, rssAfterWarmupBytes: base.rssBytes, rssEndBytes: end.rssBytes,
+      rssGrowthPercent: (100 * (end.rssBytes - base.rssBytes)) / base.rssBytes,
+      fdMin: Math.min(...fds), fdMax: Math.max(...fds), alive, samples,
+    };
+  } finally {
+    spawnSync('tmux', ['-L', socket, 'kill-server']);
+    churn.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seconds = Number(process.argv[2] ?? 600);
+  const r = await runSoak(seconds, (line) => console.log(line));
+  const ok = r.alive && r.rssGrowthPercent < 10 && r.fdMax - r.fdMin <= 2;
+  console.log(`soak ${seconds} s: alive ${r.alive}, RSS ${(r.rssAfterWarmupBytes / 2 ** 20).toFixed(1)} -> ${(r.rssEndBytes / 2 ** 20).toFixed(1)} MiB (${r.rssGrowthPercent.toFixed(1)}%), fds ${r.fdMin}..${r.fdMax}: ${ok ? 'PASS' : 'FAIL'}`);
+  process.exitCode = ok ? 0 : 1;
+}

@@ -1,0 +1,41 @@
+// Safety rules checked on the source itself: mmtop never reads a target's memory, never writes its
+// clear_refs, never runs a shell, and writes files only where it made them (the workload, the demo).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function sources(dir: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []);
+}
+
+const files = [...sources('src'), ...sources('native')].map((f) => ({ f, text: fs.readFileSync(path.join(root, f), 'utf8') }));
+
+test('no read of /proc/PID/mem, no clear_refs', () => {
+  for (const { f, text } of files) {
+    assert.doesNotMatch(text, /\/mem[`'"]/, `${f} must not open /proc/PID/mem`);
+    assert.doesNotMatch(text, /clear_refs/, `${f} must not touch clear_refs`);
+  }
+});
+
+test('no shell: child processes are spawned with argv arrays, never through sh -c or with shell: true', () => {
+  for (const { f, text } of files) {
+    assert.doesNotMatch(text, /shell:\s*true/, f);
+    assert.doesNotMatch(text, /import\s*\{[^}]*\b(exec|execSync)\b[^}]*\}\s*from\s*['"]node:child_process['"]/, `${f}: exec runs a shell`);
+    assert.doesNotMatch(text, /spawn(Sync)?\(\s*['"](sh|bash)['"]/, f);
+  }
+});
+
+test('files are written only by the workload (its own or --allow-write), the doctor\'s probe and drop caches', () => {
+  const writers = files.filter(({ text }) => /\b(writeFileSync|writeSync|appendFileSync|openSync\([^)]*['"](w|w\+|r\+|a|wx)['"]|ftruncate|PROT_WRITE)/.test(text)).map(({ f }) => f).sort();
+  assert.deepEqual(writers, [
+    'native/mapping.ts', // PROT_WRITE only when the workload asks for a writable mapping
+    'src/actions/drop-caches.ts',
+    'src/cli/interactive.tsx', // $MMTOP_STATS_FILE for the benchmark
+    'src/doctor/probe.ts', // its own temp file
+    'src/workload/program.ts', // --create, --log, and writes only with --allow-write or to a file it created
+  ].sort());
+});
