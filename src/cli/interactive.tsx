@@ -36,7 +36,7 @@ export interface InteractiveOptions {
 /** How often smaps is read at most (it takes the target's mmap lock): KERNEL-NOTES, ARCHITECTURE. */
 const SMAPS_EVERY_MS = 1000;
 /** A burst of resizes settles for this long before the screen is redrawn. */
-const RESIZE_SETTLE_MS = 60;
+const RESIZE_SETTLE_MS = 120;
 
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
   const stdin = process.stdin;
@@ -61,7 +61,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   const terminal = borrowTerminal(stdin, stdout);
   const painter = new Painter({ write: (data) => stdout.write(data) });
-  const inkOut = inkStdoutFor(stdout, painter);
+  const inkCounters = { bytes: 0, writes: 0 };
+  let inkOut = inkStdoutFor(stdout, painter, inkCounters);
   let sampler: SamplerClient | undefined;
   let runner: EffectsRunner | undefined;
   let ink: Instance | undefined;
@@ -89,10 +90,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     });
   };
   const redraw = (): void => {
-    // A full redraw: a fresh Ink instance writes its whole first frame from the top-left corner.
+    // A full redraw: a fresh Ink instance writes its whole first frame from the top-left corner. The old
+    // one's writes are cut off first, so a late throttled frame of it cannot land on the new screen.
+    inkOut.close();
     ink?.unmount();
     stdout.write('\x1b[2J\x1b[H\x1b[?25l');
-    painter.invalidate();
+    painter.reset();
+    inkOut = inkStdoutFor(stdout, painter, inkCounters);
     mount();
   };
 
@@ -172,10 +176,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const onResize = (): void => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
-      const { state: next, effects } = reduce(state, { type: 'resize', screen: { columns: stdout.columns || 80, rows: stdout.rows || 24 } });
+      const screen = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+      const { state: next, effects } = reduce(state, { type: 'resize', screen });
       state = next;
       redraw();
       for (const effect of effects) if (effect.type !== 'redraw') runEffect(effect);
+      // A resize that raced the redraw: go again with the size the terminal has now.
+      if ((stdout.columns || 80) !== screen.columns || (stdout.rows || 24) !== screen.rows) onResize();
     }, RESIZE_SETTLE_MS);
   };
 

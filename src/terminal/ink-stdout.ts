@@ -9,14 +9,25 @@ export interface CountingStdout {
   inkBytes(): number;
   /** Writes Ink made: one per frame that changed something. */
   inkWrites(): number;
+  /**
+   * Drops every later write of this Ink instance. An unmounted instance can still flush a throttled frame
+   * (ink 6 throttles its log with a trailing call), which would land on a screen already redrawn.
+   */
+  close(): void;
 }
 
-export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter): CountingStdout {
-  let bytes = 0;
-  let writes = 0;
+/** Byte counts shared by the Ink instances of one session. */
+export interface InkCounters {
+  bytes: number;
+  writes: number;
+}
+
+export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter, counters: InkCounters = { bytes: 0, writes: 0 }): CountingStdout {
+  let closed = false;
   const write = (data: string | Uint8Array, ...rest: unknown[]): boolean => {
-    writes++;
-    bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (closed) return true;
+    counters.writes++;
+    counters.bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     const ok = (stdout.write as (d: string | Uint8Array, ...r: unknown[]) => boolean)(data, ...rest);
     painter.afterInkWrite(typeof data === 'string' ? data : Buffer.from(data).toString());
     return ok;
@@ -35,5 +46,5 @@ export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter): Coun
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-  return { stream, inkBytes: () => bytes, inkWrites: () => writes };
+  return { stream, inkBytes: () => counters.bytes, inkWrites: () => counters.writes, close: () => { closed = true; } };
 }

@@ -35,6 +35,13 @@ export class Painter {
     this.#visible = visible;
   }
 
+  /** Paint nothing until the next setBlock (a full redraw starts from an empty screen). */
+  reset(): void {
+    this.#lines = [];
+    this.#visible = false;
+    this.invalidate();
+  }
+
   /** Forget what is on screen: the next flush writes every row. */
   invalidate(): void {
     this.#onScreen = [];

@@ -31,8 +31,11 @@ export function App({ state, painter }: AppProps): React.ReactElement {
   const model = heatmapModel(state);
   const below = layout.tooSmall || help ? [] : [...gridLines(state, model, theme), footerLine(state, theme)];
 
+  // The painter learns the block during render, not in an effect: Ink writes its frame inside React's
+  // commit, before any effect runs, and the painter paints right after that write. A block set later would
+  // be painted at the old place first, over Ink's new lines.
+  painter?.setBlock(inkRegionRows(layout), below, !help && !layout.tooSmall);
   useEffect(() => {
-    painter?.setBlock(inkRegionRows(layout), below, !help && !layout.tooSmall);
     painter?.flush();
   });
 

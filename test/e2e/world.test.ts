@@ -27,7 +27,11 @@ test('the target exits mid-session: the screen says so and keeps the last frame'
   const mapper = await startMapper(file, 'read', 'every:1:32');
   const t = terminal('exit-target');
   t.type(`node --import tsx src/bin/mmtop.ts -d 0.3 ${mapper.pid}`);
-  await t.waitFor(/exits\.db/);
+  await t.waitFor(/^[0-9a-f]{12} /m);
+  t.keys('/');
+  t.literal('exits.db');
+  t.keys('Enter');
+  await t.waitFor(/exits\.db\s+1M cachestat/);
   await mapper.stop();
   const screen = await t.waitFor(/process \d+ has exited: showing the last sample/);
   assert.match(screen, /exits\.db/, 'the last frame is still there');
@@ -76,7 +80,7 @@ test('tiny (40x10), huge (400x120) and a burst of resizes: no crash, a clean fra
   const lines = settled.split('\n');
   assert.ok(lines.every((l) => l.length <= 100), 'nothing wider than the final size');
   assert.match(lines[0]!, /^mmtop  pid \d+ python3/, 'the header is on the first line');
-  assert.ok(lines.findIndex((l) => l.startsWith('F10Quit')) === 28, 'the footer on the second line from the bottom');
+  assert.equal(lines.findIndex((l) => l.startsWith('F10Quit')), 28, `the footer on the second line from the bottom:\n${settled}`);
   assert.equal(lines.filter((l) => l.startsWith('mmtop  pid')).length, 1, 'no frame left over from before');
   t.keys('q');
   await t.waitFor(/^\$ ?$/m);
