@@ -35,7 +35,24 @@ function residencyBar(row: TableRow, width: number): string {
   const cells = row.file?.cells;
   if (!row.isFile) return ''.padEnd(width);
   if (!cells || cells.length === 0) return '?'.repeat(Math.min(1, width)).padEnd(width);
-  return cells.slice(0, width).map((c) => (c.cachedPages === null ? '?' : c.cachedPages === 0 ? '.' : c.cachedPages >= c.pageCount ? 'O' : 'o')).join('').padEnd(width);
+  // The file in focus carries the heatmap's cells (thousands): fold them into `width` buckets.
+  const buckets = Math.min(width, cells.length);
+  let bar = '';
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * cells.length) / buckets);
+    const to = Math.floor(((b + 1) * cells.length) / buckets);
+    let cached = 0;
+    let pages = 0;
+    let unknown = false;
+    for (let i = from; i < to; i++) {
+      const c = cells[i]!;
+      if (c.cachedPages === null) unknown = true;
+      cached += c.cachedPages ?? 0;
+      pages += c.pageCount;
+    }
+    bar += unknown ? '?' : cached === 0 ? '.' : cached >= pages ? 'O' : 'o';
+  }
+  return bar.padEnd(width);
 }
 
 function percent(row: TableRow): string {
@@ -166,7 +183,8 @@ export function footerLine(state: AppState, theme: Theme): string {
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
   if (state.overlay?.kind === 'confirm') {
-    return styled(fitEnd(`${state.overlay.question} [y/N]`, columns), theme.style('warn'));
+    // The answer keys first: a narrow screen cuts the question, never "[y/N]".
+    return styled(fitEnd(`[y/N] ${state.overlay.question}`, columns), theme.style('warn'));
   }
   for (const binding of KEY_TABLE) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;

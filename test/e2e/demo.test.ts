@@ -30,7 +30,7 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   await t.waitFor(/file1\.db\s+128M cachestat ext4/, 15_000);
   await new Promise((r) => setTimeout(r, 2500)); // let the workload map some pages
   t.keys('e');
-  await t.waitFor(/Evict .*file1\.db from the page cache .*\[y\/N\]/);
+  await t.waitFor(/\[y\/N\] Evict .*file1\.db from the page cache/);
   t.keys('y');
   const stayed = await t.waitFor(/Step 2\/4/);
   const [, before, after] = /evict file1\.db: (\d+) → (\d+) cached pages; \d+ pages stayed: mapped by node \(pid (\d+)/.exec(stayed) ?? [];

@@ -65,6 +65,12 @@ test('cells outside the process\'s mapping show as blank, inside as "."', () => 
   assert.equal(grid, '..', 'two cells inside the mapping, then two blank ones (trailing blanks are trimmed)');
 });
 
+test('the table\'s bar folds the focused file\'s heatmap cells over the whole file', () => {
+  const s = stateWith(100, 30, { files: [{ path: '/data/half.db', inode: 21, pageCount: 8800, pattern: `${'O'.repeat(440)}${'.'.repeat(440)}` }] });
+  const row = renderAt(<App state={s} />, 100, 30).text().split('\n').find((l) => /^[0-9a-f]{12} /.test(l) && l.includes('half.db'));
+  assert.match(row ?? '', / OOOOO\.\.\.\.\. \/data\/half\.db/, 'first half cached, second not, over 880 cells');
+});
+
 test('mono: no colour codes, and the glyphs still carry the meaning', () => {
   const s = stateWith(100, 30, { mono: true });
   const raw = renderAt(<App state={s} />, 100, 30).raw();
