@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fdCount, MMTOP, pgrep, REPO, rssBytes, sleep, tmux } from './lib.js';
+import { fdCount, median, MMTOP, pgrep, REPO, rssBytes, sleep, tmux } from './lib.js';
 
 export interface SoakResult {
   seconds: number;
@@ -47,8 +47,11 @@ export async function runSoak(seconds: number, log: (line: string) => void = () 
       log(`${at.toFixed(0)} s: RSS ${(samples.at(-1)!.rssBytes / 2 ** 20).toFixed(1)} MiB, ${samples.at(-1)!.fds} fds`);
     }
     const afterWarmup = samples.filter((s) => s.atSeconds >= warmupSeconds);
-    const base = afterWarmup[0] ?? samples[0]!;
-    const end = samples.at(-1)!;
+    // RSS swings by 10 to 20 MiB with V8's collections: compare the median of the first three samples after
+    // the warm-up with the median of the last three, not two single points.
+    const medianRss = (list: SoakResult['samples']): number => median(list.map((s) => s.rssBytes));
+    const base = { rssBytes: medianRss(afterWarmup.slice(0, 3)) };
+    const end = { rssBytes: medianRss(afterWarmup.slice(-3)) };
     const fds = afterWarmup.map((s) => s.fds);
     tmux(socket, ['send-keys', '-t', 'soak', 'q']);
     return {
