@@ -1,7 +1,8 @@
 // Advice to another process's mapping through process_madvise(2): COLD, PAGEOUT, WILLNEED. When the
 // kernel refuses, or silently does nothing, the result says why in words (mm/madvise.c).
 import fs from 'node:fs';
-import { NativeError, openPagemap, pagemapScan, pageSizeBytes, processMadvise, type MadviseAdvice } from '../../native/index.js';
+import { NativeError, processMadvise, type MadviseAdvice } from '../../native/index.js';
+import { presentPagesIn } from '../sampler/present.js';
 import { parseMaps, type MapsEntry } from '../proc/index.js';
 
 export const REMOTE_ADVICE = ['COLD', 'PAGEOUT', 'WILLNEED'] as const;
@@ -32,27 +33,6 @@ export function selectRanges(pid: number, spec: string): MapsEntry[] {
   return maps.filter((m) => m.path === spec);
 }
 
-function presentPages(pid: number, vmas: MapsEntry[]): number | null {
-  let fd: number;
-  try {
-    fd = openPagemap(pid);
-  } catch {
-    return null;
-  }
-  try {
-    let pages = 0;
-    for (const v of vmas) {
-      for (const r of pagemapScan(fd, BigInt(`0x${v.startHex}`), BigInt(`0x${v.endHex}`))) {
-        if (r.present) pages += Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
-      }
-    }
-    return pages;
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /** Words for a refusal of process_madvise. */
 export function explainRefusal(error: unknown, advice: string): string {
@@ -74,10 +54,10 @@ export function adviseProcess(pid: number, vmas: MapsEntry[], advice: MadviseAdv
   if (vmas.length === 0) {
     return { ...base, advisedBytes: null, presentPagesBefore: null, presentPagesAfter: null, ok: false, reason: 'no mapping of the process matches' };
   }
-  const before = presentPages(pid, vmas);
+  const before = presentPagesIn(pid, vmas);
   try {
     const advisedBytes = processMadvise(pid, vmas.map((v) => ({ startAddress: BigInt(`0x${v.startHex}`), endAddress: BigInt(`0x${v.endHex}`) })), advice);
-    const after = presentPages(pid, vmas);
+    const after = presentPagesIn(pid, vmas);
     let reason: string | null = null;
     if (advice === 'PAGEOUT' && before !== null && after !== null && before > 0 && after >= before) {
       const writable = vmas.every((v) => {

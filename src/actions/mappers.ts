@@ -1,7 +1,7 @@
 // Which processes map a file: every /proc/*/maps scanned for the file's device and inode, and for each,
 // the pages of it in that process's page table (PAGEMAP_SCAN, where this user may read the table).
 import fs from 'node:fs';
-import { openPagemap, pagemapScan, pageSizeBytes } from '../../native/index.js';
+import { presentPagesIn } from '../sampler/present.js';
 import { parseMaps, parseStat } from '../proc/index.js';
 
 export interface Mapper {
@@ -39,29 +39,8 @@ export async function findMappers(device: string, inode: number): Promise<Mapper
     } catch {
       // It may have exited meanwhile.
     }
-    mappers.push({ pid, comm, mappedPages: presentPagesOf(pid, vmas) });
+    mappers.push({ pid, comm, mappedPages: presentPagesIn(pid, vmas) });
   }
   return { mappers, unreadable };
 }
 
-function presentPagesOf(pid: number, vmas: Array<{ startHex: string; endHex: string }>): number | null {
-  let fd: number;
-  try {
-    fd = openPagemap(pid);
-  } catch {
-    return null;
-  }
-  try {
-    let pages = 0;
-    for (const v of vmas) {
-      for (const r of pagemapScan(fd, BigInt(`0x${v.startHex}`), BigInt(`0x${v.endHex}`))) {
-        if (r.present) pages += Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
-      }
-    }
-    return pages;
-  } catch {
-    return null;
-  } finally {
-    fs.closeSync(fd);
-  }
-}

@@ -111,3 +111,26 @@ function regionsWithin(regions: PageRegion[], start: bigint, end: bigint): PageR
   }
   return out;
 }
+
+/** Pages present in `pid`'s page table over the given VMAs (hex start/end), or null when it may not be read. */
+export function presentPagesIn(pid: number, vmas: ReadonlyArray<{ startHex: string; endHex: string }>): number | null {
+  let fd: number;
+  try {
+    fd = openPagemap(pid);
+  } catch {
+    return null;
+  }
+  try {
+    let pages = 0;
+    for (const v of vmas) {
+      for (const r of pagemapScan(fd, BigInt(`0x${v.startHex}`), BigInt(`0x${v.endHex}`))) {
+        if (r.present) pages += Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
+      }
+    }
+    return pages;
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

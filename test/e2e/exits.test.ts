@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { cleanupAll, REPO_ROOT, tempDir } from '../helpers/kernel.js';
-import { Tmux } from '../helpers/tmux.js';
+import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -23,15 +23,6 @@ function pidsMatching(pattern: string): number[] {
   return r.stdout.trim().split('\n').filter(Boolean).map(Number);
 }
 
-async function terminalIsBack(t: Tmux): Promise<void> {
-  await t.waitFor(/^\$ ?$/m, 15_000);
-  const flags = t.paneFlags();
-  assert.equal(flags.alternate, false, 'the main screen is back');
-  assert.equal(flags.cursorVisible, true, 'the cursor is shown');
-  t.type('stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo|isig)$" | sort | tr "\\n" " "; echo "<END"');
-  const screen = await t.waitFor(/<END$/m);
-  assert.match(screen, /^echo icanon isig <END$/m, 'canonical mode, signals and echo are back');
-}
 
 const ways: Array<{ name: string; leave: (t: Tmux, pid: number) => void; env?: Record<string, string>; stderr?: RegExp }> = [
   { name: 'q', leave: (t) => t.keys('q') },
@@ -58,7 +49,7 @@ for (const way of ways) {
     const workloads = pidsMatching(`workload ${parent}`);
     assert.equal(workloads.length, 1, 'and started its workload');
     way.leave(t, mmtopPid);
-    await terminalIsBack(t);
+    await assertTerminalRestored(t);
     if (way.stderr) assert.match(t.capture(), way.stderr, 'one line says what went wrong');
     assert.doesNotMatch(t.capture(), /\n\s+at /, 'no stack trace');
     await new Promise((r) => setTimeout(r, 300));

@@ -3,7 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
-import { Tmux } from '../helpers/tmux.js';
+import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -28,15 +28,6 @@ function gridRows(screen: string): string[] {
   return lines.slice(status + 1, footer);
 }
 
-async function terminalIsBack(t: Tmux): Promise<void> {
-  await t.waitFor(/^\$ ?$/m);
-  const flags = t.paneFlags();
-  assert.equal(flags.alternate, false, 'the main screen is back');
-  assert.equal(flags.cursorVisible, true, 'the cursor is shown');
-  t.type('stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo|isig)$" | sort | tr "\\n" " "; echo "<END"');
-  const screen = await t.waitFor(/<END$/m);
-  assert.match(screen, /^echo icanon isig <END$/m, 'canonical mode, signals and echo are back');
-}
 
 for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
   test(`tmux ${columns}x${rows}: the heatmap shows the pages a child touched; / filters, ? helps, resize redraws, q restores`, async () => {
@@ -71,7 +62,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     assert.ok(!/mmtop help/.test(resized), 'no garbage left from before');
 
     t.keys('q');
-    await terminalIsBack(t);
+    await assertTerminalRestored(t);
     await mapper.stop();
   });
 }
@@ -97,6 +88,6 @@ test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one pag
   assert.ok(hits.length >= 10, `pages the child touched are on screen (${hits.length})`);
   assert.ok(hits.slice(1).every((at, i) => at - hits[i]! === 64), 'every 64th page, as the child touched them');
   t.keys('q');
-  await terminalIsBack(t);
+  await assertTerminalRestored(t);
   await mapper.stop();
 });

@@ -1,5 +1,6 @@
 // A real terminal for tests: tmux runs the command in a shell, send-keys types, capture-pane reads.
 // Each session has its own tmux server socket, killed in cleanup.
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 export class Tmux {
@@ -73,4 +74,15 @@ export class Tmux {
     this.#alive = false;
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
   }
+}
+
+/** After mmtop exits: the shell prompt, the main screen, a visible cursor, and a sane tty (stty -a). */
+export async function assertTerminalRestored(t: Tmux): Promise<void> {
+  await t.waitFor(/^\$ ?$/m, 15_000);
+  const flags = t.paneFlags();
+  assert.equal(flags.alternate, false, 'the main screen is back');
+  assert.equal(flags.cursorVisible, true, 'the cursor is shown');
+  t.type('stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo|isig)$" | sort | tr "\\n" " "; echo "<END"');
+  const screen = await t.waitFor(/<END$/m);
+  assert.match(screen, /^echo icanon isig <END$/m, 'canonical mode, signals and echo are back');
 }

@@ -173,6 +173,27 @@ test('a process that exits: the sample says so, never throws', async () => {
   assert.ok(sample.failures.some((f) => /exited/.test(f.message)), 'the failure says it exited');
 });
 
+test('a mapped file truncated under its mapping: the file shrinks, mapped pages stay inside it, no crash', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'shrinks.db', 256);
+  const mapper = await startScript('mmap_random_read.py', [file], 'pid:');
+  await new Promise((r) => setTimeout(r, 300));
+  process.kill(mapper.pid, 'SIGSTOP'); // it would die of SIGBUS on its next read past the end
+  try {
+    fs.truncateSync(file, 64 * 4096);
+    const { sample, processStatus } = sampleOnce({ kind: 'process', pid: mapper.pid }, fullPlan);
+    assert.equal(processStatus, 'alive');
+    const f = sample.files.find((x) => x.path === file)!;
+    assert.equal(f.pageCount, 64, 'the file\'s new size');
+    const vma = sample.mappings.find((m) => m.path === file)!;
+    assert.equal(vma.sizeBytes, 256 * 4096, 'the mapping keeps its old length');
+    assert.ok(f.mappedPages! <= 64, 'mapped pages are counted inside the file only');
+    checkCellsSum(sample);
+  } finally {
+    process.kill(mapper.pid, 'SIGKILL');
+  }
+});
+
 test('a reused pid (start time changed) is detected, not followed', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'reuse.db', 8);

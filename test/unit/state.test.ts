@@ -80,3 +80,21 @@ test('reducer: selection, zoom and the target exiting keep the last frame', () =
   assert.equal(gone.statusText, 'process 4242 has exited');
   assert.deepEqual(reduce(s, { type: 'keys', keys: ['q'], nowMs: 1 }).effects, [{ type: 'quit' }]);
 });
+
+test('pid checks: mmtop\'s own pid, zero, negative, too large, not a number are usage errors', async () => {
+  const { parsePid, parseDelaySeconds, parseCells } = await import('../../src/cli/args.js');
+  const usage = (fn: () => unknown, pattern: RegExp): void => {
+    assert.throws(fn, (e: unknown) => e instanceof Error && (e as { exitCode?: number }).exitCode === 2 && pattern.test(e.message));
+  };
+  usage(() => parsePid(String(process.pid)), /is mmtop itself/);
+  usage(() => parsePid('0'), /positive/);
+  usage(() => parsePid('-3'), /positive/);
+  usage(() => parsePid('4194305'), /larger than any pid/);
+  usage(() => parsePid('12x'), /must be a number/);
+  assert.equal(parsePid(' 42 '), 42);
+  usage(() => parseDelaySeconds('0'), /positive/);
+  usage(() => parseDelaySeconds('-1'), /positive/);
+  usage(() => parseDelaySeconds('abc'), /positive/);
+  usage(() => parseCells('0'), /positive whole number/);
+  usage(() => parseCells('2.5'), /positive whole number/);
+});
