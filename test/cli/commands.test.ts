@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { cleanupAll, makeColdFile, startScript, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, makeColdFile, startScript, tempDir, waitMapped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 const isRoot = process.getuid?.() === 0;
@@ -53,6 +53,7 @@ test('snapshot: pmap -x columns with the page cache; --json is the Sample; --fil
   const dir = tempDir();
   const file = makeColdFile(dir, 'snap file.db', 256);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   const text = runCli(['snapshot', String(reader.pid)]);
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout.split('\n')[1]!, /^\s*Address\s+Kbytes\s+RSS\s+Dirty\s+Mode\s+Cached\s+CDirty\s+Mapping$/);

@@ -118,3 +118,17 @@ export async function whileStopped<T>(pid: number, fn: () => T | Promise<T>): Pr
     process.kill(pid, 'SIGCONT');
   }
 }
+
+/** Waits until `pid` maps `file` (the article's script prints its pid before it maps the file). */
+export async function waitMapped(pid: number, file: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/maps`, 'utf8').includes(file)) return;
+    } catch {
+      // Not there yet, or gone.
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`process ${pid} did not map ${file}`);
+}

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce, type Sample } from '../../src/sampler/index.js';
-import { cleanupAll, makeColdFile, REPO_ROOT, startScript, tempDir, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, makeColdFile, REPO_ROOT, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -33,6 +33,7 @@ test('the article\'s random reader: files match fincore, mappings match pmap -x,
   const dir = tempDir();
   const file = makeColdFile(dir, 'file1.db', 8192);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   assert.equal(reader.firstLine, `pid: ${reader.pid}`);
   await new Promise((r) => setTimeout(r, 600)); // let it read a few pages
   const { sample, trusted } = await whileStopped(reader.pid, () => {
@@ -116,6 +117,7 @@ test('a deleted mapped file is shown as deleted and measured through map_files (
   const dir = tempDir();
   const file = makeColdFile(dir, 'deleted.db', 64);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   fs.unlinkSync(file);
   const { sample } = sampleOnce({ kind: 'process', pid: reader.pid }, fullPlan);
   const vma = sample.mappings.find((m) => m.path === file);
@@ -129,6 +131,7 @@ test('a file replaced under the same name is not mixed up (device and inode diff
   const dir = tempDir();
   const file = makeColdFile(dir, 'replaced.db', 32);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   fs.renameSync(makeColdFile(dir, 'other.db', 8), file);
   const { sample } = sampleOnce({ kind: 'process', pid: reader.pid }, fullPlan);
   const f = sample.files.find((x) => x.path === file)!;
@@ -164,6 +167,7 @@ test('a process that exits: the sample says so, never throws', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'exit.db', 8);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   const first = sampleOnce({ kind: 'process', pid: reader.pid }, fullPlan);
   reader.child.kill('SIGKILL');
   await new Promise((r) => reader.child.once('exit', r));
@@ -177,6 +181,7 @@ test('a mapped file truncated under its mapping: the file shrinks, mapped pages 
   const dir = tempDir();
   const file = makeColdFile(dir, 'shrinks.db', 256);
   const mapper = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(mapper.pid, file);
   await new Promise((r) => setTimeout(r, 300));
   process.kill(mapper.pid, 'SIGSTOP'); // it would die of SIGBUS on its next read past the end
   try {
@@ -198,6 +203,7 @@ test('a reused pid (start time changed) is detected, not followed', async () => 
   const dir = tempDir();
   const file = makeColdFile(dir, 'reuse.db', 8);
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
   const { sample, processStatus } = sampleOnce({ kind: 'process', pid: reader.pid, startTimeTicks: 1 }, fullPlan);
   assert.equal(processStatus, 'reused');
   assert.equal(sample.process, null);
