@@ -111,6 +111,10 @@ test('as nobody: its own process is read; a root process\'s mappings are "no per
   const row = own.split('\n').find((l) => /^[0-9a-f]{12} /.test(l) && l.includes('rootowned.db'))!;
   assert.match(row, /\s\?\s/, 'Cache % unknown: cachestat says EPERM, mincore would lie');
   assert.match(own, /cachestat EPERM/, 'and the reason is on screen');
+  t.keys('D');
+  await t.waitFor(/\[y\/N\] Drop the clean page cache/);
+  t.keys('y');
+  await t.waitFor(/drop caches: drop caches needs root/);
   t.keys('q');
   await t.waitFor(/^\$ ?$/m);
   t.type('kill %1');
