@@ -3,7 +3,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { Tmux } from '../helpers/tmux.js';
 
@@ -88,21 +87,20 @@ test('tiny (40x10), huge (400x120) and a burst of resizes: no crash, a clean fra
 });
 
 test('as nobody: its own process is read; a root process\'s mappings are "no permission", never 0', { skip: !isRoot && 'needs root to switch to nobody' }, async () => {
-  if (!fs.existsSync(`${REPO_ROOT}dist/src/bin/mmtop.js`)) execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'ignore' });
   const dir = tempDir();
   fs.chmodSync(dir, 0o755);
   const file = makeColdFile(dir, 'rootowned.db', 256);
   fs.chmodSync(file, 0o644);
   const rootMapper = await startMapper(file, 'read', 'every:1:16');
   const t = terminal('nobody');
-  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups node dist/src/bin/mmtop.js -d 0.5 ${rootMapper.pid}`);
+  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups node --import tsx src/bin/mmtop.ts -d 0.5 ${rootMapper.pid}`);
   const denied = await t.waitFor(/maps.*(EACCES|EPERM)|permission/i);
   assert.doesNotMatch(denied, /^[0-9a-f]{12}\s+\d+\s+0\s/m, 'no row of zeros');
   assert.match(denied, /^mmtop  pid \d+ python3/m, 'what can be read (stat) is shown');
   t.keys('q');
   await t.waitFor(/^\$ ?$/m);
   // Its own process (a shell it started) mapping the root-owned file it may read but not write.
-  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 test/helpers/mapper.py ${file} read every:1:16 random & sleep 1; setpriv --reuid=nobody --regid=nogroup --clear-groups node dist/src/bin/mmtop.js -d 0.5 $!`);
+  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 test/helpers/mapper.py ${file} read every:1:16 random & sleep 1; setpriv --reuid=nobody --regid=nogroup --clear-groups node --import tsx src/bin/mmtop.ts -d 0.5 $!`);
   await t.waitFor(/^[0-9a-f]{12} /m);
   t.keys('/');
   t.literal('rootowned');
