@@ -4,7 +4,7 @@ import fs from 'node:fs';
 
 export const REPO = new URL('../', import.meta.url).pathname;
 /** mmtop as users run it: the built bin. */
-export const MMTOP = [process.execPath, `${REPO}dist/src/bin/mmtop.js`];
+export const MMTOP = [process.execPath, `${REPO}dist/bin/mmtop.js`];
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -5,7 +5,7 @@ export interface Layout {
   columns: number;
   /** Header: process, faults, page cache. */
   headerRows: number;
-  /** One line for warnings; a second for the workload and the demo's hint when there is one. */
+  /** One line for warnings, and one each for the demo's hint and the workload when they are there. */
   warningRows: number;
   /** Data rows of the mapping table (plus its header line). */
   tableRows: number;

@@ -10,7 +10,7 @@ import type { AppState, SortColumn } from './types.js';
 export const CLOCK_TICKS_PER_SECOND = 100;
 
 export function layoutOf(state: AppState): Layout {
-  return computeLayout(state.screen.columns, state.screen.rows, state.workload || state.demo ? 1 : 0);
+  return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
 }
 
 /** One row of the mapping table (or of the file table, with files alone). */
@@ -168,8 +168,8 @@ export interface HeaderModel {
   faults: string;
   cache: string;
   warning: string;
-  /** The workload's numbers and the demo's next step; null when neither is there. */
-  activity: string | null;
+  /** The demo's next step and the workload's numbers, a line each (none when neither is there). */
+  activity: string[];
 }
 
 const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
@@ -179,8 +179,8 @@ const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
   3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
 };
 
-/** The workload's reads/s and fault rates, and the demo's hint. */
-export function activityLine(state: AppState): string | null {
+/** The demo's hint, and the workload's reads/s and fault rates: a line each. */
+export function activityLines(state: AppState): string[] {
   const parts: string[] = [];
   if (state.demo) parts.push(DEMO_HINTS[state.demo.step]);
   const w = state.workload;
@@ -191,7 +191,7 @@ export function activityLine(state: AppState): string | null {
     const perSecond = (a: number | null | undefined, b: number | null | undefined): string => humanRate(rate(a, b, seconds));
     parts.push(`workload pid ${w.pid} ${w.pattern} ${w.rate}/s advice ${w.advice}: ${now && before ? `${perSecond(now.reads + now.writes, before.reads + before.writes)} touches/s, minflt/s ${perSecond(now.minorFaults, before.minorFaults)} majflt/s ${perSecond(now.majorFaults, before.majorFaults)}` : 'starting…'}${state.savedTarget ? ' (viewing it: v goes back)' : ''}`);
   }
-  return parts.length > 0 ? parts.join('  │ ') : null;
+  return parts;
 }
 
 function rate(now: number | null | undefined, before: number | null | undefined, seconds: number): number | null {
@@ -232,7 +232,7 @@ export function headerModel(state: AppState): HeaderModel {
   const cachedBytes = known.reduce((a, f) => a + f.cachedPages! * (s?.pageSizeBytes ?? 4096), 0);
   const totalBytes = known.reduce((a, f) => a + (f.sizeBytes ?? 0), 0);
   const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
-  return { title, faults, cache, warning: warningLine(state), activity: activityLine(state) };
+  return { title, faults, cache, warning: warningLine(state), activity: activityLines(state) };
 }
 
 /** One line: what the user should know (a reclaimer, a missing source, the target gone). */

@@ -18,7 +18,7 @@ export function headerLines(state: AppState, theme: Theme): string[] {
     pad(h.faults, columns),
     pad(h.cache, columns),
     h.warning === '' ? pad('', columns) : styled(pad(`! ${h.warning}`, columns), theme.style('warn')),
-    ...(h.activity !== null ? [styled(pad(h.activity, columns), theme.style('label'))] : []),
+    ...h.activity.map((line) => styled(pad(line, columns), theme.style('label'))),
   ];
 }
 
