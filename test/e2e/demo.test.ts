@@ -34,7 +34,7 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   t.keys('y');
   const stayed = await t.waitFor(/Step 2\/4/);
   const [, before, after] = /evict file1\.db: (\d+) → (\d+) cached pages; \d+ pages stayed: mapped by node \(pid (\d+)/.exec(stayed) ?? [];
-  assert.ok(before && after && Number(after) === Number(before) && Number(after) > 10, `mapped pages stayed: ${before} → ${after}`);
+  assert.ok(before && after && Number(after) >= Number(before) && Number(after) > 10, `mapped pages stayed: ${before} → ${after}`);
   t.keys('m');
   await t.waitFor(/madvise\(MADV_DONTNEED\)/);
   t.keys('1');

@@ -52,7 +52,8 @@ test('the article\'s experiment: mapped pages stay after evict, go after MADV_DO
   assert.equal(first.version, 1);
   const f1 = first.files[0];
   assert.ok(f1.cachedPagesAfter > 50, `mapped pages stayed (${f1.cachedPagesAfter})`);
-  assert.equal(f1.cachedPagesAfter, f1.cachedPagesBefore, 'none of them went: the workload maps them all');
+  // None went (the workload may fault a page or two in between the two counts: never fewer).
+  assert.ok(f1.cachedPagesAfter >= f1.cachedPagesBefore, `none of them went: ${f1.cachedPagesBefore} -> ${f1.cachedPagesAfter}`);
   assert.deepEqual(f1.mappedBy.map((m: { pid: number }) => m.pid), [workload.pid], 'names the workload as the process that maps them');
   assert.match(f1.reason, /mapped by node \(pid \d+/);
 
