@@ -188,5 +188,6 @@ try {
 } finally {
   for (const c of children) c.kill('SIGKILL');
   spawnSync('tmux', ['-L', socket, 'kill-server']);
+    fs.rmSync(`/tmp/tmux-${process.getuid?.() ?? 0}/${socket}`, { force: true });
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -61,6 +61,7 @@ export async function runSoak(seconds: number, log: (line: string) => void = () 
     };
   } finally {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
+    fs.rmSync(`/tmp/tmux-${process.getuid?.() ?? 0}/${socket}`, { force: true });
     churn.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }

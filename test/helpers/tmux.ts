@@ -2,6 +2,13 @@
 // Each session has its own tmux server socket, killed in cleanup.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+
+/** tmux leaves its socket file behind after kill-server: remove it (/tmp/tmux-UID/NAME, or $TMUX_TMPDIR). */
+export function removeSocket(name: string): void {
+  const dir = `${process.env.TMUX_TMPDIR ?? '/tmp'}/tmux-${process.getuid?.() ?? 0}`;
+  fs.rmSync(`${dir}/${name}`, { force: true });
+}
 
 export class Tmux {
   readonly socket: string;
@@ -73,6 +80,7 @@ export class Tmux {
     if (!this.#alive) return;
     this.#alive = false;
     spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+    removeSocket(this.socket);
   }
 }
 
