@@ -231,7 +231,9 @@ export function headerModel(state: AppState): HeaderModel {
   const known = mappedFiles.filter((f) => f.cachedPages !== null && f.pageCount !== null);
   const cachedBytes = known.reduce((a, f) => a + f.cachedPages! * (s?.pageSizeBytes ?? 4096), 0);
   const totalBytes = known.reduce((a, f) => a + (f.sizeBytes ?? 0), 0);
-  const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
+  const mapsDenied = s !== null && s.mappings.length === 0 && s.failures.some((f) => f.source === 'maps' && f.errno);
+  const filesText = mapsDenied ? 'mapped files: ? (no perm)' : `${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
+  const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${filesText}`;
   return { title, faults, cache, warning: warningLine(state), activity: activityLines(state) };
 }
 
@@ -243,7 +245,6 @@ export function warningLine(state: AppState): string {
   }
   if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
   if (state.lastResult && state.lastResult.untilMs > state.nowMs) parts.push(state.lastResult.text);
-  parts.push(...state.staticWarnings);
   const failures = state.sample?.failures ?? [];
   const bySource = new Map<string, number>();
   for (const f of failures) bySource.set(`${f.source}${f.errno ? ` ${f.errno}` : ''}`, (bySource.get(`${f.source}${f.errno ? ` ${f.errno}` : ''}`) ?? 0) + 1);
@@ -251,6 +252,8 @@ export function warningLine(state: AppState): string {
     if (source.startsWith('process')) continue;
     parts.push(`${source}${count > 1 ? ` ×${count}` : ''}: ${explainFailure(source)}`);
   }
+  // What the user can act on (a failure, a result) before what they cannot (a reclaimer).
+  parts.push(...state.staticWarnings);
   return parts.join(' · ');
 }
 

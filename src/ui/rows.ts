@@ -90,6 +90,13 @@ function cellText(text: string, column: Column): string {
 
 const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
 
+/** The errno that kept the mappings from being read (EACCES for another user's process), if any. */
+function mappingsDenied(state: AppState): string | undefined {
+  const s = state.sample;
+  if (!s || s.mappings.length > 0) return undefined;
+  return s.failures.find((f) => f.source === 'maps' && f.errno)?.errno;
+}
+
 /** The table's header line and its visible rows (padded with blank lines to the layout's height). */
 export function tableLines(state: AppState, theme: Theme): string[] {
   const layout = layoutOf(state);
@@ -113,7 +120,10 @@ export function tableLines(state: AppState, theme: Theme): string[] {
     lines.push(styled(pad(text, columns), style));
   });
   if (rows.length === 0 && layout.tableRows > 0) {
-    const why = state.sample === null ? 'waiting for the first sample…' : state.filter !== '' ? `no mapping matches "${state.filter}"` : state.showAnon ? 'no mappings' : 'no file mappings (press a to show anonymous ones)';
+    const denied = mappingsDenied(state);
+    const why = state.sample === null ? 'waiting for the first sample…'
+      : denied ? `no perm: cannot read /proc/${state.sample.process?.pid ?? '?'}/maps (${denied}): run mmtop as root or as the process's owner`
+        : state.filter !== '' ? `no mapping matches "${state.filter}"` : state.showAnon ? 'no mappings' : 'no file mappings (press a to show anonymous ones)';
     lines.push(styled(pad(`  ${why}`, columns), theme.style('dim')));
   }
   while (lines.length < layout.tableRows + 1) lines.push(pad('', columns));
