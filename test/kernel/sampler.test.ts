@@ -149,8 +149,14 @@ test('as nobody on its own process: no number faked for a file it may not write'
   const ownFile = path.join(dir, 'nobody-owned.db');
   fs.copyFileSync(rootFile, ownFile);
   fs.chownSync(ownFile, 65534, 65534);
+  const nobodyDir = path.join(dir, 'nobody-dir');
+  fs.mkdirSync(nobodyDir);
+  fs.chownSync(nobodyDir, 65534, 65534);
+  const gone = path.join(nobodyDir, 'deleted-while-mapped.db');
+  fs.copyFileSync(rootFile, gone);
+  fs.chownSync(gone, 65534, 65534);
   const out = execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, '--import', 'tsx',
-    'test/helpers/nobody-sample.ts', rootFile, ownFile], { cwd: REPO_ROOT, encoding: 'utf8' });
+    'test/helpers/nobody-sample.ts', rootFile, ownFile, '--delete', gone], { cwd: REPO_ROOT, encoding: 'utf8' });
   const sample = JSON.parse(out) as Sample;
   const root = sample.files.find((f) => f.path === rootFile)!;
   assert.equal(root.source, 'unknown');
@@ -160,7 +166,12 @@ test('as nobody on its own process: no number faked for a file it may not write'
   const own = sample.files.find((f) => f.path === ownFile)!;
   assert.equal(own.source, 'cachestat', 'its own file is measured truthfully');
   assert.equal(typeof own.cachedPages, 'number');
-  assert.equal(sample.capabilities.mapFiles, null, 'map_files not needed for live files');
+  const deleted = sample.files.find((f) => f.path === gone)!;
+  assert.ok(sample.mappings.find((m) => m.path === gone)?.deleted, 'shown as deleted');
+  assert.equal(deleted.source, 'unknown', 'deleted while mapped: only root reaches it, through map_files');
+  assert.equal(deleted.cachedPages, null);
+  assert.ok(sample.failures.some((f) => f.path === gone && /map_files/.test(f.message)), 'and the failure says why');
+  assert.equal(sample.capabilities.mapFiles, false, 'map_files was tried and refused');
 });
 
 test('a process that exits: the sample says so, never throws', async () => {
