@@ -36,6 +36,20 @@ function failureFrom(source: string, path: string, error: unknown): Failure {
   return errno ? { source, path, errno, message } : { source, path, message };
 }
 
+/** A device's filesystem does not change while mounted: one statfs(2) per device, not per file per tick. */
+const filesystemByDevice = new Map<string, string>();
+function filesystemName(device: string, path: string): string | null {
+  const known = filesystemByDevice.get(device);
+  if (known !== undefined) return known;
+  try {
+    const name = filesystemOf(path).name;
+    filesystemByDevice.set(device, name);
+    return name;
+  } catch {
+    return null; // a deleted file reached through map_files has no path to statfs
+  }
+}
+
 /** mincore tells the truth only to root, the file's owner, or a writer (mm/mincore.c, can_do_mincore). */
 function mincoreIsTruthful(file: OpenedFile): boolean {
   const uid = process.getuid?.() ?? -1;
@@ -54,12 +68,7 @@ export function measureFile(file: OpenedFile, plan: FileCellsPlan): MeasureResul
   const sizeBytes = stat.size;
   const pageCount = Math.ceil(sizeBytes / pageSizeBytes);
   const failures: Failure[] = [];
-  let filesystem: string | null = null;
-  try {
-    filesystem = filesystemOf(path).name;
-  } catch {
-    // A deleted file reached through map_files has no path to statfs; the name stays unknown.
-  }
+  const filesystem = filesystemName(deviceString(stat.dev), path);
   const window = plan.window ?? { firstPage: 0, pageCount };
   const windows = plan.cellCount > 0 ? splitIntoCells(clampWindow(window, pageCount), plan.cellCount) : [];
   const base = {
