@@ -59,9 +59,7 @@ test('keys: w starts a workload on the selected file, v views it and back, x sto
   const t = terminal('keys');
   t.type(`node --import tsx src/bin/mmtop.ts ${mapper.pid}`);
   await t.waitFor(/^[0-9a-f]{12} /m);
-  t.keys('/');
-  t.literal('target.db');
-  t.keys('Enter');
+  t.filter('target.db');
   await t.waitFor(/target\.db\s+16M cachestat/);
   t.keys('w');
   await t.waitFor(/Workload on .*target\.db: rate 20\/s/);

@@ -40,9 +40,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     const t = terminal(`tui-${columns}`, columns, rows);
     t.type(mmtop(`--delay 0.5 ${mapper.pid}`));
     await t.waitFor(/^[0-9a-f]{12} /m);
-    t.keys('/');
-    t.literal('touched');
-    t.keys('Enter');
+    t.filter('touched');
     const screen = await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
     const tableLines = screen.split('\n').filter((l) => /^[0-9a-f]{12} /.test(l));
     assert.equal(tableLines.length, 1, 'the filter leaves the one mapping');
@@ -75,9 +73,7 @@ test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one pag
   // With CI=true in the environment too: Ink would draw nothing live, so mmtop drops it on a terminal.
   t.type(`CI=true ${mmtop(`${mapper.pid}`)}`);
   await t.waitFor(/^[0-9a-f]{12} /m);
-  t.keys('/');
-  t.literal('zoom.db');
-  t.keys('Enter');
+  t.filter('zoom.db');
   await t.waitFor(/zoom\.db\s+256M cachestat/);
   t.keys('Enter', 'Right', 'Right');
   await t.waitFor(/^cell 3\//m);

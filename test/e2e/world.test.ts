@@ -27,9 +27,7 @@ test('the target exits mid-session: the screen says so and keeps the last frame'
   const t = terminal('exit-target');
   t.type(`node --import tsx src/bin/mmtop.ts -d 0.3 ${mapper.pid}`);
   await t.waitFor(/^[0-9a-f]{12} /m);
-  t.keys('/');
-  t.literal('exits.db');
-  t.keys('Enter');
+  t.filter('exits.db');
   await t.waitFor(/exits\.db\s+1M cachestat/);
   await mapper.stop();
   const screen = await t.waitFor(/process \d+ has exited: showing the last sample/);
@@ -46,9 +44,7 @@ test('a workload\'s file truncated under its mapping: it dies of SIGBUS and mmto
   const t = terminal('sigbus');
   t.type(`node --import tsx src/bin/mmtop.ts -d 0.5 ${mapper.pid}`);
   await t.waitFor(/^[0-9a-f]{12} /m);
-  t.keys('/');
-  t.literal('truncated.db');
-  t.keys('Enter');
+  t.filter('truncated.db');
   await t.waitFor(/truncated\.db\s+4M cachestat/);
   t.keys('w', '1');
   await t.waitFor(/workload pid \d+ random-read/, 15_000);
@@ -103,9 +99,7 @@ test('as nobody: its own process is read; a root process\'s mappings are "no per
   // Its own process (a shell it started) mapping the root-owned file it may read but not write.
   t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 test/helpers/mapper.py ${file} read every:1:16 random & sleep 1; setpriv --reuid=nobody --regid=nogroup --clear-groups node --import tsx src/bin/mmtop.ts -d 0.5 $!`);
   await t.waitFor(/^[0-9a-f]{12} /m);
-  t.keys('/');
-  t.literal('rootowned');
-  t.keys('Enter');
+  t.filter('rootowned');
   const own = await t.waitFor(/rootowned\.db/);
   const row = own.split('\n').find((l) => /^[0-9a-f]{12} /.test(l) && l.includes('rootowned.db'))!;
   assert.match(row, /\s\?\s/, 'Cache % unknown: cachestat says EPERM, mincore would lie');

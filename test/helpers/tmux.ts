@@ -44,6 +44,13 @@ export class Tmux {
     this.#tmux(['send-keys', '-t', this.session, ...keys]);
   }
 
+  /** Types `/text` Enter: mmtop's table filter, so the matching file is selected. */
+  filter(text: string): void {
+    this.keys('/');
+    this.literal(text);
+    this.keys('Enter');
+  }
+
   /** Sends literal text (each character a key). */
   literal(text: string): void {
     this.#tmux(['send-keys', '-t', this.session, '-l', text]);

@@ -20,6 +20,11 @@ function presentCount(regions: { present: boolean; startAddress: bigint; endAddr
   return regions.filter((r) => r.present).reduce((n, r) => n + Number((r.endAddress - r.startAddress) / BigInt(PAGE)), 0);
 }
 
+/** Cached pages of the whole file behind `fd` (cachestat over [0, end)). */
+function cachedPages(fd: number): number {
+  return cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages;
+}
+
 function mappingOf(pid: number, file: string): { start: bigint; end: bigint } {
   const entry = parseMaps(fs.readFileSync(`/proc/${pid}/maps`, 'utf8')).value.find((e) => e.path === file);
   assert.ok(entry, `process ${pid} maps ${file}`);
@@ -31,7 +36,7 @@ test('cachestat and mincore agree after reading known ranges of a file', { skip:
   const file = makeColdFile(dir, 'ranges.db', 4096);
   const fd = fs.openSync(file, 'r');
   try {
-    assert.equal(cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages, 0, 'evicted file starts cold');
+    assert.equal(cachedPages(fd), 0, 'evicted file starts cold');
     fadvise(fd, 0, 0, 'RANDOM'); // no readahead: a read brings in the pages it reads
     const buf = Buffer.alloc(PAGE);
     const ranges: Array<[number, number]> = [[100, 50], [1000, 10], [4000, 96]];
@@ -45,7 +50,7 @@ test('cachestat and mincore agree after reading known ranges of a file', { skip:
       assert.equal(viaCachestat, count, `cachestat sees the ${count} pages read at ${first}`);
       assert.equal(viaMincore, count, `mincore sees the ${count} pages read at ${first}`);
     }
-    const whole = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages;
+    const whole = cachedPages(fd);
     assert.equal(whole, vec.reduce((a, b) => a + b, 0), 'whole-file cachestat equals mincore\'s count');
     assert.equal(whole, 156, 'only the pages read are cached');
   } finally {
@@ -110,7 +115,7 @@ test('fadvise DONTNEED evicts unmapped pages and leaves the pages a child maps',
     try {
       const buf = Buffer.alloc(PAGE * 64);
       for (let off = 0; off < 1024 * PAGE; off += buf.length) fs.readSync(fd, buf, 0, buf.length, off);
-      assert.equal(cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages, 1024, 'whole file cached');
+      assert.equal(cachedPages(fd), 1024, 'whole file cached');
       fadvise(fd, 0, 0, 'DONTNEED');
       const { start, end } = mappingOf(mapper.pid, file);
       const pm = openPagemap(mapper.pid);
@@ -121,7 +126,7 @@ test('fadvise DONTNEED evicts unmapped pages and leaves the pages a child maps',
         fs.closeSync(pm);
       }
       assert.equal(present, 50, 'the child still maps its 50 pages');
-      assert.equal(cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages, 50, 'only mapped pages stay cached');
+      assert.equal(cachedPages(fd), 50, 'only mapped pages stay cached');
     } finally {
       fs.closeSync(fd);
     }
@@ -152,7 +157,7 @@ test('process_madvise PAGEOUT empties a child\'s clean file mapping (root)', { s
     assert.ok(present <= leftoverLimit, `at most a per-CPU batch left mapped (${present})`);
     const fd = fs.openSync(file, 'r');
     try {
-      assert.equal(cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }).cachedPages, present, 'the pages paged out left the cache too');
+      assert.equal(cachedPages(fd), present, 'the pages paged out left the cache too');
     } finally {
       fs.closeSync(fd);
     }
