@@ -3,7 +3,7 @@
 // the file lives in memory (tmpfs); the result says which.
 import fs from 'node:fs';
 import { cachestat, errnoOf, fadvise, filesystemOf, type CacheCounts } from '../../native/index.js';
-import { deviceString } from '../sampler/device.js';
+import { deviceString } from '../model/index.js';
 import { findMappers, type Mapper } from './mappers.js';
 
 export interface EvictResult {

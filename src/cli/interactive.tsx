@@ -7,7 +7,7 @@ import { parseKeys } from '../keys/index.js';
 import { detectReclaimers } from '../doctor/reclaimer.js';
 import { startSamplerThread, type SamplerClient } from '../sampler/client.js';
 import { carrySmaps } from '../sampler/carry.js';
-import type { Target } from '../sampler/index.js';
+import type { Target } from '../model/index.js';
 import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
 import { App } from '../ui/App.js';
 import { wantsMono } from '../ui/theme.js';

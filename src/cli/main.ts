@@ -2,13 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE } from './errors.js';
-import { parseCells, parsePid } from './args.js';
-import { doctorCommand } from './doctor.js';
-import { snapshotCommand } from './snapshot.js';
-import { expandPaths, fincoreCommand } from './fincore.js';
-import { parseDelaySeconds, requireLiveProcess } from './args.js';
-import { adviseCommand, evictCommand, touchCommand } from './actions.js';
-import { workloadCommand } from './workload.js';
+import { parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
+// Each command's module is imported in its handler: `--help` and `--version` load no command, and only
+// the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
 function cellsOption(raw: unknown): number | undefined {
   return raw === undefined ? undefined : parseCells(raw);
@@ -31,6 +27,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
+          const { expandPaths } = await import('./fincore.js');
           if (args.pid !== undefined) throw new CliError('give a pid or --file, not both', EXIT_USAGE);
           const problems: string[] = [];
           const paths = expandPaths(args.file.map(String), true, problems);
@@ -51,14 +48,15 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => { exitCode = await doctorCommand({ json: args.json }); })
+      async (args) => { exitCode = await (await import('./doctor.js')).doctorCommand({ json: args.json }); })
     .command('snapshot <pid>', 'pmap -x with the page cache, once',
       (y) => y
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
         .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' }),
-      (args) => {
+      async (args) => {
+        const { snapshotCommand } = await import('./snapshot.js');
         exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
       })
     .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
@@ -67,26 +65,27 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
         .option('R', { alias: 'recursive', type: 'boolean', default: false, describe: 'look inside directories' })
         .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }),
-      (args) => {
+      async (args) => {
+        const { fincoreCommand } = await import('./fincore.js');
         exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
       })
     .command('evict <paths..>', 'drop files\' pages from the page cache (vmtouch -e), and say why pages stayed',
       (y) => y
         .positional('paths', { type: 'string', array: true })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => { exitCode = await evictCommand({ paths: (args.paths ?? []).map(String), json: args.json }); })
+      async (args) => { exitCode = await (await import('./actions.js')).evictCommand({ paths: (args.paths ?? []).map(String), json: args.json }); })
     .command('touch <paths..>', 'read files into the page cache (vmtouch -t)',
       (y) => y
         .positional('paths', { type: 'string', array: true })
         .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' }),
-      async (args) => { exitCode = await touchCommand({ paths: (args.paths ?? []).map(String), willneed: args.willneed }); })
+      async (args) => { exitCode = await (await import('./actions.js')).touchCommand({ paths: (args.paths ?? []).map(String), willneed: args.willneed }); })
     .command('advise <pid> <range> <advice>', 'process_madvise COLD, PAGEOUT or WILLNEED on a process\'s mapping (a path, or start-end)',
       (y) => y
         .positional('pid', { type: 'string' })
         .positional('range', { type: 'string', describe: 'a mapped file\'s path, or start-end addresses in hex' })
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (args) => { exitCode = adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+      async (args) => { exitCode = (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
     .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
       (y) => y
         .positional('file', { type: 'string' })
@@ -102,6 +101,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
         .option('seed', { type: 'string', default: '0', describe: 'random seed (0: from the clock)' }),
       async (args) => {
+        const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
           file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log,
           allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,

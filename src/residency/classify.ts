@@ -1,6 +1,6 @@
 // Pure: what one heatmap cell shows, per layer. The glyph alone carries the meaning (like vmtouch's O/o),
 // so the heatmap reads the same with colour off (NO_COLOR, --mono).
-import type { Cell } from '../sampler/sample.js';
+import type { Cell } from '../model/index.js';
 
 export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted';
 export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];

@@ -1,6 +1,6 @@
 // smaps is read at most about once a second (it walks the target's page tables under its mmap lock);
 // between those reads, each mapping keeps the smaps figures of the last sample that had them.
-import type { MappingRecord, Sample } from './sample.js';
+import type { MappingRecord, Sample } from '../model/index.js';
 
 const SMAPS_FIELDS = [
   'rssBytes', 'pssBytes', 'sharedCleanBytes', 'sharedDirtyBytes', 'privateCleanBytes', 'privateDirtyBytes',

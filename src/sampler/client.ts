@@ -1,6 +1,6 @@
 // The main thread's side of the sampler thread: request(target, plan) -> Promise<SampleResult>.
 import { Worker } from 'node:worker_threads';
-import type { SamplePlan, SampleResult, Target } from './sample-once.js';
+import type { SamplePlan, SampleResult, Target } from '../model/index.js';
 
 export interface SamplerClient {
   request(target: Target, plan: SamplePlan): Promise<SampleResult>;

@@ -4,8 +4,8 @@ import {
   cachestat, errnoOf, filesystemOf, mincorePages, NativeError, pageSizeBytes, type CacheCounts,
 } from '../../native/index.js';
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
-import type { Cell, Failure, FileRecord, ResidencySource } from './sample.js';
-import { deviceString } from './device.js';
+import type { Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
+import { deviceString } from '../model/index.js';
 
 /** cachestat's counts, with null where the source cannot tell (mincore knows residency only). */
 type Counts = { [K in keyof CacheCounts]: number | null };

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import {
   errnoOf, openPagemap, pagemapRegionsByRead, pagemapScan, pageSizeBytes, type PageRegion,
 } from '../../native/index.js';
-import type { Failure, MappingRecord } from './sample.js';
+import type { Failure, MappingRecord } from '../model/index.js';
 
 /** Present page ranges of one mapping, as file pages (for file mappings) or VMA pages. */
 export interface PresentRanges {

@@ -1,7 +1,7 @@
 // Reading /proc files: text or a failure value, never a throw.
 import fs from 'node:fs';
 import { errnoOf } from '../../native/index.js';
-import type { Failure } from './sample.js';
+import type { Failure } from '../model/index.js';
 
 export type ReadResult = { ok: true; text: string } | { ok: false; failure: Failure };
 

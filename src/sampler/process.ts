@@ -3,7 +3,7 @@ import { pageSizeBytes } from '../../native/index.js';
 import {
   mapsEntrySizeBytes, parseMaps, parseSmapsFigures, parseStat, parseStatus, type MapsEntry, type SmapsFigures,
 } from '../proc/index.js';
-import type { Failure, MappingRecord, ProcessInfo } from './sample.js';
+import type { Failure, MappingRecord, ProcessInfo } from '../model/index.js';
 import { readProcText } from './proc-read.js';
 
 export type ProcessRead =

@@ -1,48 +1,15 @@
 // sampleOnce: one tick of a process (or of files alone) into a Sample. Failures become data, never throws.
 import fs from 'node:fs';
 import { errnoOf, pageSizeBytes } from '../../native/index.js';
-import { addRangeToCells, type PageWindow } from '../residency/cells.js';
-export type { PageWindow };
+import { addRangeToCells } from '../residency/cells.js';
 import {
-  fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord, type Sample,
-} from './sample.js';
-import { deviceString } from './device.js';
+  DEFAULT_PLAN, deviceString, fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
+  type Sample, type SamplePlan, type SampleResult, type Target,
+} from '../model/index.js';
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
 import { readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
-
-export type Target =
-  | { kind: 'process'; pid: number; /** start time seen first: a change means the pid was reused */ startTimeTicks?: number }
-  | { kind: 'files'; paths: string[] };
-
-export interface SamplePlan {
-  /** Heatmap cells per file; 0 for none. */
-  cellCount: number;
-  /** Read smaps (per-VMA RSS, dirty, …): it walks the target's page tables, so at most about once a second. */
-  smaps: boolean;
-  /** Read the target's page table for presentPages and the heatmap's "mapped" layer. */
-  pageTable: boolean;
-  /** System counters (vmstat, meminfo) and the cgroup's. */
-  system: boolean;
-  /**
-   * The file in focus (by fileKey): its own cell count (the heatmap's), and when zoomed, the page window
-   * the cells cover, so per-page detail is read only for that window.
-   */
-  focus?: { key: string; cellCount: number; window?: PageWindow };
-}
-
-export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
-
-/** Why a sample has no process: the status line says it in words. */
-export type ProcessStatus = 'alive' | 'exited' | 'reused' | 'denied' | 'unreadable' | 'none';
-
-export interface SampleResult {
-  sample: Sample;
-  processStatus: ProcessStatus;
-  /** How long the sample took (the session spaces smaps reads by it). */
-  elapsedMs?: number;
-}
 
 function emptyCapabilities(): Capabilities {
   return { cachestat: null, mincore: null, pagemapScan: null, pagemap: null, smaps: null, mapFiles: null };

@@ -1,6 +1,6 @@
 // System-wide counters (/proc/vmstat, /proc/meminfo) and the process's memory cgroup (memory.stat).
 import { memoryStatPaths, parseCgroup, parseMeminfo, parseMemoryStat, parseVmstat } from '../proc/index.js';
-import type { CgroupInfo, Failure, SystemInfo } from './sample.js';
+import type { CgroupInfo, Failure, SystemInfo } from '../model/index.js';
 import { readProcText } from './proc-read.js';
 
 export function readSystem(failures: Failure[]): SystemInfo | null {

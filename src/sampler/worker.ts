@@ -2,7 +2,8 @@
 // keys. It answers one request at a time; the main thread's loop is the only clock.
 import { parentPort } from 'node:worker_threads';
 import pidusage from 'pidusage';
-import { sampleOnce, type SamplePlan, type Target } from './sample-once.js';
+import type { SamplePlan, Target } from '../model/index.js';
+import { sampleOnce } from './sample-once.js';
 
 export interface SampleRequest {
   id: number;

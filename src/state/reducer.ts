@@ -1,7 +1,7 @@
 // The pure reducer: (state, action) -> state and the effects it asks for. No I/O, no timers.
 import { bindingFor, type Command, type Mode } from '../keys/index.js';
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
-import { fileKey, type Sample, type ProcessStatus, type Target } from '../sampler/index.js';
+import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';

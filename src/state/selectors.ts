@@ -1,5 +1,5 @@
 // View-models: pure functions from the state to what each panel shows. Components only render these.
-import { fileKey, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../sampler/index.js';
+import { fileKey, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';

@@ -1,7 +1,7 @@
 // The interactive view's state: a pure function of samples, keys and the screen size.
 import type { Layer } from '../residency/classify.js';
 import type { PageWindow } from '../residency/cells.js';
-import type { ProcessStatus, Sample, Target } from '../sampler/index.js';
+import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
 

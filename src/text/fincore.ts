@@ -1,7 +1,8 @@
 // `mmtop fincore` as text: util-linux fincore's columns with its cachestat ones (RES PAGES SIZE DIRTY
 // WRITEBACK EVICTED RECENTLY_EVICTED FILE), and vmtouch -v style bars with --cells.
-import type { FileRecord } from '../sampler/index.js';
-import { formatTable, humanBytes, numberOrUnknown, residencyBar } from '../cli/format.js';
+import type { FileRecord } from '../model/index.js';
+import { formatTable, residencyBar } from './table.js';
+import { humanBytes, numberOrUnknown } from './units.js';
 
 export function formatFincore(files: FileRecord[], pageSizeBytes: number, withBars: boolean): string {
   const rows = files.map((f) => [

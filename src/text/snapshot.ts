@@ -1,8 +1,9 @@
 // `mmtop snapshot` as text: pmap -x's table (Address, Kbytes, RSS, Dirty, Mode, Mapping) joined with the
 // page cache (Cached %, dirty pages of the file). A pure function of the Sample.
 import path from 'node:path';
-import { fileKey, type FileRecord, type MappingRecord, type Sample } from '../sampler/index.js';
-import { formatTable, humanBytes, numberOrUnknown, residencyBar } from '../cli/format.js';
+import { fileKey, type FileRecord, type MappingRecord, type Sample } from '../model/index.js';
+import { formatTable, residencyBar } from './table.js';
+import { humanBytes, numberOrUnknown } from './units.js';
 
 const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
 

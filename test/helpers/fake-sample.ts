@@ -1,6 +1,6 @@
 // Fake Samples for UI tests only (kernel-facing tests use real processes): a process mapping a few files
 // with cells in every state the heatmap draws.
-import type { Cell, FileRecord, MappingRecord, Sample } from '../../src/sampler/index.js';
+import type { Cell, FileRecord, MappingRecord, Sample } from '../../src/model/index.js';
 
 export interface FakeFileSpec {
   path: string;

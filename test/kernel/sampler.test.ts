@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sampleOnce, type Sample } from '../../src/sampler/index.js';
+import { sampleOnce } from '../../src/sampler/index.js';
+import type { Sample } from '../../src/model/index.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);

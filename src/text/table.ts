@@ -1,5 +1,4 @@
-// Text helpers shared by the plain-text commands.
-export { humanBytes, numberOrUnknown } from '../text/units.js';
+// Plain-text tables and vmtouch-style bars for the one-shot commands (fincore, snapshot).
 
 /** Right-aligned table: each column as wide as its widest cell; the last column left-aligned. */
 export function formatTable(header: string[], rows: string[][]): string {

@@ -1,6 +1,8 @@
 // The Sample: one tick of everything mmtop knows, as plain JSON-serialisable data. Every view (TUI,
 // snapshot --json, fincore, recordings) is a function of it. Unknown values are null, never 0.
 
+import type { PageWindow } from '../residency/cells.js';
+
 export const SAMPLE_VERSION = 1;
 
 /** Where a file's page-cache numbers came from. `unknown`: mmtop could not read them truthfully. */
@@ -142,4 +144,36 @@ export interface Sample {
 /** Key of a file by device and inode: "fe:00:15343623". */
 export function fileKey(file: { device: string; inode: number }): string {
   return `${file.device}:${file.inode}`;
+}
+
+export type Target =
+  | { kind: 'process'; pid: number; /** start time seen first: a change means the pid was reused */ startTimeTicks?: number }
+  | { kind: 'files'; paths: string[] };
+
+export interface SamplePlan {
+  /** Heatmap cells per file; 0 for none. */
+  cellCount: number;
+  /** Read smaps (per-VMA RSS, dirty, …): it walks the target's page tables, so at most about once a second. */
+  smaps: boolean;
+  /** Read the target's page table for presentPages and the heatmap's "mapped" layer. */
+  pageTable: boolean;
+  /** System counters (vmstat, meminfo) and the cgroup's. */
+  system: boolean;
+  /**
+   * The file in focus (by fileKey): its own cell count (the heatmap's), and when zoomed, the page window
+   * the cells cover, so per-page detail is read only for that window.
+   */
+  focus?: { key: string; cellCount: number; window?: PageWindow };
+}
+
+export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
+
+/** Why a sample has no process: the status line says it in words. */
+export type ProcessStatus = 'alive' | 'exited' | 'reused' | 'denied' | 'unreadable' | 'none';
+
+export interface SampleResult {
+  sample: Sample;
+  processStatus: ProcessStatus;
+  /** How long the sample took (the session spaces smaps reads by it). */
+  elapsedMs?: number;
 }

@@ -1,0 +1,5 @@
+// The Sample and its pure helpers: plain data shared by sampler/, residency/, state/, text/ and ui/.
+// Nothing here loads native/ (koffi): importing the model must never map a shared library.
+export * from './sample.js';
+export { deviceString } from './device.js';
+export { decodeName, encodeName, fsPath, hasEscapedBytes, printable } from './names.js';
