@@ -243,8 +243,10 @@ export function warningLine(state: AppState): string {
   if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
     parts.push(`${state.statusText ?? 'the process is gone'}: showing the last sample`);
   }
-  if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
+  // The kernel's answer to the user's last action first: a passing message ("workload started") must not
+  // push it off the end of the line.
   if (state.lastResult && state.lastResult.untilMs > state.nowMs) parts.push(state.lastResult.text);
+  if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
   const failures = state.sample?.failures ?? [];
   const bySource = new Map<string, number>();
   for (const f of failures) bySource.set(`${f.source}${f.errno ? ` ${f.errno}` : ''}`, (bySource.get(`${f.source}${f.errno ? ` ${f.errno}` : ''}`) ?? 0) + 1);

@@ -41,12 +41,16 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     t.type(mmtop(`--delay 0.5 ${mapper.pid}`));
     await t.waitFor(/^[0-9a-f]{12} /m);
     t.filter('touched');
-    const screen = await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
+    await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
+    // The state asserted, waited for: the first row every page cached and mapped, then 20 more, then
+    // pages not cached (the first frames may come before the page table was read).
+    const expected = [`${'M'.repeat(columns)}`, `${'M'.repeat(20)}${'.'.repeat(columns - 20)}`];
+    const screen = await t.waitUntil((s) => {
+      const grid = gridRows(s);
+      return grid[0] === expected[0] && grid[1] === expected[1] ? s : undefined;
+    }, `the grid rows ${expected.join(' / ')}`);
     const tableLines = screen.split('\n').filter((l) => /^[0-9a-f]{12} /.test(l));
     assert.equal(tableLines.length, 1, 'the filter leaves the one mapping');
-    const grid = gridRows(screen);
-    assert.equal(grid[0], 'M'.repeat(columns), 'the first row: every page cached and mapped');
-    assert.equal(grid[1], `${'M'.repeat(20)}${'.'.repeat(columns - 20)}`, 'then 20 more, then pages not cached');
     assert.match(screen, /M mapped|M cached and mapped/, 'the legend is on screen');
 
     t.keys('?');

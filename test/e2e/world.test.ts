@@ -70,8 +70,11 @@ test('tiny (40x10), huge (400x120) and a burst of resizes: no crash, a clean fra
   assert.ok(huge.split('\n').every((l) => l.length <= 400));
   for (let i = 0; i < 20; i++) t.resize(60 + ((i * 37) % 140), 15 + ((i * 13) % 40));
   t.resize(100, 30);
-  await new Promise((r) => setTimeout(r, 1500));
-  const settled = await t.waitFor(/F10Quit/);
+  // Wait for the state asserted below: the final size's frame, header first and footer second from the bottom.
+  const settled = await t.waitUntil((s) => {
+    const l = s.split('\n');
+    return /^mmtop  pid \d+ python3/.test(l[0] ?? '') && l.findIndex((x) => x.startsWith('F10Quit')) === 28 ? s : undefined;
+  }, 'the 100x30 frame', 15_000);
   const lines = settled.split('\n');
   assert.ok(lines.every((l) => l.length <= 100), 'nothing wider than the final size');
   assert.match(lines[0]!, /^mmtop  pid \d+ python3/, 'the header is on the first line');

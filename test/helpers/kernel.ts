@@ -119,6 +119,39 @@ export async function whileStopped<T>(pid: number, fn: () => T | Promise<T>): Pr
   }
 }
 
+/**
+ * Polls `accept` until it returns a value (not undefined), or fails after `timeoutMs` saying `what`:
+ * tests wait for the state they assert, never for a fixed time.
+ */
+export async function eventually<T>(accept: () => T | undefined, what: string, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = accept();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Pages of `file` present in `pid`'s page table, from smaps Rss of its VMAs of the file (KiB / page). */
+export function residentPagesOf(pid: number, file: string): number {
+  const smaps = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  let inFile = false;
+  let kib = 0;
+  for (const line of smaps.split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inFile = line.endsWith(` ${file}`);
+    else if (inFile && line.startsWith('Rss:')) kib += Number(/(\d+)/.exec(line)![1]);
+  }
+  return (kib * 1024) / PAGE;
+}
+
 /** Waits until `pid` maps `file` (the article's script prints its pid before it maps the file). */
 export async function waitMapped(pid: number, file: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

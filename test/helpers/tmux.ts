@@ -83,6 +83,22 @@ export class Tmux {
     throw new Error(`timed out waiting for ${pattern} on screen:\n${last}`);
   }
 
+  /**
+   * Waits until the screen satisfies `accept` (it returns what the test asserts on, or undefined to keep
+   * waiting): for states a regular expression cannot say, such as "more than 10 pages".
+   */
+  async waitUntil<T>(accept: (screen: string) => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.capture();
+      const value = accept(last);
+      if (value !== undefined) return value;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what} on screen:\n${last}`);
+  }
+
   kill(): void {
     if (!this.#alive) return;
     this.#alive = false;

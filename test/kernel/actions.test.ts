@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { evictFile } from '../../src/actions/evict.js';
-import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir, track } from '../helpers/kernel.js';
+import { cleanupAll, eventually, makeColdFile, REPO_ROOT, residentPagesOf, startMapper, tempDir, track } from '../helpers/kernel.js';
 
 const isRoot = process.getuid?.() === 0;
 /** The system's python3: a pyenv shim under /root is not reachable for nobody. */
@@ -46,7 +46,7 @@ test('the article\'s experiment: mapped pages stay after evict, go after MADV_DO
   const file = makeColdFile(dir, 'file1.db', 8192);
   const workload = await startWorkload([file, '--rate', '100', '--log', path.join(dir, 'pages.log')]);
   assert.ok(workload.lines[0]!.startsWith('pid: '), 'prints its pid first, as the article\'s script');
-  await new Promise((r) => setTimeout(r, 1500));
+  await eventually(() => (residentPagesOf(workload.pid, file) > 60 ? true : undefined), 'the workload to map more than 60 pages', 20_000);
 
   const first = JSON.parse(runCli(['evict', '--json', file]).stdout);
   assert.equal(first.version, 1);
@@ -59,13 +59,13 @@ test('the article\'s experiment: mapped pages stay after evict, go after MADV_DO
 
   const majfltBefore = majorFaults(workload.pid);
   process.kill(workload.pid, 'SIGUSR1');
-  await new Promise((r) => setTimeout(r, 100));
+  await eventually(() => (workload.lines.some((l) => l.includes('"advised"') && l.includes('DONTNEED')) ? true : undefined), 'the workload to say it advised DONTNEED');
   // In-process this time: a CLI start takes longer than the workload needs to fault pages back in.
   const second = await evictFile(file);
   assert.ok(second.cachedPagesAfter !== null && second.cachedPagesAfter < f1.cachedPagesAfter / 4, `near zero after DONTNEED: ${second.cachedPagesAfter} of ${f1.cachedPagesAfter}`);
-  await new Promise((r) => setTimeout(r, 1500));
-  const majfltAfter = majorFaults(workload.pid);
-  assert.ok(majfltAfter - majfltBefore >= 50, `the workload reads on and its major faults rise (${majfltBefore} -> ${majfltAfter})`);
+  // The workload reads on and its major faults rise (waited for: the rate is 100 a second, so 50 take
+  // about half a second on an idle machine and the deadline leaves room for a busy one).
+  await eventually(() => (majorFaults(workload.pid) - majfltBefore >= 50 ? true : undefined), `50 more major faults than ${majfltBefore}`, 20_000);
   const logged = fs.readFileSync(path.join(dir, 'pages.log'), 'utf8').trim().split('\n').map(Number);
   assert.ok(logged.length > 100 && logged.every((p) => p >= 0 && p < 8192), '--log writes each page it touched');
   workload.child.kill('SIGTERM');
@@ -77,11 +77,21 @@ test('workload: SIGUSR2 prints its counters; random-write refuses a file it did 
   dirs.push(dir);
   const file = makeColdFile(dir, 'counters.db', 64);
   const workload = await startWorkload([file, '--rate', '200']);
-  await new Promise((r) => setTimeout(r, 300));
-  process.kill(workload.pid, 'SIGUSR2');
-  await new Promise((r) => setTimeout(r, 300));
-  const counters = workload.lines.map((l) => { try { return JSON.parse(l); } catch { return null; } }).find((l) => l?.event === 'counters');
-  assert.ok(counters && counters.reads > 0 && typeof counters.majorFaults === 'number', 'counters with reads and faults');
+  // Its SIGUSR2 handler is in place once the kernel lists the signal as caught (SigCgt, man 5 proc_pid_status):
+  // before that SIGUSR2's default action would end it.
+  await eventually(() => {
+    const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${workload.pid}/status`, 'utf8'));
+    return caught && (BigInt(`0x${caught[1]}`) & (1n << 11n)) !== 0n ? true : undefined;
+  }, 'the workload to catch SIGUSR2');
+  const parsedLines = (): Array<{ event?: string; reads?: number; majorFaults?: number } | null> =>
+    workload.lines.map((l) => { try { return JSON.parse(l); } catch { return null; } });
+  // Ask until a counters line reports reads (the first may come before the first batch of touches).
+  const counters = await eventually(() => {
+    const found = parsedLines().find((l) => l?.event === 'counters' && (l.reads ?? 0) > 0);
+    if (!found) process.kill(workload.pid, 'SIGUSR2');
+    return found ?? undefined;
+  }, 'a counters line with reads', 10_000, 200);
+  assert.ok((counters.reads ?? 0) > 0 && typeof counters.majorFaults === 'number', 'counters with reads and faults');
   workload.child.kill('SIGTERM');
   await new Promise((r) => workload.child.once('exit', r));
   const refused = runCli(['workload', file, '--pattern', 'random-write', '--duration', '1']);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import type { Sample } from '../../src/model/index.js';
-import { cleanupAll, makeColdFile, REPO_ROOT, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, eventually, makeColdFile, REPO_ROOT, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -36,7 +36,7 @@ test('the article\'s random reader: files match fincore, mappings match pmap -x,
   const reader = await startScript('mmap_random_read.py', [file], 'pid:');
   await waitMapped(reader.pid, file);
   assert.equal(reader.firstLine, `pid: ${reader.pid}`);
-  await new Promise((r) => setTimeout(r, 600)); // let it read a few pages
+  await eventually(() => (residentPagesOf(reader.pid, file) >= 3 ? true : undefined), 'the reader to fault in a few pages');
   const { sample, trusted } = await whileStopped(reader.pid, () => {
     const result = sampleOnce({ kind: 'process', pid: reader.pid }, fullPlan);
     const stat = fs.readFileSync(`/proc/${reader.pid}/stat`, 'utf8');
@@ -194,7 +194,7 @@ test('a mapped file truncated under its mapping: the file shrinks, mapped pages 
   const file = makeColdFile(dir, 'shrinks.db', 256);
   const mapper = await startScript('mmap_random_read.py', [file], 'pid:');
   await waitMapped(mapper.pid, file);
-  await new Promise((r) => setTimeout(r, 300));
+  await eventually(() => (residentPagesOf(mapper.pid, file) >= 1 ? true : undefined), 'the reader to fault in a page');
   process.kill(mapper.pid, 'SIGSTOP'); // it would die of SIGBUS on its next read past the end
   try {
     fs.truncateSync(file, 64 * 4096);
