@@ -1,5 +1,5 @@
 // Page-cache state of a file range: cachestat(2), Linux 6.5+ (syscall 451; include/uapi/linux/mman.h).
-// Cost grows with the cached folios in the range, not with its length (KERNEL-NOTES).
+// Cost grows with the cached folios in the range, not with its length (docs/kernel-notes.md).
 import { NativeError } from './errors.js';
 import { c, lastErrno } from './libc.js';
 import { syscallNumbers } from './arch.js';
@@ -47,9 +47,4 @@ export function cachestat(fd: number, range: ByteRange, path?: string): CacheCou
   const result = Number(c.syscallCachestat(nr, fd, rangeBuf, statBuf, 0));
   if (result === -1) throw new NativeError('cachestat', lastErrno(), path);
   return readCounts();
-}
-
-/** cachestat(2) for each range, in order: one call a range. */
-export function cachestatRanges(fd: number, ranges: readonly ByteRange[], path?: string): CacheCounts[] {
-  return ranges.map((range) => cachestat(fd, range, path));
 }

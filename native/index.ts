@@ -2,7 +2,7 @@
 export { NativeError, errnoName, errnoOf, describeErrno } from './errors.js';
 export { syscallNumbers, syscallNumbersFor, type SyscallNumbers } from './arch.js';
 export { pageSizeBytes } from './libc.js';
-export { cachestat, cachestatRanges, type CacheCounts, type ByteRange } from './cachestat.js';
+export { cachestat, type CacheCounts, type ByteRange } from './cachestat.js';
 export { mincorePages, MINCORE_CHUNK_BYTES } from './mincore.js';
 export {
   openPagemap, pagemapScan, pagemapRegionsByRead, readPagemap, readKpageflags, type PageRegion,
@@ -12,5 +12,5 @@ export {
 export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
 export { FileMapping, type MappingOptions } from './mapping.js';
 export { filesystemOf, type FilesystemInfo } from './statfs.js';
-export { openFaultEvent, probeFaultSampling, type FaultKind } from './perf.js';
+export { probeFaultSampling } from './perf.js';
 export { setParentDeathSignal } from './prctl.js';

@@ -1,5 +1,5 @@
 // Page-fault events through perf_event_open(2) (PERF_TYPE_SOFTWARE, PERF_COUNT_SW_PAGE_FAULTS_MAJ/MIN).
-// For now a probe; the fault layer will grow ring-buffer sampling here.
+// `mmtop doctor` probes whether fault sampling can be set up for this user (one event opened and closed).
 import fs from 'node:fs';
 import { NativeError } from './errors.js';
 import { c, lastErrno } from './libc.js';

@@ -1,5 +1,5 @@
 // Pure: how the screen is split. Output is kept one line shorter than the terminal (Ink clears the whole
-// screen and scrollback for a frame as tall as the terminal: INK-NOTES).
+// screen and scrollback for a frame as tall as the terminal: docs/rendering.md).
 
 export interface Layout {
   columns: number;
