@@ -22,6 +22,11 @@ export interface OpenedFile {
   stat: fs.Stats;
   /** The path to show (from maps, or as given). */
   path: string;
+  /**
+   * Where the file's path is a path: the target's mount namespace when it was opened through
+   * /proc/PID/root (`pid` set, `path` as in its maps); mmtop's own otherwise.
+   */
+  place?: { path: string; pid?: number };
 }
 
 export interface MeasureResult {
