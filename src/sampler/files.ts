@@ -1,11 +1,13 @@
 // One file's page-cache state: cachestat(2) per cell, mincore(2) where it tells the truth, else unknown.
+// An overlayfs file is measured on its layer's file (backing.ts), where its pages are.
 import fs from 'node:fs';
 import {
   cachestat, errnoOf, filesystemOf, mincoreChunks, NativeError, pageSizeBytes, type CacheCounts,
 } from '../../native/index.js';
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
-import type { Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
+import type { BackingFile, Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
 import { deviceString } from '../model/index.js';
+import { resolveBacking, type PathPlace } from './backing.js';
 
 /** cachestat's counts, with null where the source cannot tell (mincore knows residency only). */
 type Counts = { [K in keyof CacheCounts]: number | null };
@@ -23,10 +25,10 @@ export interface OpenedFile {
   /** The path to show (from maps, or as given). */
   path: string;
   /**
-   * Where the file's path is a path: the target's mount namespace when it was opened through
-   * /proc/PID/root (`pid` set, `path` as in its maps); mmtop's own otherwise.
+   * Where the file's path is a path, to find an overlay file's layer: the target's mount namespace when
+   * it was opened through /proc/PID/root (`pid` set, `path` as in its maps); mmtop's own otherwise.
    */
-  place?: { path: string; pid?: number };
+  place?: PathPlace;
 }
 
 export interface MeasureResult {
@@ -82,33 +84,71 @@ export const MINCORE_MAX_PAGES_PER_FILE = 1 << 22;
 export function measureFile(file: OpenedFile, plan: FileCellsPlan): MeasureResult {
   const { fd, stat, path } = file;
   const failures: Failure[] = [];
-  const filesystem = filesystemName(deviceString(stat.dev), fd);
+  const device = deviceString(stat.dev);
+  const filesystem = filesystemName(device, fd);
+  const resolved = resolveBacking(fd, stat, filesystem, file.place ?? { path });
+  try {
+    let measureFd = fd;
+    let measureStat = stat;
+    let backing: BackingFile | undefined;
+    if (resolved.kind === 'layer') {
+      measureFd = resolved.fd;
+      measureStat = resolved.stat;
+      backing = { ...resolved.backing, filesystem: resolved.backing.device ? filesystemName(resolved.backing.device, resolved.fd) : null };
+    } else if (resolved.kind === 'unresolved') {
+      failures.push({
+        source: 'overlay', path,
+        message: `${path}: on overlayfs, and its layer's file was not found (${resolved.reason}): residency from mincore through mmtop's own mapping of it, without dirty or eviction counts`,
+      });
+    }
+    const result = measureOpen(measureFd, measureStat, path, plan, failures, resolved.kind === 'unresolved');
+    // The record is the file as named (its device and inode key the mappings); `backing` says whose pages.
+    result.record.device = device;
+    result.record.inode = stat.ino;
+    result.record.filesystem = filesystem;
+    if (backing) result.record.backing = backing;
+    else if (resolved.kind === 'unresolved' && result.record.source === 'mincore') {
+      result.record.backing = { layer: 'mapping', path: null, device: null, inode: null, filesystem: null };
+    }
+    return result;
+  } finally {
+    if (resolved.kind === 'layer') fs.closeSync(resolved.fd);
+  }
+}
+
+/**
+ * The page cache of the open file `fd`. `cachestatBlind`: cachestat on this inode would see an empty cache
+ * (an overlay file whose layer was not found): only mincore through a mapping sees its pages.
+ */
+function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPlan, failures: Failure[], cachestatBlind: boolean): MeasureResult {
   const sizeBytes = stat.size;
   const pageCount = Math.ceil(sizeBytes / pageSizeBytes);
   const window = clampWindow(plan.window ?? { firstPage: 0, pageCount }, pageCount);
   const windows = plan.cellCount > 0 ? splitIntoCells(window, plan.cellCount) : [];
   const base = {
-    path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem, mappedPages: null,
+    path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem: null, mappedPages: null,
   };
   const used: MeasureResult['used'] = { cachestat: null, mincore: null };
 
   let totals: Counts | null = null;
   let cellCounts: (Counts | null)[] = windows.map(() => null);
   let source: ResidencySource = 'unknown';
-  let tryMincore = false;
-  try {
-    totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
-    cellCounts = windows.map((w) => cachestat(fd, { offsetBytes: w.firstPage * pageSizeBytes, lengthBytes: w.pageCount * pageSizeBytes }, path));
-    used.cachestat = true;
-    source = 'cachestat';
-    // A whole-file split: totals are the sum of the cells, taken at the same moment.
-    if (windows.length > 0 && plan.window === undefined) totals = sumCounts(cellCounts as CacheCounts[]);
-  } catch (error) {
-    used.cachestat = false;
-    failures.push(failureFrom('cachestat', path, error));
-    if (error instanceof NativeError && error.code === 'ENOSYS') tryMincore = true;
-    else if (error instanceof NativeError && error.code === 'EPERM') {
-      failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
+  let tryMincore = cachestatBlind;
+  if (!cachestatBlind) {
+    try {
+      totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
+      cellCounts = windows.map((w) => cachestat(fd, { offsetBytes: w.firstPage * pageSizeBytes, lengthBytes: w.pageCount * pageSizeBytes }, path));
+      used.cachestat = true;
+      source = 'cachestat';
+      // A whole-file split: totals are the sum of the cells, taken at the same moment.
+      if (windows.length > 0 && plan.window === undefined) totals = sumCounts(cellCounts as CacheCounts[]);
+    } catch (error) {
+      used.cachestat = false;
+      failures.push(failureFrom('cachestat', path, error));
+      if (error instanceof NativeError && error.code === 'ENOSYS') tryMincore = true;
+      else if (error instanceof NativeError && error.code === 'EPERM') {
+        failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
+      }
     }
   }
   if (tryMincore) {
