@@ -3,6 +3,7 @@
 import { NativeError } from './errors.js';
 import { c, lastErrno } from './libc.js';
 import { syscallNumbers } from './arch.js';
+import { forcedDetail, forcedFallbacks } from './fallbacks.js';
 
 /** Page counts of one range, as struct cachestat reports them. */
 export interface CacheCounts {
@@ -36,10 +37,11 @@ function readCounts(): CacheCounts {
 
 /**
  * cachestat(2) over `[offsetBytes, offsetBytes + lengthBytes)` of the open file `fd`.
- * Throws NativeError: ENOSYS before 6.5, EPERM when the caller may not write the file and does not own it,
+ * Throws NativeError: ENOSYS before 6.5 (or with MMTOP_FORCE_FALLBACK=cachestat, native/fallbacks.ts), EPERM when the caller may not write the file and does not own it,
  * EBADF on a hugetlbfs file.
  */
 export function cachestat(fd: number, range: ByteRange, path?: string): CacheCounts {
+  if (forcedFallbacks.has('cachestat')) throw new NativeError('cachestat', 38 /* ENOSYS */, path, forcedDetail('cachestat'));
   const nr = syscallNumbers?.cachestat;
   if (nr === undefined) throw new NativeError('cachestat', 38 /* ENOSYS */, path, 'no syscall number for this architecture');
   rangeBuf.writeBigUInt64LE(BigInt(range.offsetBytes), 0);

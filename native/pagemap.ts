@@ -3,6 +3,7 @@
 // and /proc/kpageflags look-ups of PFNs for root.
 import fs from 'node:fs';
 import { NativeError } from './errors.js';
+import { forcedDetail, forcedFallbacks } from './fallbacks.js';
 import { addressOf, c, lastErrno, pageSizeBytes } from './libc.js';
 
 /** PAGEMAP_SCAN = _IOWR('f', 16, struct pm_scan_arg) with sizeof(struct pm_scan_arg) = 96. */
@@ -37,6 +38,8 @@ export function openPagemap(pid: number): number {
  * back, so the walk resumes at max(walk_end, end of the last region) and stops on a short vector.
  */
 export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
+  // Before 6.7 /proc/PID/pagemap has no ioctl: vfs_ioctl answers ENOTTY (fs/ioctl.c).
+  if (forcedFallbacks.has('pagemap-scan')) throw new NativeError('ioctl(PAGEMAP_SCAN)', 25 /* ENOTTY */, undefined, forcedDetail('pagemap-scan'));
   const regions: PageRegion[] = [];
   let cursor = startAddress;
   while (cursor < endAddress) {
@@ -111,11 +114,16 @@ export const PM_PFN_MASK = (1n << 55n) - 1n;
 
 /**
  * pread(2) of `pageCount` pagemap entries from `startAddress`: one 64-bit entry a page. PFNs read as 0
- * unless the caller has CAP_SYS_ADMIN.
+ * unless the caller has CAP_SYS_ADMIN. Allocates the whole answer: for a few pages (doctor, actions).
  */
 export function readPagemap(pagemapFd: number, startAddress: bigint, pageCount: number): BigUint64Array {
   const entries = new BigUint64Array(pageCount);
-  const bytes = Buffer.from(entries.buffer);
+  preadEntries(pagemapFd, startAddress, Buffer.from(entries.buffer));
+  return entries;
+}
+
+/** Fills `bytes` with the entries from `startAddress`; a short read (past the address space) leaves zeros. */
+function preadEntries(pagemapFd: number, startAddress: bigint, bytes: Buffer): void {
   const position = (startAddress / BigInt(pageSizeBytes)) * 8n;
   let done = 0;
   while (done < bytes.length) {
@@ -123,22 +131,37 @@ export function readPagemap(pagemapFd: number, startAddress: bigint, pageCount: 
     if (n === 0) break;
     done += n;
   }
-  return entries;
+  bytes.fill(0, done);
 }
 
-/** Present and swapped regions from a plain pagemap read: the fallback where PAGEMAP_SCAN is missing. */
+/** Entries a pagemap read takes: 512 KiB of entries (2 GiB of address space with 4 KiB pages). */
+export const PAGEMAP_READ_CHUNK_PAGES = 1 << 16;
+// One buffer for every chunked read: a VMA of any size costs this much memory, not 8 bytes a page of it.
+const chunkEntries = new BigUint64Array(PAGEMAP_READ_CHUNK_PAGES);
+const chunkBytes = Buffer.from(chunkEntries.buffer);
+// The high 32 bits of each entry (little-endian: the odd words), to skip empty entries without BigInt.
+const chunkHighWords = new Uint32Array(chunkEntries.buffer);
+const PRESENT_OR_SWAPPED_HIGH = 0xc0000000; // bits 63 and 62 of an entry
+
+/**
+ * Present and swapped regions from plain pagemap reads: the fallback where PAGEMAP_SCAN is missing. Reads
+ * any length in chunks of PAGEMAP_READ_CHUNK_PAGES into one reused buffer; the regions grow with the
+ * present pages only.
+ */
 export function pagemapRegionsByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
   const regions: PageRegion[] = [];
   const pageBytes = BigInt(pageSizeBytes);
-  const chunkPages = 1 << 16; // 512 KiB of entries a read
-  for (let addr = startAddress; addr < endAddress; addr += BigInt(chunkPages) * pageBytes) {
-    const pages = Number((endAddress - addr) / pageBytes < BigInt(chunkPages) ? (endAddress - addr) / pageBytes : BigInt(chunkPages));
-    const entries = readPagemap(pagemapFd, addr, pages);
+  const chunkSpan = BigInt(PAGEMAP_READ_CHUNK_PAGES) * pageBytes;
+  for (let addr = startAddress; addr < endAddress; addr += chunkSpan) {
+    const left = (endAddress - addr) / pageBytes;
+    const pages = left < BigInt(PAGEMAP_READ_CHUNK_PAGES) ? Number(left) : PAGEMAP_READ_CHUNK_PAGES;
+    if (pages === 0) break; // an end that is not page-aligned
+    preadEntries(pagemapFd, addr, chunkBytes.subarray(0, pages * 8));
     for (let i = 0; i < pages; i++) {
-      const entry = entries[i]!;
-      const present = (entry & PM_PRESENT) !== 0n;
-      const swapped = (entry & PM_SWAPPED) !== 0n;
-      if (!present && !swapped) continue;
+      const high = chunkHighWords[2 * i + 1]!;
+      if ((high & PRESENT_OR_SWAPPED_HIGH) === 0) continue;
+      const present = (high & 0x80000000) !== 0;
+      const swapped = (high & 0x40000000) !== 0;
       const start = addr + BigInt(i) * pageBytes;
       const last = regions[regions.length - 1];
       if (last && last.endAddress === start && last.present === present && last.swapped === swapped) last.endAddress = start + pageBytes;

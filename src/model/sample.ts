@@ -74,7 +74,31 @@ export interface Cell {
   mappedPages: number | null;
 }
 
+/**
+ * The file whose pages were measured, where it is not the one `path` names. overlayfs (every container's
+ * root) keeps no page cache of its own: a file's pages belong to its upper or lower layer's file
+ * (fs/overlayfs/file.c), so cachestat on the overlay's inode would say 0.
+ */
+export interface BackingFile {
+  /**
+   * `upper` or `lower`: the layer's file, found from the overlay's mount options and checked to be the same
+   * file (size, mode, owner, mtime and ctime to the nanosecond). `mapping`: the layer's file could not be
+   * found (see failures); residency came from mincore(2) through mmtop's own mapping of the overlay file,
+   * which the kernel makes a mapping of the layer's file: no path, residency only.
+   */
+  layer: 'upper' | 'lower' | 'mapping';
+  /** Which lower layer, 0 the topmost, as the mount options list them. */
+  lowerIndex?: number;
+  /** The layer's file in mmtop's mount namespace; null for `mapping`. */
+  path: string | null;
+  device: string | null;
+  inode: number | null;
+  /** Filesystem type of the layer's file ("ext4"), or null. */
+  filesystem: string | null;
+}
+
 export interface FileRecord {
+  /** The name as the process (maps) or the user gave it; `device` and `inode` are that file's. */
   path: string;
   device: string;
   inode: number;
@@ -90,6 +114,8 @@ export interface FileRecord {
   filesystem: string | null;
   /** Pages of the file present in the target's page table, over all its VMAs of the file. */
   mappedPages: number | null;
+  /** Set when the page-cache numbers are another file's: the overlay layer's file that holds the pages. */
+  backing?: BackingFile;
   /** The page window the cells cover (the whole file unless zoomed). */
   cellWindow?: { firstPage: number; pageCount: number };
   cells?: Cell[];

@@ -1,11 +1,13 @@
 // One file's page-cache state: cachestat(2) per cell, mincore(2) where it tells the truth, else unknown.
+// An overlayfs file is measured on its layer's file (backing.ts), where its pages are.
 import fs from 'node:fs';
 import {
-  cachestat, errnoOf, filesystemOf, mincorePages, NativeError, pageSizeBytes, type CacheCounts,
+  cachestat, errnoOf, filesystemOf, mincoreChunks, NativeError, pageSizeBytes, type CacheCounts,
 } from '../../native/index.js';
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
-import type { Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
+import type { BackingFile, Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
 import { deviceString } from '../model/index.js';
+import { resolveBacking, type PathPlace } from './backing.js';
 
 /** cachestat's counts, with null where the source cannot tell (mincore knows residency only). */
 type Counts = { [K in keyof CacheCounts]: number | null };
@@ -22,6 +24,11 @@ export interface OpenedFile {
   stat: fs.Stats;
   /** The path to show (from maps, or as given). */
   path: string;
+  /**
+   * Where the file's path is a path, to find an overlay file's layer: the target's mount namespace when
+   * it was opened through /proc/PID/root (`pid` set, `path` as in its maps); mmtop's own otherwise.
+   */
+  place?: PathPlace;
 }
 
 export interface MeasureResult {
@@ -38,67 +45,123 @@ function failureFrom(source: string, path: string, error: unknown): Failure {
 
 /** A device's filesystem does not change while mounted: one statfs(2) per device, not per file per tick. */
 const filesystemByDevice = new Map<string, string>();
-function filesystemName(device: string, path: string): string | null {
+function filesystemName(device: string, fd: number): string | null {
   const known = filesystemByDevice.get(device);
   if (known !== undefined) return known;
   try {
-    const name = filesystemOf(path).name;
+    // Through the open file: any name (not UTF-8, in another mount namespace, deleted) has this one.
+    const name = filesystemOf(`/proc/self/fd/${fd}`).name;
     filesystemByDevice.set(device, name);
     return name;
   } catch {
-    return null; // a deleted file reached through map_files has no path to statfs
+    return null;
   }
 }
 
-/** mincore tells the truth only to root, the file's owner, or a writer (mm/mincore.c, can_do_mincore). */
-function mincoreIsTruthful(file: OpenedFile): boolean {
+/**
+ * mincore tells the truth only to root, the file's owner, or a writer (mm/mincore.c, can_do_mincore).
+ * access(2) through /proc/self/fd/N asks about the open file itself, whatever its name.
+ */
+function mincoreIsTruthful(fd: number, stat: fs.Stats): boolean {
   const uid = process.getuid?.() ?? -1;
-  if (uid === 0 || file.stat.uid === uid) return true;
+  if (uid === 0 || stat.uid === uid) return true;
   try {
-    fs.accessSync(file.path, fs.constants.W_OK);
+    fs.accessSync(`/proc/self/fd/${fd}`, fs.constants.W_OK);
     return true;
   } catch {
     return false;
   }
 }
 
+/**
+ * Most pages mincore reads for one file in one sample (16 GiB with 4 KiB pages, about a quarter of a second
+ * here): without cachestat (Linux 6.5+) residency is a byte a page, read page by page. A file larger than
+ * this gets its totals only where it fits; a zoomed window that fits still gets its cells.
+ */
+export const MINCORE_MAX_PAGES_PER_FILE = 1 << 22;
+
 /** Measures an open file. Never throws for kernel refusals: they become failures and nulls. */
 export function measureFile(file: OpenedFile, plan: FileCellsPlan): MeasureResult {
   const { fd, stat, path } = file;
+  const failures: Failure[] = [];
+  const device = deviceString(stat.dev);
+  const filesystem = filesystemName(device, fd);
+  const resolved = resolveBacking(fd, stat, filesystem, file.place ?? { path });
+  try {
+    let measureFd = fd;
+    let measureStat = stat;
+    let backing: BackingFile | undefined;
+    if (resolved.kind === 'layer') {
+      measureFd = resolved.fd;
+      measureStat = resolved.stat;
+      backing = { ...resolved.backing, filesystem: resolved.backing.device ? filesystemName(resolved.backing.device, resolved.fd) : null };
+    } else if (resolved.kind === 'unresolved') {
+      failures.push({
+        source: 'overlay', path,
+        message: `${path}: on overlayfs, and its layer's file was not found (${resolved.reason}): residency from mincore through mmtop's own mapping of it, without dirty or eviction counts`,
+      });
+    }
+    const result = measureOpen(measureFd, measureStat, path, plan, failures, resolved.kind === 'unresolved');
+    // The record is the file as named (its device and inode key the mappings); `backing` says whose pages.
+    result.record.device = device;
+    result.record.inode = stat.ino;
+    result.record.filesystem = filesystem;
+    if (backing) result.record.backing = backing;
+    else if (resolved.kind === 'unresolved' && result.record.source === 'mincore') {
+      result.record.backing = { layer: 'mapping', path: null, device: null, inode: null, filesystem: null };
+    }
+    return result;
+  } finally {
+    if (resolved.kind === 'layer') fs.closeSync(resolved.fd);
+  }
+}
+
+/**
+ * The page cache of the open file `fd`. `cachestatBlind`: cachestat on this inode would see an empty cache
+ * (an overlay file whose layer was not found): only mincore through a mapping sees its pages.
+ */
+function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPlan, failures: Failure[], cachestatBlind: boolean): MeasureResult {
   const sizeBytes = stat.size;
   const pageCount = Math.ceil(sizeBytes / pageSizeBytes);
-  const failures: Failure[] = [];
-  const filesystem = filesystemName(deviceString(stat.dev), path);
-  const window = plan.window ?? { firstPage: 0, pageCount };
-  const windows = plan.cellCount > 0 ? splitIntoCells(clampWindow(window, pageCount), plan.cellCount) : [];
+  const window = clampWindow(plan.window ?? { firstPage: 0, pageCount }, pageCount);
+  const windows = plan.cellCount > 0 ? splitIntoCells(window, plan.cellCount) : [];
   const base = {
-    path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem, mappedPages: null,
+    path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem: null, mappedPages: null,
   };
   const used: MeasureResult['used'] = { cachestat: null, mincore: null };
 
   let totals: Counts | null = null;
   let cellCounts: (Counts | null)[] = windows.map(() => null);
   let source: ResidencySource = 'unknown';
-  try {
-    totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
-    cellCounts = windows.map((w) => cachestat(fd, { offsetBytes: w.firstPage * pageSizeBytes, lengthBytes: w.pageCount * pageSizeBytes }, path));
-    used.cachestat = true;
-    source = 'cachestat';
-    // A whole-file split: totals are the sum of the cells, taken at the same moment.
-    if (windows.length > 0 && plan.window === undefined) totals = sumCounts(cellCounts as CacheCounts[]);
-  } catch (error) {
-    used.cachestat = false;
-    failures.push(failureFrom('cachestat', path, error));
-    if (error instanceof NativeError && error.code === 'ENOSYS' && mincoreIsTruthful(file)) {
-      const viaMincore = measureWithMincore(fd, pageCount, windows, path, failures);
+  let tryMincore = cachestatBlind;
+  if (!cachestatBlind) {
+    try {
+      totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
+      cellCounts = windows.map((w) => cachestat(fd, { offsetBytes: w.firstPage * pageSizeBytes, lengthBytes: w.pageCount * pageSizeBytes }, path));
+      used.cachestat = true;
+      source = 'cachestat';
+      // A whole-file split: totals are the sum of the cells, taken at the same moment.
+      if (windows.length > 0 && plan.window === undefined) totals = sumCounts(cellCounts as CacheCounts[]);
+    } catch (error) {
+      used.cachestat = false;
+      failures.push(failureFrom('cachestat', path, error));
+      if (error instanceof NativeError && error.code === 'ENOSYS') tryMincore = true;
+      else if (error instanceof NativeError && error.code === 'EPERM') {
+        failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
+      }
+    }
+  }
+  if (tryMincore) {
+    if (!mincoreIsTruthful(fd, stat)) {
+      failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
+    } else {
+      const viaMincore = measureWithMincore(fd, pageCount, window, windows, path, failures);
       used.mincore = viaMincore !== null;
       if (viaMincore) {
         totals = viaMincore.totals;
         cellCounts = viaMincore.cells;
         source = 'mincore';
       }
-    } else if (error instanceof NativeError && error.code === 'EPERM') {
-      failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
     }
   }
 
@@ -125,7 +188,7 @@ export function measureFile(file: OpenedFile, plan: FileCellsPlan): MeasureResul
   };
   if (plan.cellCount > 0) {
     record.cells = cells;
-    if (plan.window) record.cellWindow = clampWindow(plan.window, pageCount);
+    if (plan.window) record.cellWindow = window;
   }
   return { record, failures, used };
 }
@@ -147,26 +210,53 @@ function sumCounts(list: CacheCounts[]): CacheCounts {
   return total;
 }
 
-/** mincore knows residency only: dirty, writeback and eviction counts stay unknown (null). */
+const UNKNOWN_REST = { dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null };
+
+/**
+ * mincore knows residency only: dirty, writeback and eviction counts stay unknown (null). Reads the whole
+ * file when it fits MINCORE_MAX_PAGES_PER_FILE (totals and cells in one pass), else only the cells' window
+ * when that fits (totals unknown), else nothing (null); in chunks into one reused vector (native/mincore.ts).
+ */
 function measureWithMincore(
-  fd: number, pageCount: number, windows: PageWindow[], path: string, failures: Failure[],
-): { totals: Counts; cells: Counts[] } | null {
+  fd: number, pageCount: number, window: PageWindow, windows: PageWindow[], path: string, failures: Failure[],
+): { totals: Counts | null; cells: (Counts | null)[] } | null {
+  const scanWhole = pageCount <= MINCORE_MAX_PAGES_PER_FILE;
+  const scanWindow = !scanWhole && windows.length > 0 && window.pageCount <= MINCORE_MAX_PAGES_PER_FILE;
+  const tooLarge = `without cachestat (Linux 6.5+), mincore reads a byte a page: ${pageCount} pages are more than the ${MINCORE_MAX_PAGES_PER_FILE} read per file per sample`;
+  if (!scanWhole && !scanWindow) {
+    failures.push({ source: 'mincore', path, message: `${path}: residency unknown: ${tooLarge}${windows.length > 0 ? '; zoom in to a smaller window' : ''}` });
+    return null;
+  }
+  const from = scanWhole ? 0 : window.firstPage;
+  const count = scanWhole ? pageCount : window.pageCount;
+  let total = 0;
+  const cellSums = new Array<number>(windows.length).fill(0);
+  let cell = 0; // windows are sorted and disjoint: a cursor over them follows the ascending chunks
   try {
-    const vec = mincorePages(fd, 0, pageCount, path);
-    const count = (from: number, n: number): number => {
+    mincoreChunks(fd, from, count, (chunkFirst, vec) => {
+      const chunkEnd = chunkFirst + vec.length;
       let sum = 0;
-      for (let p = from; p < from + n; p++) sum += vec[p]!;
-      return sum;
-    };
-    const unknownRest = { dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null };
-    return {
-      totals: { cachedPages: count(0, pageCount), ...unknownRest },
-      cells: windows.map((w) => ({ cachedPages: count(w.firstPage, w.pageCount), ...unknownRest })),
-    };
+      for (let i = 0; i < vec.length; i++) sum += vec[i]!;
+      total += sum;
+      while (cell < windows.length && windows[cell]!.firstPage + windows[cell]!.pageCount <= chunkFirst) cell++;
+      for (let k = cell; k < windows.length && windows[k]!.firstPage < chunkEnd; k++) {
+        const w = windows[k]!;
+        const lo = Math.max(w.firstPage, chunkFirst) - chunkFirst;
+        const hi = Math.min(w.firstPage + w.pageCount, chunkEnd) - chunkFirst;
+        let s = 0;
+        for (let i = lo; i < hi; i++) s += vec[i]!;
+        cellSums[k] = cellSums[k]! + s;
+      }
+    }, path);
   } catch (error) {
     failures.push(failureFrom('mincore', path, error));
     return null;
   }
+  if (!scanWhole) failures.push({ source: 'mincore', path, message: `${path}: total residency unknown: ${tooLarge}; the window's cells are read` });
+  return {
+    totals: scanWhole ? { cachedPages: total, ...UNKNOWN_REST } : null,
+    cells: cellSums.map((cachedPages) => ({ cachedPages, ...UNKNOWN_REST })),
+  };
 }
 
 export { failureFrom };

@@ -20,9 +20,6 @@ export interface PresentRead {
   runs: PresentRanges[];
 }
 
-/** Largest VMA the pagemap fallback reads whole (8 bytes a page: 4 GiB of VMA is 8 MiB of pagemap). */
-const FALLBACK_MAX_PAGES = 1 << 20;
-
 /**
  * Fills `presentPages` of each mapping (in place) and returns the present runs of file mappings.
  * `wantRuns(index)` says which mappings' runs the caller needs (the heatmap's files).
@@ -59,13 +56,10 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
       if (regions) {
         own = regionsWithin(regions, start, end);
       } else {
-        const pages = Number((end - start) / BigInt(pageSizeBytes));
+        // Any size: pagemapRegionsByRead reads in bounded chunks into one buffer (native/pagemap.ts).
         const mayHavePages = m.rssBytes === null || m.rssBytes > 0;
         if (!mayHavePages) own = [];
-        else if (pages > FALLBACK_MAX_PAGES) {
-          failures.push({ source: 'pagemap', message: `mapping ${m.start} too large for the pagemap fallback (${pages} pages)` });
-          continue;
-        } else {
+        else {
           try {
             own = pagemapRegionsByRead(fd, start, end);
             capabilities.pagemap = true;
@@ -112,7 +106,10 @@ function regionsWithin(regions: PageRegion[], start: bigint, end: bigint): PageR
   return out;
 }
 
-/** Pages present in `pid`'s page table over the given VMAs (hex start/end), or null when it may not be read. */
+/**
+ * Pages present in `pid`'s page table over the given VMAs (hex start/end), or null when it may not be read.
+ * PAGEMAP_SCAN where the kernel has it (6.7+), plain pagemap reads otherwise.
+ */
 export function presentPagesIn(pid: number, vmas: ReadonlyArray<{ startHex: string; endHex: string }>): number | null {
   let fd: number;
   try {
@@ -122,8 +119,22 @@ export function presentPagesIn(pid: number, vmas: ReadonlyArray<{ startHex: stri
   }
   try {
     let pages = 0;
+    let scan = true;
     for (const v of vmas) {
-      for (const r of pagemapScan(fd, BigInt(`0x${v.startHex}`), BigInt(`0x${v.endHex}`))) {
+      const start = BigInt(`0x${v.startHex}`);
+      const end = BigInt(`0x${v.endHex}`);
+      let regions: PageRegion[];
+      if (scan) {
+        try {
+          regions = pagemapScan(fd, start, end);
+        } catch {
+          scan = false; // ENOTTY before 6.7: read pagemap for this VMA and the rest
+          regions = pagemapRegionsByRead(fd, start, end);
+        }
+      } else {
+        regions = pagemapRegionsByRead(fd, start, end);
+      }
+      for (const r of regions) {
         if (r.present) pages += Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
       }
     }

@@ -3,13 +3,14 @@ import fs from 'node:fs';
 import { errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells } from '../residency/cells.js';
 import {
-  DEFAULT_PLAN, deviceString, fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
+  DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
   type Sample, type SamplePlan, type SampleResult, type Target,
 } from '../model/index.js';
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
 import { readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
+import { openChecked } from './open.js';
 
 function emptyCapabilities(): Capabilities {
   return { cachestat: null, mincore: null, pagemapScan: null, pagemap: null, smaps: null, mapFiles: null };
@@ -83,9 +84,28 @@ interface FileGroup {
   key: string;
   device: string;
   inode: number;
+  /** The name as maps gives it; `path` and `deleted` are decided when the file is opened (openMappedFile). */
+  name: MappedName;
   path: string;
   deleted: boolean;
   mappingIndexes: number[];
+}
+
+/**
+ * A mapped file's name as the maps parser gives it: the path as printed (unescaped), and whether the
+ * kernel's " (deleted)" followed it (then `path` is without it). The suffix is only a hint: the kernel
+ * appends it to an unlinked file's name (fs/d_path.c, d_path), and a live file may be named so itself.
+ */
+export interface MappedName {
+  path: string;
+  deletedSuffix: boolean;
+}
+
+const DELETED_SUFFIX = ' (deleted)';
+
+/** The one place that knows how the maps parser spells a name (src/proc/maps.ts). */
+function mappedNameOf(m: MappingRecord): MappedName {
+  return { path: m.path, deletedSuffix: m.deleted };
 }
 
 /** File VMAs grouped by device and inode: each file is measured once however many VMAs map it. */
@@ -96,57 +116,77 @@ function groupFileMappings(mappings: MappingRecord[]): Map<string, FileGroup> {
     const key = fileKey(m);
     const group = groups.get(key);
     if (group) group.mappingIndexes.push(index);
-    else groups.set(key, { key, device: m.device, inode: m.inode, path: m.path, deleted: m.deleted, mappingIndexes: [index] });
+    else {
+      const name = mappedNameOf(m);
+      groups.set(key, { key, device: m.device, inode: m.inode, name, path: m.path, deleted: m.deleted, mappingIndexes: [index] });
+    }
   });
   return groups;
 }
 
-/** Opens the file a VMA maps and checks it is that file (device and inode); map_files for root. */
-function openMappedFile(pid: number, group: FileGroup, sample: Sample): OpenedFile | { failure: Failure } {
-  const matches = (st: fs.Stats): boolean => deviceString(st.dev) === group.device && st.ino === group.inode;
+export type MappedOpen =
+  | { kind: 'opened'; opened: OpenedFile; path: string; deleted: boolean }
+  | { kind: 'not-regular' }
+  | { kind: 'failed'; failure: Failure; path: string; deleted: boolean };
+
+/**
+ * Opens the file a VMA maps, checked to be that file by device and inode, without opening anything else
+ * (open.ts): by its name in the target's mount namespace (/proc/PID/root/…, allowed to root and the
+ * target's owner; proc(5)), then by the same name in mmtop's (a chrooted target), then through
+ * /proc/PID/map_files (root only). Decides the name and whether it is deleted by what it finds: a file
+ * found live by the name as printed is live under that whole name, " (deleted)" and all; one reached only
+ * through map_files with no links left (st_nlink 0) is deleted.
+ */
+export function openMappedFile(pid: number, first: Pick<MappingRecord, 'start' | 'end' | 'device' | 'inode' | 'kind'>, name: MappedName, capabilities: Capabilities): MappedOpen {
+  const matches = (st: fs.Stats): boolean => deviceString(st.dev) === first.device && st.ino === first.inode;
+  const regular = (st: fs.Stats): boolean => matches(st) && st.isFile();
+  const asPrinted = name.deletedSuffix ? `${name.path}${DELETED_SUFFIX}` : name.path;
+  const unlinkedName = name.path; // the name without the kernel's suffix
   let replaced = false;
-  if (!group.deleted && group.path.startsWith('/') && group.mappingIndexes.length > 0 && sample.mappings[group.mappingIndexes[0]!]!.kind === 'file') {
-    let fd = -1;
-    try {
-      fd = fs.openSync(group.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-      const st = fs.fstatSync(fd);
-      if (matches(st)) {
-        const opened = { fd, stat: st, path: group.path };
-        fd = -1;
-        return opened;
+  if (first.kind === 'file' && asPrinted.startsWith('/')) {
+    const tries: Array<{ path: string; place: OpenedFile['place'] }> = [
+      { path: `/proc/${pid}/root${asPrinted}`, place: { path: asPrinted, pid } },
+      { path: asPrinted, place: { path: asPrinted } },
+    ];
+    for (const attempt of tries) {
+      const opened = openChecked(fsPath(attempt.path), regular);
+      if (opened.ok) {
+        const deleted = opened.stat.nlink === 0;
+        return {
+          kind: 'opened', path: deleted ? unlinkedName : asPrinted, deleted,
+          opened: { fd: opened.fd, stat: opened.stat, path: asPrinted, ...(attempt.place ? { place: attempt.place } : {}) },
+        };
       }
-      replaced = true;
-    } catch {
-      // Fall through to map_files: the path may be gone or unreadable to us.
-    } finally {
-      if (fd !== -1) fs.closeSync(fd);
+      if (opened.reason === 'mismatch') {
+        if (matches(opened.stat)) return { kind: 'not-regular' }; // a device mapping (/dev/…): no page cache to show
+        replaced = true;
+      }
     }
   }
-  const first = sample.mappings[group.mappingIndexes[0]!]!;
   const viaMapFiles = `/proc/${pid}/map_files/${first.start.slice(2)}-${first.end.slice(2)}`;
-  let fd = -1;
-  try {
-    fd = fs.openSync(viaMapFiles, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    const st = fs.fstatSync(fd);
-    if (matches(st)) {
-      merge(sample.capabilities, 'mapFiles', true);
-      const opened = { fd, stat: st, path: group.path };
-      fd = -1;
-      return opened;
-    }
-  } catch (error) {
-    merge(sample.capabilities, 'mapFiles', false);
-    const errno = errnoOf(error);
-    const why = group.deleted
-      ? 'deleted while mapped; only root can reach it through /proc/PID/map_files'
-      : replaced
-        ? 'the path now names another file (device or inode differ); only root can reach the mapped one'
-        : 'cannot open the mapped file';
-    return { failure: { source: 'open', path: group.path, ...(errno ? { errno } : {}), message: `${group.path}: ${why}${errno ? ` (${errno})` : ''}` } };
-  } finally {
-    if (fd !== -1) fs.closeSync(fd);
+  const opened = openChecked(viaMapFiles, regular);
+  if (opened.ok) {
+    merge(capabilities, 'mapFiles', true);
+    // Not found live by its printed name: deleted if the kernel said so or no link is left.
+    const deleted = name.deletedSuffix || opened.stat.nlink === 0;
+    const path = name.deletedSuffix ? unlinkedName : asPrinted;
+    return { kind: 'opened', path, deleted, opened: { fd: opened.fd, stat: opened.stat, path } };
   }
-  return { failure: { source: 'open', path: group.path, message: `${group.path}: the mapped file could not be matched by device and inode` } };
+  if (opened.reason === 'mismatch') {
+    if (matches(opened.stat)) return { kind: 'not-regular' };
+    const path = name.deletedSuffix ? unlinkedName : asPrinted;
+    return { kind: 'failed', path, deleted: name.deletedSuffix, failure: { source: 'open', path, message: `${path}: the mapped file could not be matched by device and inode` } };
+  }
+  merge(capabilities, 'mapFiles', false);
+  const errno = opened.errno;
+  const deleted = name.deletedSuffix; // not reached: the kernel's word is all there is
+  const path = deleted ? unlinkedName : asPrinted;
+  const why = deleted
+    ? 'deleted while mapped; only root can reach it through /proc/PID/map_files'
+    : replaced
+      ? 'the path now names another file (device or inode differ); only root can reach the mapped one'
+      : 'cannot open the mapped file';
+  return { kind: 'failed', path, deleted, failure: { source: 'open', path, ...(errno ? { errno } : {}), message: `${path}: ${why}${errno ? ` (${errno})` : ''}` } };
 }
 
 /** The cells plan of one file: the focus's for the file in focus, the default elsewhere. */
@@ -166,21 +206,28 @@ function unknownFile(group: FileGroup, plan: SamplePlan): FileRecord {
 }
 
 function measureMappedFile(pid: number, sample: Sample, group: FileGroup, plan: SamplePlan): FileRecord | null {
-  const opened = openMappedFile(pid, group, sample);
-  if ('failure' in opened) {
+  const opened = openMappedFile(pid, sample.mappings[group.mappingIndexes[0]!]!, group.name, sample.capabilities);
+  if (opened.kind === 'not-regular') return null;
+  // The name and deletedness as found, for the file and each of its VMAs.
+  group.path = opened.path;
+  group.deleted = opened.deleted;
+  for (const i of group.mappingIndexes) {
+    sample.mappings[i]!.path = opened.path;
+    sample.mappings[i]!.deleted = opened.deleted;
+  }
+  if (opened.kind === 'failed') {
     sample.failures.push(opened.failure);
     return unknownFile(group, plan);
   }
   try {
-    if (!opened.stat.isFile()) return null; // device mappings (/dev/…): no page cache to show
-    const result = measureFile(opened, cellsPlanFor(group.key, plan));
+    const result = measureFile(opened.opened, cellsPlanFor(group.key, plan));
     sample.failures.push(...result.failures);
     merge(sample.capabilities, 'cachestat', result.used.cachestat);
     merge(sample.capabilities, 'mincore', result.used.mincore);
     result.record.path = group.path;
     return result.record;
   } finally {
-    fs.closeSync(opened.fd);
+    fs.closeSync(opened.opened.fd);
   }
 }
 
