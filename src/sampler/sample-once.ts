@@ -1,6 +1,6 @@
 // sampleOnce: one tick of a process (or of files alone) into a Sample. Failures become data, never throws.
 import fs from 'node:fs';
-import { errnoOf, pageSizeBytes } from '../../native/index.js';
+import { clockTicksPerSecond, errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells } from '../residency/cells.js';
 import {
   DEFAULT_PLAN, deviceString, fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
@@ -27,9 +27,11 @@ export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, cloc
   return { ...result, elapsedMs: performance.now() - started };
 }
 
+const ticksPerSecond = clockTicksPerSecond();
+
 function baseSample(clock: () => number): Sample {
   return {
-    version: SAMPLE_VERSION, timeMs: clock(), pageSizeBytes, process: null, capabilities: emptyCapabilities(),
+    version: SAMPLE_VERSION, timeMs: clock(), pageSizeBytes, clockTicksPerSecond: ticksPerSecond, process: null, capabilities: emptyCapabilities(),
     failures: [], mappings: [], files: [], system: null, cgroup: null,
   };
 }
