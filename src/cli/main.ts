@@ -85,7 +85,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('range', { type: 'string', describe: 'a mapped file\'s path, or start-end addresses in hex' })
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => { exitCode = (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+      async (args) => { exitCode = await (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
     .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
       (y) => y
         .positional('file', { type: 'string' })
