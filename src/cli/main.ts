@@ -93,7 +93,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('rate', { type: 'string', default: '20', describe: 'touches a second (the article reads every 0.05 s)' })
         .option('advice', { type: 'string', describe: 'madvise first: normal, random, sequential, willneed, hugepage, nohugepage (default: random for random reads)' })
         .option('duration', { type: 'string', describe: 'stop after this many seconds' })
-        .option('log', { type: 'string', describe: 'write each page touched to this file' })
+        .option('log', { type: 'string', describe: 'write each page touched to this new file (never through a symbolic link)' })
+        .option('append', { type: 'boolean', default: false, describe: 'with --log: add to the file if it exists' })
         .option('allow-write', { type: 'boolean', default: false, describe: 'let random-write change a file it did not create' })
         .option('create', { type: 'string', describe: 'create the file with this size first (e.g. 128M)' })
         .option('status-ms', { type: 'string', default: '0', hidden: true })
@@ -103,7 +104,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       async (args) => {
         const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
-          file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log,
+          file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log, append: args.append,
           allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,
           removeOnExit: args['remove-on-exit'], seed: args.seed,
         });

@@ -11,6 +11,7 @@ export interface WorkloadArgs {
   advice: string | undefined;
   duration: string | undefined;
   log: string | undefined;
+  append: boolean;
   allowWrite: boolean;
   create: string | undefined;
   statusMs: string;
@@ -46,13 +47,14 @@ export async function workloadCommand(args: WorkloadArgs): Promise<number> {
     if (stat.isDirectory()) throw new CliError(`${args.file}: is a directory, not a file to map`);
     if (!stat.isFile()) throw new CliError(`${args.file}: not a regular file`);
     if (stat.size === 0) throw new CliError(`${args.file}: empty: nothing to map`);
-  } else if (fs.existsSync(args.file)) {
-    throw new CliError(`${args.file}: exists; --create makes a new file only`);
   }
+  // Removes only what it made: the file --create makes, by device and inode (never one it was given).
+  if (args.removeOnExit && createBytes === undefined) throw usageError('--remove-on-exit removes only the file --create makes');
+  if (args.append && args.log === undefined) throw usageError('--append is for --log');
   try {
     return await runWorkload({
       file: args.file, pattern: args.pattern as Pattern, rate, advice: args.advice as WorkloadAdvice | undefined,
-      durationSeconds: duration, logFile: args.log, allowWrite: args.allowWrite, createBytes, statusEveryMs: Number(args.statusMs) || 0,
+      durationSeconds: duration, logFile: args.log, appendLog: args.append, allowWrite: args.allowWrite, createBytes, statusEveryMs: Number(args.statusMs) || 0,
       control: args.control, removeOnExit: args.removeOnExit, seed: Number(args.seed) || Date.now(),
     });
   } catch (error) {
