@@ -18,12 +18,12 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .command('$0 [pid]', 'the interactive view of a process (or of files with --file)',
       (y) => y
         .positional('pid', { type: 'string', describe: 'process id' })
-        .option('delay', { alias: 'd', type: 'string', default: '1', describe: 'seconds between samples, as top -d' })
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
         .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' }),
       async (args) => {
-        const delaySeconds = parseDelaySeconds(args.delay);
+        const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
@@ -89,18 +89,18 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
       (y) => y
         .positional('file', { type: 'string' })
-        .option('pattern', { type: 'string', default: 'random-read', describe: 'random-read, sequential-read, random-write or hot-cold' })
-        .option('rate', { type: 'string', default: '20', describe: 'touches a second (the article reads every 0.05 s)' })
+        .option('pattern', { type: 'string', describe: 'random-read (the default), sequential-read, random-write or hot-cold' })
+        .option('rate', { type: 'string', describe: 'touches a second, up to 100000000 (default 20: the article reads every 0.05 s)' })
         .option('advice', { type: 'string', describe: 'madvise first: normal, random, sequential, willneed, hugepage, nohugepage (default: random for random reads)' })
-        .option('duration', { type: 'string', describe: 'stop after this many seconds' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds (up to a year)' })
         .option('log', { type: 'string', describe: 'write each page touched to this new file (never through a symbolic link)' })
         .option('append', { type: 'boolean', default: false, describe: 'with --log: add to the file if it exists' })
         .option('allow-write', { type: 'boolean', default: false, describe: 'let random-write change a file it did not create' })
         .option('create', { type: 'string', describe: 'create the file with this size first (e.g. 128M)' })
-        .option('status-ms', { type: 'string', default: '0', hidden: true })
+        .option('status-ms', { type: 'string', hidden: true })
         .option('control', { type: 'boolean', default: false, hidden: true })
         .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
-        .option('seed', { type: 'string', default: '0', describe: 'random seed (0: from the clock)' }),
+        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' }),
       async (args) => {
         const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
