@@ -5,26 +5,13 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { main } from '../../src/cli/main.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, runMainInProcess } from '../helpers/cli.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir, track } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
-/** main() in this process, stderr captured: for the many refusals that end before any work starts. */
-async function inProcess(args: string[]): Promise<{ status: number; stderr: string }> {
-  let stderr = '';
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  try {
-    return { status: await main(args), stderr };
-  } finally {
-    process.stderr.write = write;
-  }
-}
-
 async function usage(args: string[], pattern: RegExp, code = 2, where: 'cli' | 'here' = 'here'): Promise<void> {
-  const run = where === 'cli' ? runCli(args) : await inProcess(args);
+  const run = where === 'cli' ? runCli(args) : await runMainInProcess(args);
   assert.equal(run.status, code, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
   const lines = run.stderr.trimEnd().split('\n');
   assert.equal(lines.length, 1, `${args.join(' ')}: one line: ${run.stderr}`);
