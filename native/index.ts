@@ -15,3 +15,4 @@ export { FileMapping, type MappingOptions } from './mapping.js';
 export { filesystemOf, type FilesystemInfo } from './statfs.js';
 export { probeFaultSampling } from './perf.js';
 export { setParentDeathSignal } from './prctl.js';
+export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';

@@ -17,6 +17,8 @@ export const c = {
   close: libc.func('int close(int fd)'),
   getpagesize: libc.func('int getpagesize()'),
   prctl: libc.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
+  sysconf: libc.func('long sysconf(int name)'),
+  sync: libc.func('void sync()'),
   // syscall(2) for calls glibc 2.36 does not wrap. Fixed prototypes per shape: on x86_64 and aarch64
   // Linux a variadic callee reads integer arguments from the same registers as a fixed one.
   /** cachestat(fd, range*, cstat*, flags) */

@@ -19,12 +19,15 @@ export class FileMapping {
   readonly path: string;
   readonly sizeBytes: number;
   readonly writable: boolean;
+  /** The mapped file's device and inode (fstat of the fd it mapped), to check it is the file meant. */
+  readonly identity: { dev: number; ino: number };
   #fd: number;
   #address: bigint;
   #view: DataView | undefined;
 
-  private constructor(path: string, fd: number, address: bigint, sizeBytes: number, writable: boolean) {
+  private constructor(path: string, fd: number, address: bigint, sizeBytes: number, writable: boolean, identity: { dev: number; ino: number }) {
     this.path = path;
+    this.identity = identity;
     this.#fd = fd;
     this.#address = address;
     this.sizeBytes = sizeBytes;
@@ -37,11 +40,12 @@ export class FileMapping {
     const writable = options.writable ?? false;
     const fd = fs.openSync(path, writable ? 'r+' : 'r');
     try {
-      const sizeBytes = fs.fstatSync(fd).size;
+      const st = fs.fstatSync(fd);
+      const sizeBytes = st.size;
       if (sizeBytes === 0) throw new NativeError('mmap', 22 /* EINVAL */, path, 'empty file');
       const prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
       const address = check('mmap', c.mmap(null, sizeBytes, prot, MAP_SHARED, fd, 0) as bigint, path);
-      return new FileMapping(path, fd, address, sizeBytes, writable);
+      return new FileMapping(path, fd, address, sizeBytes, writable, { dev: st.dev, ino: st.ino });
     } catch (error) {
       fs.closeSync(fd);
       throw error;

@@ -17,14 +17,19 @@ export interface FilesystemInfo {
   name: string;
   /** true on tmpfs and ramfs: every page "resident", fadvise and drop_caches evict nothing. */
   memoryBacked: boolean;
+  /** Bytes an unprivileged user may still write (f_bavail blocks of f_frsize, or f_bsize where it is 0). */
+  availableBytes: number;
 }
 
 /** statfs(2) of `path`. Throws NativeError (ENOENT, EACCES, …). */
 export function filesystemOf(path: string): FilesystemInfo {
-  // struct statfs is 120 bytes on x86_64 and aarch64; f_type (__fsword_t, 8 bytes) comes first.
+  // struct statfs is 120 bytes on x86_64 and aarch64, 8-byte fields: f_type at 0, f_bsize 8, f_blocks 16,
+  // f_bfree 24, f_bavail 32, f_files 40, f_ffree 48, f_fsid 56, f_namelen 64, f_frsize 72 (statfs(2)).
   const buf = Buffer.alloc(256);
   if (c.statfs(path, buf) === -1) throw new NativeError('statfs', lastErrno(), path);
   const magic = Number(buf.readBigUInt64LE(0) & 0xffffffffn);
   const name = names[magic] ?? `0x${magic.toString(16)}`;
-  return { magic, name, memoryBacked: memoryBacked.has(name) };
+  const blockBytes = buf.readBigUInt64LE(72) || buf.readBigUInt64LE(8);
+  const availableBytes = Number(buf.readBigUInt64LE(32) * blockBytes);
+  return { magic, name, memoryBacked: memoryBacked.has(name), availableBytes };
 }

@@ -2,14 +2,19 @@
 // Bundling, not tsc's one file per module: Ink imports about 300 modules (es-toolkit/compat alone takes
 // 0.2 s to load), and a bundle brings `mmtop <pid>` to its first frame about 0.4 s sooner (npm run bench).
 // koffi stays outside: it loads its prebuilt native binary from node_modules.
+// `node scripts/build.mjs DIR` builds into DIR/bin instead of dist/bin (a test's own copy, inside the
+// repository so that koffi resolves from its node_modules).
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('../', import.meta.url);
-fs.rmSync(new URL('dist/', root), { recursive: true, force: true });
+const out = process.argv[2] ? pathToFileURL(`${path.resolve(process.argv[2])}/`) : new URL('dist/', root);
+fs.rmSync(out, { recursive: true, force: true });
 await build({
   entryPoints: ['src/bin/mmtop.ts', 'src/sampler/worker.ts'].map((p) => new URL(p, root).pathname),
-  outdir: new URL('dist/bin/', root).pathname,
+  outdir: new URL('bin/', out).pathname,
   entryNames: '[name]',
   bundle: true,
   platform: 'node',
@@ -23,4 +28,4 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-fs.chmodSync(new URL('dist/bin/mmtop.js', root), 0o755);
+fs.chmodSync(new URL('bin/mmtop.js', out), 0o755);

@@ -1,8 +1,7 @@
 // Drop the whole system's clean page cache: sync(2), then "1" into /proc/sys/vm/drop_caches
 // (Documentation/admin-guide/sysctl/vm.rst). Root only; the TUI asks first.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { errnoOf } from '../../native/index.js';
+import { errnoOf, syncFilesystems } from '../../native/index.js';
 
 export interface DropCachesResult {
   ok: boolean;
@@ -26,7 +25,9 @@ export function dropCaches(): DropCachesResult {
     return { ok: false, cachedBytesBefore: before, cachedBytesAfter: null, reason: errno === 'EACCES' || errno === 'EPERM' ? 'drop caches needs root' : `cannot open drop_caches (${errno ?? 'error'})` };
   }
   try {
-    execFileSync('sync'); // dirty pages are not dropped: write them back first, as the article does
+    // Dirty pages are not dropped: write them back first, as the article does, with sync(2) itself (not a
+    // `sync` found on PATH).
+    syncFilesystems();
     fs.writeSync(fd, '1');
   } finally {
     fs.closeSync(fd);

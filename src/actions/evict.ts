@@ -12,6 +12,8 @@ export interface EvictResult {
   cachedPagesAfter: number | null;
   dirtyPages: number | null;
   mappedBy: Mapper[];
+  /** Processes whose maps this user may not read: mappedBy may miss them (0 as root). */
+  unreadableProcesses: number;
   /** Why pages stayed, in words; null when none did. */
   reason: string | null;
   /** The call failed: in words (the file could not be opened, …). */
@@ -31,22 +33,22 @@ export async function evictFile(path: string): Promise<EvictResult> {
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
-    return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], reason: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
+    return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], unreadableProcesses: 0, reason: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
   }
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) {
-      return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], reason: null, error: 'not a regular file' };
+      return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], unreadableProcesses: 0, reason: null, error: 'not a regular file' };
     }
     const before = counts(fd, path);
     try {
       fadvise(fd, 0, 0, 'DONTNEED', path);
     } catch (error) {
-      return { path, cachedPagesBefore: before?.cachedPages ?? null, cachedPagesAfter: null, dirtyPages: before?.dirtyPages ?? null, mappedBy: [], reason: null, error: error instanceof Error ? error.message : String(error) };
+      return { path, cachedPagesBefore: before?.cachedPages ?? null, cachedPagesAfter: null, dirtyPages: before?.dirtyPages ?? null, mappedBy: [], unreadableProcesses: 0, reason: null, error: error instanceof Error ? error.message : String(error) };
     }
     const after = counts(fd, path);
     const stayed = after === null ? null : after.cachedPages;
-    const { mappers } = stayed === null || stayed > 0 ? await findMappers(deviceString(stat.dev), stat.ino) : { mappers: [] };
+    const { mappers, unreadable } = stayed === null || stayed > 0 ? await findMappers(deviceString(stat.dev), stat.ino) : { mappers: [], unreadable: 0 };
     let memoryBacked = false;
     try {
       memoryBacked = filesystemOf(path).memoryBacked;
@@ -59,15 +61,19 @@ export async function evictFile(path: string): Promise<EvictResult> {
       cachedPagesAfter: stayed,
       dirtyPages: after?.dirtyPages ?? null,
       mappedBy: mappers,
-      reason: explainStayed(stayed, after, mappers, memoryBacked),
+      unreadableProcesses: unreadable,
+      reason: explainStayed(stayed, after, mappers, memoryBacked, unreadable),
     };
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** Why pages stayed after DONTNEED, in words (mm/fadvise.c, mm/truncate.c invalidate_mapping_pages). */
-export function explainStayed(stayed: number | null, after: CacheCounts | null, mappers: Mapper[], memoryBacked: boolean): string | null {
+/**
+ * Why pages stayed after DONTNEED, in words (mm/fadvise.c, mm/truncate.c invalidate_mapping_pages).
+ * `unreadableProcesses`: processes whose maps this user may not read; one of them may be the mapper.
+ */
+export function explainStayed(stayed: number | null, after: CacheCounts | null, mappers: Mapper[], memoryBacked: boolean, unreadableProcesses = 0): string | null {
   if (memoryBacked) return 'the file is on tmpfs: its pages live only in memory and cannot be evicted';
   if (stayed === null) return 'unknown how many stayed: cachestat is not allowed on this file (run as root or its owner)';
   if (stayed === 0) return null;
@@ -79,6 +85,12 @@ export function explainStayed(stayed: number | null, after: CacheCounts | null, 
   }
   const dirty = (after?.dirtyPages ?? 0) + (after?.writebackPages ?? 0);
   if (dirty > 0) parts.push(`${dirty} dirty or under writeback: they stay until written back (sync first)`);
-  if (parts.length === 0) parts.push('in use by the kernel (locked, or still on a per-CPU list): try again');
+  if (mapped.length === 0 && stayed > dirty) {
+    // Mapped pages are what DONTNEED leaves most. Where some processes' maps are hidden from this user,
+    // one of them is the likely mapper: the kernel's own reasons would be a guess.
+    parts.push(unreadableProcesses > 0
+      ? `mapped by a process you cannot see (run as root to name it; ${unreadableProcesses} processes' maps are not readable to this user)`
+      : 'in use by the kernel (locked, or still on a per-CPU list): try again');
+  }
   return `${stayed} pages stayed: ${parts.join('; ')}`;
 }

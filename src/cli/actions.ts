@@ -1,6 +1,6 @@
 // `mmtop evict`, `mmtop touch`, `mmtop advise`: the TUI's actions from the command line.
 import { MADV, type MadviseAdvice } from '../../native/index.js';
-import { adviseProcess, REMOTE_ADVICE, selectRanges } from '../actions/advise.js';
+import { adviseProcess, REMOTE_ADVICE, selectRanges, type AdviseTarget } from '../actions/advise.js';
 import { evictFile } from '../actions/evict.js';
 import { touchFile, willneedFile } from '../actions/touch.js';
 import { humanBytes } from '../text/units.js';
@@ -48,23 +48,35 @@ export async function touchCommand(options: { paths: string[]; willneed: boolean
   return 0;
 }
 
-export function adviseCommand(options: { pid: number; range: string; advice: string; json: boolean }): number {
+export async function adviseCommand(options: { pid: number; range: string; advice: string; json: boolean }): Promise<number> {
   const advice = options.advice.toUpperCase();
   if (!(advice in MADV)) throw usageError(`unknown advice "${options.advice}" (one of ${REMOTE_ADVICE.join(', ')})`);
   requireLiveProcess(options.pid);
-  let vmas;
-  try {
-    vmas = selectRanges(options.pid, options.range);
-  } catch (error) {
-    throw new CliError(`cannot read the mappings of process ${options.pid} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  if (vmas.length === 0) throw new CliError(`process ${options.pid} maps nothing at ${options.range}`);
-  const result = adviseProcess(options.pid, vmas, advice as MadviseAdvice);
+  const selection = selectRanges(options.pid, options.range);
+  if (!selection.ok) throw selection.usage ? usageError(selection.message) : new CliError(selection.message);
+  const result = await adviseProcess(options.pid, selection.targets, advice as MadviseAdvice, selection.notes);
   if (options.json) process.stdout.write(`${JSON.stringify({ version: 1, ...result })}\n`);
   else if (result.ok) {
     const n = (v: number | null): string => (v === null ? '?' : String(v));
-    process.stdout.write(`${advice} on ${vmas.length} mapping(s) of pid ${options.pid}: present pages ${n(result.presentPagesBefore)} -> ${n(result.presentPagesAfter)}\n`);
+    process.stdout.write(`${advice} on ${describeAdvised(selection.targets)} of pid ${options.pid}: present pages ${n(result.presentPagesBefore)} -> ${n(result.presentPagesAfter)}\n`);
+    for (const note of result.notes) process.stdout.write(`  ${note}\n`);
+    if (result.reason) process.stdout.write(`  ${result.reason}\n`);
   }
   if (!result.ok) throw new CliError(result.reason ?? `${advice} failed`);
   return 0;
+}
+
+/** "7f..000-7f..1000 (4K of the 8M mapping 7f..000-7f..800000 /path)", or "3 mappings of /path (12M)". */
+function describeAdvised(targets: AdviseTarget[]): string {
+  const bytes = (a: bigint, b: bigint): number => Number(b - a);
+  const range = (t: AdviseTarget): string => `${t.startAddress.toString(16)}-${t.endAddress.toString(16)}`;
+  const whole = (t: AdviseTarget): boolean => t.startAddress.toString(16) === t.mapping.startHex && t.endAddress.toString(16) === t.mapping.endHex;
+  const vmaBytes = (t: AdviseTarget): number => bytes(BigInt(`0x${t.mapping.startHex}`), BigInt(`0x${t.mapping.endHex}`));
+  const describe = (t: AdviseTarget): string => whole(t)
+    ? `${range(t)} (${humanBytes(vmaBytes(t))}, the whole mapping${t.mapping.path ? ` of ${t.mapping.path}` : ''})`
+    : `${range(t)} (${humanBytes(bytes(t.startAddress, t.endAddress))} of the ${humanBytes(vmaBytes(t))} mapping ${t.mapping.startHex}-${t.mapping.endHex}${t.mapping.path ? ` ${t.mapping.path}` : ''})`;
+  if (targets.length <= 2) return targets.map(describe).join(' and ');
+  const total = targets.reduce((n, t) => n + bytes(t.startAddress, t.endAddress), 0);
+  const paths = [...new Set(targets.map((t) => t.mapping.path || 'anonymous memory'))];
+  return `${targets.length} mappings of ${paths.length === 1 ? paths[0] : `${paths.length} files or regions`} (${humanBytes(total)})`;
 }

@@ -35,18 +35,43 @@ export function requireLiveProcess(pid: number): { comm: string; kernelThread: b
   return { comm: stat.comm, kernelThread };
 }
 
-/** A refresh delay in seconds, as top's -d: positive and finite. */
+/** The longest delay between samples: a day (Node's timers hold 2^31-1 ms, about 24.8 days; past that they fire at once). */
+export const MAX_DELAY_SECONDS = 86_400;
+/** The most cells per file: wider than any terminal; each cell costs a cachestat call a sample. */
+export const MAX_CELLS = 100_000;
+
+/**
+ * A number given on the command line, inside [min, max]: one usage line for a missing value (a flag given
+ * last, or `--x=`), a word, or a value out of range. Never clamped silently.
+ */
+export function parseNumberOption(name: string, raw: unknown, limits: { min: number; max: number; positive?: boolean; integer?: boolean; what: string; above?: string }): number {
+  const text = String(raw ?? '').trim();
+  if (text === '') throw usageError(`${name} needs a value (${limits.what})`);
+  const value = Number(text);
+  const bad = !Number.isFinite(value) || (limits.integer === true && !Number.isInteger(value)) || (limits.positive === true && value <= 0);
+  if (bad) throw usageError(`${name} must be ${limits.what}, not "${text}"`);
+  if (value < limits.min) throw usageError(`${name} ${text} is below ${limits.min}: it must be ${limits.what}`);
+  if (value > limits.max) throw usageError(`${name} ${text} is more than ${limits.max}${limits.above ? ` (${limits.above})` : ''}`);
+  return value;
+}
+
+/** A refresh delay in seconds, as top's -d: from 0.05 s (what mmtop can keep) to a day. */
 export function parseDelaySeconds(raw: unknown): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw usageError(`delay must be a positive number of seconds, not "${String(raw)}"`);
+  const text = String(raw ?? '').trim();
+  if (text === '') throw usageError('-d/--delay needs a value (seconds between samples)');
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw usageError(`delay must be a positive number of seconds, not "${text}"`);
   if (value < 0.05) throw usageError(`delay ${value}s is below the 0.05s mmtop can keep`);
+  if (value > MAX_DELAY_SECONDS) throw usageError(`delay ${text}s is more than a day (${MAX_DELAY_SECONDS}s), the longest mmtop waits`);
   return value;
 }
 
 /** A cell count for heatmaps and bars: a positive integer. */
 export function parseCells(raw: unknown): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw usageError(`--cells must be a positive whole number, not "${String(raw)}"`);
-  if (value > 1_000_000) throw usageError(`--cells ${value} is more than mmtop draws (1000000)`);
+  const text = String(raw ?? '').trim();
+  if (text === '') throw usageError('--cells needs a value (a positive whole number)');
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw usageError(`--cells must be a positive whole number, not "${text}"`);
+  if (value > MAX_CELLS) throw usageError(`--cells ${value} is more than mmtop draws (${MAX_CELLS})`);
   return value;
 }

@@ -63,15 +63,12 @@ export function createEffectsRunner(dispatch: (action: Action) => void, clock: (
         return;
       }
       case 'processAdvise': {
-        let vmas;
-        try {
-          vmas = selectRanges(effect.pid, `${effect.start}-${effect.end}`);
-        } catch {
-          return report('processAdvise', `${effect.advice}: cannot read the mappings of pid ${effect.pid}`, false);
-        }
-        const r = adviseProcess(effect.pid, vmas, effect.advice);
+        // The selected mapping, exactly: its own start and end.
+        const selection = selectRanges(effect.pid, `${effect.start}-${effect.end}`);
+        if (!selection.ok) return report('processAdvise', `${effect.advice}: ${selection.message}`, false);
+        const r = await adviseProcess(effect.pid, selection.targets, effect.advice, selection.notes);
         report('processAdvise', r.ok
-          ? `process_madvise ${effect.advice} on ${path.basename(effect.path) || effect.start}: present pages ${n(r.presentPagesBefore)} → ${n(r.presentPagesAfter)}`
+          ? `process_madvise ${effect.advice} on ${path.basename(effect.path) || effect.start}: present pages ${n(r.presentPagesBefore)} → ${n(r.presentPagesAfter)}${r.reason ? `; ${r.reason}` : ''}`
           : `process_madvise ${effect.advice}: ${r.reason}`, r.ok, { advice: effect.advice });
         return;
       }

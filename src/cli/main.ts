@@ -1,7 +1,8 @@
 // The command line (yargs): one command a file; every failure is one line on stderr and an exit code.
-import yargs from 'yargs';
+import fs from 'node:fs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { CliError, EXIT_USAGE } from './errors.js';
+import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
@@ -10,100 +11,179 @@ function cellsOption(raw: unknown): number | undefined {
   return raw === undefined ? undefined : parseCells(raw);
 }
 
+/** What each command needs when its positionals are missing, in words. */
+const NEEDS: Record<string, string> = {
+  snapshot: 'snapshot needs a pid',
+  fincore: 'fincore needs a file (or a directory with -R)',
+  evict: 'evict needs a file',
+  touch: 'touch needs a file',
+  advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
+  workload: 'workload needs a file',
+};
+
+/**
+ * The options of the command being parsed, recorded by its builder. yargs checks the count of positionals
+ * before unknown options, so `fincore -x f` (f taken as -x's value) said "Not enough non-option
+ * arguments"; the fail handler names the unknown flag from this instead.
+ */
+interface KnownOptions {
+  names: Set<string>;
+  /** Flags that take no value: in a cluster (-Rx) the letter after one is another flag. */
+  booleans: Set<string>;
+}
+let parsing: { command: string; options: KnownOptions } = { command: '$0', options: { names: new Set(), booleans: new Set() } };
+function recordOptions<T>(command: string, y: Argv<T>): Argv<T> {
+  const { key, alias, boolean } = (y as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; boolean: string[] } }).getOptions();
+  // yargs takes --read-only as readOnly too, and --no-json for a boolean json.
+  const camel = (s: string): string => s.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+  const withAliases = (names: string[]): Set<string> => new Set(names.flatMap((n) => [n, camel(n), ...(alias[n] ?? [])]));
+  parsing = {
+    command,
+    options: { names: withAliases([...Object.keys(key), ...Object.values(alias).flat(), 'h', 'help', 'version']), booleans: withAliases([...boolean, 'h', 'help', 'version']) },
+  };
+  return y;
+}
+
+/** The first flag in `argv` that the command being parsed does not take, or undefined. */
+export function unknownFlag(argv: string[], known: KnownOptions): string | undefined {
+  for (const token of argv) {
+    if (token === '--') break;
+    if (!token.startsWith('-') || token === '-' || /^-\d/.test(token)) continue; // a value, or a negative number
+    if (token.startsWith('--')) {
+      const name = token.slice(2).split('=')[0]!;
+      const bare = name.startsWith('no-') ? name.slice(3) : name;
+      if (!known.names.has(name) && !known.names.has(bare)) return name;
+      continue;
+    }
+    for (const letter of token.slice(1).split('=')[0]!) {
+      if (!known.names.has(letter)) return letter;
+      if (!known.booleans.has(letter)) break; // what follows is its value (-d5)
+    }
+  }
+  return undefined;
+}
+
+/** Paths given to --file: each must name a regular file once its symbolic links are followed. */
+function checkWatchable(paths: string[]): void {
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ELOOP' ? 'too many levels of symbolic links (a link loop)'
+        : code === 'ENOENT' ? 'a symbolic link to nothing'
+          : code === 'EACCES' ? 'permission denied' : `cannot stat (${code ?? 'error'})`;
+      throw new CliError(`${p}: ${why}`);
+    }
+    if (!st.isFile()) throw new CliError(`${p}: not a regular file`);
+  }
+}
+
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   let exitCode = 0;
   const parser = yargs(argv)
+    // `mmtop -- -1` must reach the pid check as "-1", not as the number -1 in argv._ (or not at all).
+    .parserConfiguration({ 'parse-positional-numbers': false })
     .scriptName('mmtop')
     .usage('mmtop: where a process\'s file pages are: page cache, page table, dirty, evicted\n\nUsage: mmtop <command> [options]')
     .command('$0 [pid]', 'the interactive view of a process (or of files with --file)',
-      (y) => y
+      (y) => recordOptions('$0', y
         .positional('pid', { type: 'string', describe: 'process id' })
-        .option('delay', { alias: 'd', type: 'string', default: '1', describe: 'seconds between samples, as top -d' })
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
         .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
-        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' }),
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })),
       async (args) => {
-        const delaySeconds = parseDelaySeconds(args.delay);
+        // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
+        const afterDashes = (args._ ?? []).map(String);
+        if (afterDashes.length > 1 || (afterDashes.length === 1 && args.pid !== undefined)) throw usageError(`one pid at most, not ${[args.pid, ...afterDashes].filter((x) => x !== undefined).join(' ')}`);
+        const pidText = args.pid ?? afterDashes[0];
+        // A flag given without its value must not fall through to the demo (which writes 128 MiB).
+        if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
+        const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');
-          if (args.pid !== undefined) throw new CliError('give a pid or --file, not both', EXIT_USAGE);
+          if (pidText !== undefined) throw new CliError('give a pid or --file, not both', EXIT_USAGE);
           const problems: string[] = [];
           const paths = expandPaths(args.file.map(String), true, problems);
           if (problems.length > 0) throw new CliError(problems[0]!);
           if (paths.length === 0) throw new CliError('no regular files to watch');
+          checkWatchable(paths);
           exitCode = await runInteractive({ target: { kind: 'files', paths }, ...common });
           return;
         }
-        if (args.pid === undefined) {
+        if (pidText === undefined) {
           const { runDemo } = await import('./demo.js');
           exitCode = await runDemo(common);
           return;
         }
-        const pid = parsePid(args.pid);
+        const pid = parsePid(pidText);
         const { comm, kernelThread } = requireLiveProcess(pid);
         if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
         exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
       })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
-      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (y) => recordOptions('doctor', y.option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./doctor.js')).doctorCommand({ json: args.json }); })
     .command('snapshot <pid>', 'pmap -x with the page cache, once',
-      (y) => y
+      (y) => recordOptions('snapshot', y
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
-        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' }),
+        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
       async (args) => {
         const { snapshotCommand } = await import('./snapshot.js');
         exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
       })
     .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
-      (y) => y
+      (y) => recordOptions('fincore', y
         .positional('paths', { type: 'string', array: true, describe: 'files, or directories with -R' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
         .option('R', { alias: 'recursive', type: 'boolean', default: false, describe: 'look inside directories' })
-        .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }),
+        .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' })),
       async (args) => {
         const { fincoreCommand } = await import('./fincore.js');
         exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
       })
     .command('evict <paths..>', 'drop files\' pages from the page cache (vmtouch -e), and say why pages stayed',
-      (y) => y
+      (y) => recordOptions('evict', y
         .positional('paths', { type: 'string', array: true })
-        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./actions.js')).evictCommand({ paths: (args.paths ?? []).map(String), json: args.json }); })
     .command('touch <paths..>', 'read files into the page cache (vmtouch -t)',
-      (y) => y
+      (y) => recordOptions('touch', y
         .positional('paths', { type: 'string', array: true })
-        .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' }),
+        .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' })),
       async (args) => { exitCode = await (await import('./actions.js')).touchCommand({ paths: (args.paths ?? []).map(String), willneed: args.willneed }); })
     .command('advise <pid> <range> <advice>', 'process_madvise COLD, PAGEOUT or WILLNEED on a process\'s mapping (a path, or start-end)',
-      (y) => y
+      (y) => recordOptions('advise', y
         .positional('pid', { type: 'string' })
         .positional('range', { type: 'string', describe: 'a mapped file\'s path, or start-end addresses in hex' })
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
-        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      async (args) => { exitCode = (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
+      async (args) => { exitCode = await (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
     .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
-      (y) => y
+      (y) => recordOptions('workload', y
         .positional('file', { type: 'string' })
-        .option('pattern', { type: 'string', default: 'random-read', describe: 'random-read, sequential-read, random-write or hot-cold' })
-        .option('rate', { type: 'string', default: '20', describe: 'touches a second (the article reads every 0.05 s)' })
+        .option('pattern', { type: 'string', describe: 'random-read (the default), sequential-read, random-write or hot-cold' })
+        .option('rate', { type: 'string', describe: 'touches a second, up to 100000000 (default 20: the article reads every 0.05 s)' })
         .option('advice', { type: 'string', describe: 'madvise first: normal, random, sequential, willneed, hugepage, nohugepage (default: random for random reads)' })
-        .option('duration', { type: 'string', describe: 'stop after this many seconds' })
-        .option('log', { type: 'string', describe: 'write each page touched to this file' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds (up to a year)' })
+        .option('log', { type: 'string', describe: 'write each page touched to this new file (never through a symbolic link)' })
+        .option('append', { type: 'boolean', default: false, describe: 'with --log: add to the file if it exists' })
         .option('allow-write', { type: 'boolean', default: false, describe: 'let random-write change a file it did not create' })
         .option('create', { type: 'string', describe: 'create the file with this size first (e.g. 128M)' })
-        .option('status-ms', { type: 'string', default: '0', hidden: true })
+        .option('status-ms', { type: 'string', hidden: true })
         .option('control', { type: 'boolean', default: false, hidden: true })
         .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
-        .option('seed', { type: 'string', default: '0', describe: 'random seed (0: from the clock)' }),
+        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' })),
       async (args) => {
         const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
-          file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log,
+          file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log, append: args.append,
           allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,
           removeOnExit: args['remove-on-exit'], seed: args.seed,
         });
@@ -115,6 +195,10 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
+      if (message?.startsWith('Not enough non-option arguments')) {
+        const flag = unknownFlag(argv, parsing.options);
+        throw new CliError(flag !== undefined ? `Unknown argument: ${flag}` : NEEDS[parsing.command] ?? message, EXIT_USAGE);
+      }
       throw new CliError(message ?? 'bad arguments', EXIT_USAGE);
     });
   try {

@@ -18,7 +18,10 @@ export function snapshotCommand(options: SnapshotOptions): number {
     { kind: 'process', pid: options.pid },
     { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true },
   );
-  if (processStatus === 'exited') throw new CliError(`process ${options.pid} exited while being sampled`);
+  // Exited before or during the reads: what was read is not the whole process, so none of it is printed.
+  if (processStatus === 'exited') {
+    throw new CliError(sample.failures.find((f) => f.source === 'process')?.message ?? `process ${options.pid} exited while being sampled`);
+  }
   if (processStatus !== 'alive' || !sample.process) {
     throw new CliError(sample.failures[0]?.message ?? `cannot sample process ${options.pid}`);
   }

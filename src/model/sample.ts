@@ -33,7 +33,7 @@ export interface ProcessInfo {
   numThreads: number;
   rssBytes: number;
   uid: number | null;
-  /** CPU use in percent of one core since the previous sample (pidusage); null when not measured. */
+  /** CPU use in percent of one core since the previous sample (the sampler's own ticks); null when not measured. */
   cpuPercent: number | null;
 }
 
@@ -158,6 +158,8 @@ export interface Sample {
   /** Wall-clock time of the sample (Date.now()). */
   timeMs: number;
   pageSizeBytes: number;
+  /** USER_HZ, the unit of ProcessInfo's *Ticks fields: sysconf(_SC_CLK_TCK), read once by the sampler. */
+  clockTicksPerSecond: number;
   process: ProcessInfo | null;
   capabilities: Capabilities;
   failures: Failure[];

@@ -37,7 +37,9 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
     fd = openPagemap(pid);
   } catch (error) {
     const errno = errnoOf(error);
-    failures.push({ source: 'pagemap', path: `/proc/${pid}/pagemap`, ...(errno ? { errno } : {}), message: `page table not readable${errno ? ` (${errno})` : ''}: only root or the process's owner may read it` });
+    // ENOENT/ESRCH: /proc/PID went away, the process exited; a permission refusal is EACCES or EPERM.
+    const why = errno === 'ENOENT' || errno === 'ESRCH' ? 'the process exited while being sampled' : 'only root or the process\'s owner may read it';
+    failures.push({ source: 'pagemap', path: `/proc/${pid}/pagemap`, ...(errno ? { errno } : {}), message: `page table not readable${errno ? ` (${errno})` : ''}: ${why}` });
     capabilities.pagemap = false;
     return { capabilities, failures, runs };
   }

@@ -10,6 +10,23 @@ export type ProcessRead =
   | { ok: true; info: ProcessInfo }
   | { ok: false; status: 'exited' | 'denied' | 'unreadable'; failure: Failure };
 
+/** PF_EXITING (include/linux/sched.h): do_exit() sets it (exit_signals) before exit_mm() drops the mm. */
+const PF_EXITING = 0x00000004;
+
+/** Field 9 of stat, the task's flags (fs/proc/array.c do_task_stat), or null when it is not a number. */
+function statFlags(text: string): number | null {
+  const flags = Number(text.slice(text.lastIndexOf(')') + 2).split(' ')[9 - 3]);
+  return Number.isInteger(flags) ? flags : null;
+}
+
+/** Why a stat line says the process is on its way out (a zombie, dead, or in do_exit), or null. */
+function exiting(text: string, state: string): string | null {
+  if (state === 'Z') return 'a zombie: it has exited and its parent has not reaped it';
+  if (state === 'X') return 'dead';
+  const flags = statFlags(text);
+  return flags !== null && (flags & PF_EXITING) !== 0 ? 'exiting' : null;
+}
+
 /** stat, cmdline and status of `pid`. */
 export function readProcessInfo(pid: number): ProcessRead {
   const stat = readProcText(`/proc/${pid}/stat`, 'process');
@@ -23,6 +40,9 @@ export function readProcessInfo(pid: number): ProcessRead {
   }
   const parsed = parseStat(stat.text).value;
   if (!parsed) return { ok: false, status: 'unreadable', failure: { source: 'process', message: `process ${pid}: stat did not parse` } };
+  // A process in do_exit has no mm, or soon none: its maps read empty, without an error.
+  const why = exiting(stat.text, parsed.state);
+  if (why) return { ok: false, status: 'exited', failure: { source: 'process', message: `process ${pid} has exited (${why})` } };
   const cmdline = readProcText(`/proc/${pid}/cmdline`, 'cmdline');
   const status = readProcText(`/proc/${pid}/status`, 'status');
   const statusFields = status.ok ? parseStatus(status.text).value : undefined;
@@ -45,6 +65,22 @@ export function readProcessInfo(pid: number): ProcessRead {
       cpuPercent: null,
     },
   };
+}
+
+/**
+ * After a sample's reads: is `pid` still the process read at the start (same start time), and not on its
+ * way out? A read of smaps or maps of a process that exits meanwhile can end early WITHOUT an error
+ * (fs/proc/task_mmu.c m_start: once the mm has no users it returns no more VMAs), and a pagemap or
+ * map_files open fails with ENOENT: neither alone says why. This does: a failure when it went.
+ */
+export function confirmStillThere(pid: number, startTimeTicks: number): Failure | null {
+  const gone: Failure = { source: 'process', message: `process ${pid} exited while being sampled: the sample is incomplete` };
+  const stat = readProcText(`/proc/${pid}/stat`, 'process');
+  if (!stat.ok) return stat.failure.errno === 'ENOENT' || stat.failure.errno === 'ESRCH' ? { ...gone, errno: stat.failure.errno } : null;
+  const parsed = parseStat(stat.text).value;
+  if (!parsed) return null;
+  if (parsed.startTimeTicks !== startTimeTicks) return gone; // exited, and the pid went to another process
+  return exiting(stat.text, parsed.state) ? gone : null;
 }
 
 export interface MappingsRead {

@@ -1,13 +1,13 @@
 // sampleOnce: one tick of a process (or of files alone) into a Sample. Failures become data, never throws.
 import fs from 'node:fs';
-import { errnoOf, pageSizeBytes } from '../../native/index.js';
+import { clockTicksPerSecond, errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells } from '../residency/cells.js';
 import {
   DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
   type Sample, type SamplePlan, type SampleResult, type Target,
 } from '../model/index.js';
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
-import { readMappings, readProcessInfo } from './process.js';
+import { confirmStillThere, readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
 import { openChecked } from './open.js';
@@ -28,9 +28,11 @@ export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, cloc
   return { ...result, elapsedMs: performance.now() - started };
 }
 
+const ticksPerSecond = clockTicksPerSecond();
+
 function baseSample(clock: () => number): Sample {
   return {
-    version: SAMPLE_VERSION, timeMs: clock(), pageSizeBytes, process: null, capabilities: emptyCapabilities(),
+    version: SAMPLE_VERSION, timeMs: clock(), pageSizeBytes, clockTicksPerSecond: ticksPerSecond, process: null, capabilities: emptyCapabilities(),
     failures: [], mappings: [], files: [], system: null, cgroup: null,
   };
 }
@@ -51,29 +53,40 @@ function sampleProcess(target: Extract<Target, { kind: 'process' }>, plan: Sampl
     return { sample, processStatus: 'reused' };
   }
   sample.process = info.info;
-  if (plan.system) sample.cgroup = readCgroup(target.pid, sample.failures);
+  readProcessParts(target.pid, sample, plan);
+  // A target that exited during the reads leaves them short without an error: ask again, after them.
+  const gone = confirmStillThere(target.pid, info.info.startTimeTicks);
+  if (gone) {
+    sample.failures.unshift(gone);
+    return { sample, processStatus: 'exited' };
+  }
+  return { sample, processStatus: 'alive' };
+}
 
-  const mapped = readMappings(target.pid, plan.smaps);
+/** The process's cgroup, mappings, page table and mapped files, into `sample`. */
+function readProcessParts(pid: number, sample: Sample, plan: SamplePlan): void {
+  if (plan.system) sample.cgroup = readCgroup(pid, sample.failures);
+
+  const mapped = readMappings(pid, plan.smaps);
   sample.failures.push(...mapped.failures);
   merge(sample.capabilities, 'smaps', mapped.smaps);
   sample.mappings = mapped.mappings;
-  if (mapped.denied) return { sample, processStatus: 'alive' };
+  if (mapped.denied) return;
 
   const groups = groupFileMappings(sample.mappings);
   let present: ReturnType<typeof readPresentPages> | undefined;
   if (plan.pageTable) {
-    present = readPresentPages(target.pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!));
+    present = readPresentPages(pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!));
     sample.failures.push(...present.failures);
     merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
     merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
   }
   for (const group of groups.values()) {
-    const record = measureMappedFile(target.pid, sample, group, plan);
+    const record = measureMappedFile(pid, sample, group, plan);
     if (!record) continue;
     if (present && record.pageCount !== null) attachMapped(record, group, present.runs);
     sample.files.push(record);
   }
-  return { sample, processStatus: 'alive' };
 }
 
 function isFileMapping(m: MappingRecord): boolean {

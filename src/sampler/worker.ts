@@ -1,8 +1,8 @@
 // The sampler's thread: sampleOnce runs here so that a slow sample (smaps of 5,000 mappings) never blocks
 // keys. It answers one request at a time; the main thread's loop is the only clock.
 import { parentPort } from 'node:worker_threads';
-import pidusage from 'pidusage';
 import type { SamplePlan, Target } from '../model/index.js';
+import { CpuMeter } from './cpu.js';
 import { sampleOnce } from './sample-once.js';
 
 export interface SampleRequest {
@@ -11,21 +11,22 @@ export interface SampleRequest {
   plan: SamplePlan;
 }
 
+// CPU % from the ticks this thread reads anyway: no second read of /proc/PID/stat, and no child process
+// (pidusage ran `/bin/sh -c "getconf CLK_TCK"` here; mmtop never runs a shell).
+const cpu = new CpuMeter();
+
 parentPort?.on('message', (request: SampleRequest) => {
-  void answer(request);
+  answer(request);
 });
 
-async function answer(request: SampleRequest): Promise<void> {
+function answer(request: SampleRequest): void {
   try {
+    // The stat line is read at the start of the sample: the time taken before it is the same every tick.
+    const atMs = performance.now();
     const result = sampleOnce(request.target, request.plan);
     const p = result.sample.process;
     if (p) {
-      try {
-        // pidusage reads /proc/PID/stat and keeps the previous reading: CPU % since the last call.
-        p.cpuPercent = (await pidusage(p.pid)).cpu;
-      } catch {
-        p.cpuPercent = null;
-      }
+      p.cpuPercent = cpu.measure({ pid: p.pid, startTimeTicks: p.startTimeTicks, cpuTicks: p.userTicks + p.systemTicks, atMs }, result.sample.clockTicksPerSecond);
     }
     parentPort?.postMessage({ id: request.id, result });
   } catch (error) {

@@ -6,9 +6,6 @@ import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import type { AppState, SortColumn } from './types.js';
 
-/** USER_HZ: the unit of /proc/PID/stat times, 100 on every Linux ABI mmtop runs on (man 5 proc_pid_stat). */
-export const CLOCK_TICKS_PER_SECOND = 100;
-
 export function layoutOf(state: AppState): Layout {
   return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
 }
@@ -211,7 +208,7 @@ export function headerModel(state: AppState): HeaderModel {
   if (state.target.kind === 'files') {
     title = `mmtop  files: ${s?.files.length ?? 0}  ${flags}`;
   } else if (pr) {
-    const age = s?.system?.uptimeSeconds != null ? s.system.uptimeSeconds - pr.startTimeTicks / CLOCK_TICKS_PER_SECOND : null;
+    const age = s?.system?.uptimeSeconds != null ? s.system.uptimeSeconds - pr.startTimeTicks / s.clockTicksPerSecond : null;
     title = `mmtop  pid ${pr.pid} ${pr.comm} ${pr.state}  up ${humanDuration(age)}  cpu ${pr.cpuPercent === null ? '?' : `${pr.cpuPercent.toFixed(1)}%`}  rss ${humanBytes(pr.rssBytes)}  thr ${pr.numThreads}  ${flags}`;
   } else {
     title = `mmtop  pid ${state.target.pid}  ${state.statusText ?? 'waiting for the first sample'}  ${flags}`;

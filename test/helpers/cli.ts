@@ -16,3 +16,19 @@ export function runCli(args: string[], options: { asNobody?: boolean; env?: Node
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * main() in the test's own process, stderr captured: for refusals that end before any work starts (no
+ * process start per case). Only for argument errors: a valid command would run here.
+ */
+export async function runMainInProcess(args: string[]): Promise<{ status: number; stderr: string }> {
+  const { main } = await import('../../src/cli/main.js');
+  let stderr = '';
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+  try {
+    return { status: await main(args), stderr };
+  } finally {
+    process.stderr.write = write;
+  }
+}

@@ -66,7 +66,7 @@ export function fakeSample(options: { timeMs?: number; files?: FakeFileSpec[]; a
     ...Array.from({ length: options.anonMappings ?? 2 }, () => fakeMapping(null, 1 << 20)),
   ];
   return {
-    version: 1, timeMs: options.timeMs ?? 1_000_000, pageSizeBytes: 4096,
+    version: 1, timeMs: options.timeMs ?? 1_000_000, pageSizeBytes: 4096, clockTicksPerSecond: 100,
     process: {
       pid: 4242, comm: 'postgres', cmdline: 'postgres -D /var/lib/db', state: 'S', startTimeTicks: 1000, minorFaults: 5000,
       majorFaults: options.majorFaults ?? 10, userTicks: 10, systemTicks: 5, numThreads: 4, rssBytes: 64 << 20, uid: 0, cpuPercent: 1.5,

@@ -39,3 +39,19 @@ test('files are written only by the workload (its own or --allow-write), the doc
     'src/workload/program.ts', // --create, --log, and writes only with --allow-write or to a file it created
   ].sort());
 });
+
+test('child processes only from two places, and only node itself: the workload and the doctor\'s probe target', () => {
+  const spawners = files.filter(({ text }) => /from\s+['"]node:child_process['"]/.test(text)).map(({ f }) => f).sort();
+  assert.deepEqual(spawners, ['src/doctor/probe.ts', 'src/workload/controller.ts']);
+  for (const { f, text } of files.filter(({ f }) => spawners.includes(f))) {
+    for (const call of text.match(/\b(spawn|execFile|fork)(Sync)?\([^,)]*/g) ?? []) {
+      assert.match(call, /\(process\.execPath$/, `${f}: ${call} starts something other than node`);
+    }
+  }
+});
+
+test('no package that shells out: pidusage ran `/bin/sh -c "getconf CLK_TCK"` in the sampler thread', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['ink', 'koffi', 'react', 'yargs']);
+  for (const { f, text } of files) assert.doesNotMatch(text, /from\s+['"]pidusage['"]/, f);
+});

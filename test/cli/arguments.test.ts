@@ -1,0 +1,61 @@
+// Arguments: a flag without its value, a pid after `--`, an unknown flag before a missing positional, and
+// --file on a symbolic link loop are each one line and an exit code; none starts the demo (128 MiB).
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runCli, runMainInProcess } from '../helpers/cli.js';
+import { cleanupAll, makeColdFile, tempDir } from '../helpers/kernel.js';
+
+after(cleanupAll);
+
+async function refused(args: string[], code: number, pattern: RegExp, where: 'cli' | 'here' = 'here'): Promise<void> {
+  const run = where === 'cli' ? runCli(args) : await runMainInProcess(args);
+  assert.equal(run.status, code, `${args.join(' ')}: exit ${run.status}: ${run.stderr}`);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `${args.join(' ')}: one line: ${run.stderr}`);
+  assert.match(lines[0]!, pattern, args.join(' '));
+  assert.doesNotMatch(run.stderr, /demo/, 'the demo did not start');
+}
+
+test('a flag without its value, or a pid after --, is a usage error, not the demo', async () => {
+  await refused(['--file'], 2, /^mmtop: --file needs a file or directory$/, 'cli');
+  await refused(['-d'], 2, /^mmtop: -d\/--delay needs a value \(seconds between samples\)$/, 'cli');
+  await refused(['--', '-1'], 2, /^mmtop: pid must be positive, not -1$/, 'cli');
+  await refused(['--delay='], 2, /-d\/--delay needs a value/);
+  await refused(['--', '5', '6'], 2, /^mmtop: one pid at most, not 5 6$/);
+  await refused(['7', '--', '8'], 2, /one pid at most, not 7 8/);
+  await refused(['--', '0x10'], 2, /pid must be a number, not "0x10"/);
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'w.db', 4);
+  for (const flag of ['--rate', '--duration', '--seed', '--status-ms']) await refused(['workload', file, flag], 2, new RegExp(`^mmtop: ${flag} needs a value`));
+  await refused(['workload', file, '--log'], 2, /--log needs a file name/);
+  await refused(['snapshot', '1', '--cells'], 2, /--cells needs a value/);
+});
+
+test('an unknown flag is named, even where it ate the positional (fincore -x f)', async () => {
+  await refused(['fincore', '-x', 'f'], 2, /^mmtop: Unknown argument: x$/, 'cli');
+  await refused(['fincore', '-Rx', 'f'], 2, /^mmtop: Unknown argument: x$/);
+  await refused(['snapshot', '-x', '5'], 2, /^mmtop: Unknown argument: x$/);
+  await refused(['evict', '--bogus', 'f'], 2, /^mmtop: Unknown argument: bogus$/);
+  await refused(['workload', '--rat=5'], 2, /^mmtop: Unknown argument: rat$/);
+  await refused(['snapshot'], 2, /^mmtop: snapshot needs a pid$/);
+  await refused(['fincore', '--json'], 2, /^mmtop: fincore needs a file \(or a directory with -R\)$/);
+  await refused(['advise', '5'], 2, /^mmtop: advise needs a pid, a mapping/);
+  await refused(['snapshot', '1', '--bogus'], 2, /Unknown argument: bogus/);
+});
+
+test('--file on a symbolic link loop or a dangling link: one line, exit 1, no empty live view', async () => {
+  const dir = tempDir();
+  const a = path.join(dir, 'loop-a');
+  const b = path.join(dir, 'loop-b');
+  fs.symlinkSync(b, a);
+  fs.symlinkSync(a, b);
+  await refused(['--file', a], 1, new RegExp(`^mmtop: ${a}: too many levels of symbolic links \\(a link loop\\)$`), 'cli');
+  const dangling = path.join(dir, 'dangling');
+  fs.symlinkSync(path.join(dir, 'nothing'), dangling);
+  await refused(['--file', dangling], 1, /dangling: a symbolic link to nothing$/);
+  const toDir = path.join(dir, 'to-dir');
+  fs.symlinkSync(dir, toDir);
+  await refused(['--file', toDir], 1, /to-dir: not a regular file$/);
+});
