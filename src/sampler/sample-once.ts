@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells } from '../residency/cells.js';
 import {
-  DEFAULT_PLAN, deviceString, fileKey, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
+  DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
   type Sample, type SamplePlan, type SampleResult, type Target,
 } from '../model/index.js';
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
@@ -203,14 +203,17 @@ function attachMapped(record: FileRecord, group: FileGroup, runs: Array<{ mappin
   if (record.cells && counts) record.cells.forEach((cell, i) => { cell.mappedPages = counts[i]!; });
 }
 
-/** Files alone (fincore, `mmtop --file`): no process, no page table. */
+/**
+ * Files alone (fincore, `mmtop --file`): no process, no page table. Each path is a name as
+ * model/names.ts keeps it, opened by its real bytes (fsPath), so a name that is not UTF-8 is found.
+ */
 function sampleFiles(paths: string[], plan: SamplePlan, clock: () => number): SampleResult {
   const sample = baseSample(clock);
   if (plan.system) sample.system = readSystem(sample.failures);
   for (const path of paths) {
     let fd = -1;
     try {
-      fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       const stat = fs.fstatSync(fd);
       if (!stat.isFile()) {
         sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });
