@@ -7,6 +7,7 @@ import { presentPagesIn } from '../sampler/present.js';
 import { parseMaps, parseSmapsFigures, type MapsEntry } from '../proc/index.js';
 import { humanBytes } from '../text/units.js';
 import { findMappers } from './mappers.js';
+import { fsPath } from '../model/index.js';
 
 export const REMOTE_ADVICE = ['COLD', 'PAGEOUT', 'WILLNEED'] as const;
 export type RemoteAdvice = (typeof REMOTE_ADVICE)[number];
@@ -72,7 +73,7 @@ export function selectRanges(pid: number, spec: string): Selection {
   }
   let maps: MapsEntry[];
   try {
-    maps = parseMaps(fs.readFileSync(`/proc/${pid}/maps`, 'utf8')).value;
+    maps = parseMaps(fs.readFileSync(`/proc/${pid}/maps`)).value;
   } catch (error) {
     return { ok: false, usage: false, message: `cannot read the mappings of process ${pid} (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
@@ -164,7 +165,7 @@ async function whyPageoutKept(pid: number, targets: AdviseTarget[], presentPages
         const owner = st.uid === process.geteuid?.();
         let writable = false;
         try {
-          fs.accessSync(m.path, fs.constants.W_OK);
+          fs.accessSync(fsPath(m.path), fs.constants.W_OK);
           writable = true;
         } catch {
           // Not writable by this user.
@@ -191,7 +192,7 @@ async function whyPageoutKept(pid: number, targets: AdviseTarget[], presentPages
   // Locked pages are unevictable; dirty file pages are written back by the flusher, not paged out here.
   try {
     const wanted = new Set(vmas.map((m) => m.startHex));
-    const figures = parseSmapsFigures(fs.readFileSync(`/proc/${pid}/smaps`, 'utf8')).value.filter((e) => wanted.has(e.startHex));
+    const figures = parseSmapsFigures(fs.readFileSync(`/proc/${pid}/smaps`)).value.filter((e) => wanted.has(e.startHex));
     const locked = figures.reduce((n, e) => n + (e.figures.Locked ?? 0), 0);
     if (locked > 0) facts.push(`${humanBytes(locked)} of the mappings is locked (mlock), and locked pages are not paged out`);
     // In a private file mapping, dirty pages that are Anonymous are copies (COW), not the file's.

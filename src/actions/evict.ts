@@ -2,8 +2,9 @@
 // `vmtouch -e` does. Pages stay when a process maps them, when they are dirty or under writeback, or when
 // the file lives in memory (tmpfs); the result says which.
 import fs from 'node:fs';
-import { cachestat, errnoOf, fadvise, filesystemOf, type CacheCounts } from '../../native/index.js';
-import { deviceString } from '../model/index.js';
+import { errnoOf, fadvise, filesystemOf, type CacheCounts } from '../../native/index.js';
+import { deviceString, fsPath } from '../model/index.js';
+import { wholeFileCounts } from '../sampler/file-counts.js';
 import { findMappers, type Mapper } from './mappers.js';
 
 export interface EvictResult {
@@ -20,18 +21,13 @@ export interface EvictResult {
   error?: string;
 }
 
-function counts(fd: number, path: string): CacheCounts | null {
-  try {
-    return cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
-  } catch {
-    return null; // EPERM for a user on a file it may not write: unknown, not 0
-  }
-}
+/** The file's counts where its pages are (an overlay file's layer); null when unknown. */
+const counts = (fd: number, path: string): CacheCounts | null => wholeFileCounts(fd, path);
 
 export async function evictFile(path: string): Promise<EvictResult> {
   let fd: number;
   try {
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
     return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], unreadableProcesses: 0, reason: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
   }
@@ -51,7 +47,7 @@ export async function evictFile(path: string): Promise<EvictResult> {
     const { mappers, unreadable } = stayed === null || stayed > 0 ? await findMappers(deviceString(stat.dev), stat.ino) : { mappers: [], unreadable: 0 };
     let memoryBacked = false;
     try {
-      memoryBacked = filesystemOf(path).memoryBacked;
+      memoryBacked = filesystemOf(`/proc/self/fd/${fd}`).memoryBacked;
     } catch {
       // Leave it unknown.
     }

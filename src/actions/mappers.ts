@@ -23,9 +23,9 @@ export async function findMappers(device: string, inode: number): Promise<Mapper
   let unreadable = 0;
   const pids = fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
   for (const pid of pids) {
-    let text: string;
+    let text: Buffer;
     try {
-      text = await fs.promises.readFile(`/proc/${pid}/maps`, 'utf8');
+      text = await fs.promises.readFile(`/proc/${pid}/maps`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EACCES' || code === 'EPERM') unreadable++;
@@ -35,7 +35,7 @@ export async function findMappers(device: string, inode: number): Promise<Mapper
     if (vmas.length === 0) continue;
     let comm = '?';
     try {
-      comm = parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).value?.comm ?? '?';
+      comm = parseStat(fs.readFileSync(`/proc/${pid}/stat`)).value?.comm ?? '?';
     } catch {
       // It may have exited meanwhile.
     }

@@ -1,7 +1,9 @@
 // Load a file into the page cache by reading it (what `vmtouch -t` does), with progress; or ask the kernel
 // to read it ahead (posix_fadvise POSIX_FADV_WILLNEED) and return at once.
 import fs from 'node:fs';
-import { cachestat, errnoOf, fadvise } from '../../native/index.js';
+import { errnoOf, fadvise } from '../../native/index.js';
+import { fsPath } from '../model/index.js';
+import { wholeFileCounts } from '../sampler/file-counts.js';
 
 export interface TouchResult {
   path: string;
@@ -16,7 +18,7 @@ const CHUNK_BYTES = 1 << 20;
 export async function touchFile(path: string, onProgress?: (doneBytes: number, totalBytes: number) => void): Promise<TouchResult> {
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(path, 'r');
+    handle = await fs.promises.open(fsPath(path), 'r');
   } catch (error) {
     return { path, bytesRead: 0, cachedPagesAfter: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
   }
@@ -41,7 +43,7 @@ export async function touchFile(path: string, onProgress?: (doneBytes: number, t
 export function willneedFile(path: string): TouchResult {
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = fs.openSync(fsPath(path), 'r');
   } catch (error) {
     return { path, bytesRead: 0, cachedPagesAfter: null, error: `cannot open (${errnoOf(error) ?? 'error'})` };
   }
@@ -56,9 +58,5 @@ export function willneedFile(path: string): TouchResult {
 }
 
 function cachedPages(fd: number, path: string): number | null {
-  try {
-    return cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path).cachedPages;
-  } catch {
-    return null;
-  }
+  return wholeFileCounts(fd, path)?.cachedPages ?? null;
 }

@@ -15,8 +15,10 @@ if (process.stdout.isTTY) {
 v8.setFlagsFromString('--max-semi-space-size=2');
 
 const { main, reportError } = await import('../cli/main.js');
+const { realArgs } = await import('../cli/argv.js');
 try {
-  process.exitCode = await main();
+  // The arguments' real bytes (a file name that is not UTF-8), not Node's lossy UTF-8 strings.
+  process.exitCode = await main(realArgs());
 } catch (error) {
   process.exitCode = reportError(error);
 }

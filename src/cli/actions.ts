@@ -7,6 +7,8 @@ import { humanBytes } from '../text/units.js';
 import { CliError, usageError } from './errors.js';
 import { expandPaths } from './fincore.js';
 import { requireLiveProcess } from './args.js';
+import { printable } from '../model/index.js';
+import { sayError, sayLine } from './say.js';
 
 export async function evictCommand(options: { paths: string[]; json: boolean }): Promise<number> {
   const problems: string[] = [];
@@ -19,12 +21,12 @@ export async function evictCommand(options: { paths: string[]; json: boolean }):
     for (const r of results) {
       if (r.error) continue;
       const n = (v: number | null): string => (v === null ? '?' : String(v));
-      process.stdout.write(`${r.path}: ${n(r.cachedPagesBefore)} -> ${n(r.cachedPagesAfter)} cached pages${r.reason ? `; ${r.reason}` : ''}\n`);
+      sayLine(`${r.path}: ${n(r.cachedPagesBefore)} -> ${n(r.cachedPagesAfter)} cached pages${r.reason ? `; ${r.reason}` : ''}`);
     }
   }
   for (const r of results) if (r.error) problems.push(`${r.path}: ${r.error}`);
   if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) process.stderr.write(`mmtop: ${p}\n`);
+    for (const p of problems.slice(0, -1)) sayError(p);
     throw new CliError(problems[problems.length - 1]!);
   }
   return 0;
@@ -35,14 +37,14 @@ export async function touchCommand(options: { paths: string[]; willneed: boolean
   const files = expandPaths(options.paths, false, problems);
   for (const file of files) {
     const r = options.willneed ? willneedFile(file) : await touchFile(file, (done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r${file}: ${humanBytes(done)} of ${humanBytes(total)}`);
+      if (process.stderr.isTTY) process.stderr.write(`\r${printable(file)}: ${humanBytes(done)} of ${humanBytes(total)}`);
     });
     if (process.stderr.isTTY && !options.willneed) process.stderr.write('\n');
     if (r.error) problems.push(`${file}: ${r.error}`);
-    else process.stdout.write(`${file}: ${options.willneed ? 'WILLNEED sent' : `read ${humanBytes(r.bytesRead)}`}, ${r.cachedPagesAfter ?? '?'} pages cached\n`);
+    else sayLine(`${file}: ${options.willneed ? 'WILLNEED sent' : `read ${humanBytes(r.bytesRead)}`}, ${r.cachedPagesAfter ?? '?'} pages cached`);
   }
   if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) process.stderr.write(`mmtop: ${p}\n`);
+    for (const p of problems.slice(0, -1)) sayError(p);
     throw new CliError(problems[problems.length - 1]!);
   }
   return 0;
@@ -58,9 +60,9 @@ export async function adviseCommand(options: { pid: number; range: string; advic
   if (options.json) process.stdout.write(`${JSON.stringify({ version: 1, ...result })}\n`);
   else if (result.ok) {
     const n = (v: number | null): string => (v === null ? '?' : String(v));
-    process.stdout.write(`${advice} on ${describeAdvised(selection.targets)} of pid ${options.pid}: present pages ${n(result.presentPagesBefore)} -> ${n(result.presentPagesAfter)}\n`);
-    for (const note of result.notes) process.stdout.write(`  ${note}\n`);
-    if (result.reason) process.stdout.write(`  ${result.reason}\n`);
+    sayLine(`${advice} on ${describeAdvised(selection.targets)} of pid ${options.pid}: present pages ${n(result.presentPagesBefore)} -> ${n(result.presentPagesAfter)}`);
+    for (const note of result.notes) sayLine(`  ${note}`);
+    if (result.reason) sayLine(`  ${result.reason}`);
   }
   if (!result.ok) throw new CliError(result.reason ?? `${advice} failed`);
   return 0;

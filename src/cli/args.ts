@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { CliError, usageError } from './errors.js';
 import { parseStat } from '../proc/index.js';
+import { decodeName } from '../model/index.js';
 
 /** Linux's PID_MAX_LIMIT on 64-bit (include/linux/threads.h): no pid is larger. */
 export const PID_MAX_LIMIT = 4194304;
@@ -21,7 +22,8 @@ export function parsePid(raw: unknown): number {
 export function requireLiveProcess(pid: number): { comm: string; kernelThread: boolean } {
   let text: string;
   try {
-    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Bytes, not UTF-8: the comm quoted in errors is shown escaped (reportError), every byte kept.
+    text = decodeName(fs.readFileSync(`/proc/${pid}/stat`));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ESRCH') throw new CliError(`no process with pid ${pid}`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { filesystemOf } from '../../native/index.js';
+import { printable } from '../model/index.js';
 import { startWorkload } from '../workload/controller.js';
 import { WorkloadRelay } from './effects.js';
 import { CliError } from './errors.js';
@@ -52,7 +53,7 @@ export async function runDemo(options: { delaySeconds: number; mono: boolean; re
   };
   process.once('exit', cleanup);
   try {
-    process.stderr.write(`mmtop demo: writing ${DEMO_FILE_BYTES >> 20} MiB to ${file}…\n`);
+    process.stderr.write(`mmtop demo: writing ${DEMO_FILE_BYTES >> 20} MiB to ${printable(file)}…\n`); // $TMPDIR is a name
     const handle = await startWorkload(
       { file, pattern: 'random-read', rate: 20, advice: 'random', createBytes: DEMO_FILE_BYTES, removeOnExit: true },
       relay.send,

@@ -2,9 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pageSizeBytes } from '../../native/index.js';
+import { decodeName, fsPath } from '../model/index.js';
 import { sampleOnce } from '../sampler/index.js';
 import { formatFincore } from '../text/fincore.js';
 import { CliError } from './errors.js';
+import { sayError } from './say.js';
 
 export interface FincoreOptions {
   paths: string[];
@@ -13,13 +15,17 @@ export interface FincoreOptions {
   cells: number | undefined;
 }
 
-/** Expands directories (with -R) into regular files; problems become one-line messages. */
+/**
+ * Expands directories (with -R) into regular files; problems become one-line messages. Names are bytes
+ * (model/names.ts): a directory is listed as Buffers and each entry decoded losslessly, and every path is
+ * stat'ed by its real bytes (fsPath), so a name that is not UTF-8 is found, not "no such file".
+ */
 export function expandPaths(paths: string[], recursive: boolean, problems: string[]): string[] {
   const out: string[] = [];
   const visit = (p: string, depth: number): void => {
     let st: fs.Stats;
     try {
-      st = fs.lstatSync(p);
+      st = fs.lstatSync(fsPath(p));
     } catch (error) {
       problems.push(`${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : `cannot stat (${(error as NodeJS.ErrnoException).code})`}`);
       return;
@@ -31,7 +37,7 @@ export function expandPaths(paths: string[], recursive: boolean, problems: strin
       }
       let names: string[] = [];
       try {
-        names = fs.readdirSync(p).sort();
+        names = fs.readdirSync(fsPath(p), { encoding: 'buffer' }).sort(Buffer.compare).map(decodeName);
       } catch (error) {
         problems.push(`${p}: cannot list (${(error as NodeJS.ErrnoException).code})`);
         return;
@@ -62,9 +68,9 @@ export function fincoreCommand(options: FincoreOptions): number {
     process.stdout.write(formatFincore(sample.files, pageSizeBytes, options.cells !== undefined));
   }
   const notes = sample.failures.filter((f) => f.source !== 'open');
-  for (const note of new Set(notes.map((n) => n.message))) process.stderr.write(`mmtop: ${note}\n`);
+  for (const note of new Set(notes.map((n) => n.message))) sayError(note);
   if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) process.stderr.write(`mmtop: ${p}\n`);
+    for (const p of problems.slice(0, -1)) sayError(p);
     throw new CliError(problems[problems.length - 1]!);
   }
   return 0;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
+import { printable } from '../model/index.js';
 import { parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
@@ -209,14 +210,17 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   }
 }
 
-/** One line on stderr; a stack trace only for programmer errors when MMTOP_DEBUG is set. */
+/**
+ * One line on stderr; a stack trace only for programmer errors when MMTOP_DEBUG is set. Messages quote
+ * names (a path given, a comm from /proc, an argument yargs did not know): printable(), never raw.
+ */
 export function reportError(error: unknown): number {
   if (error instanceof CliError) {
-    process.stderr.write(`mmtop: ${error.message}\n`);
+    process.stderr.write(`mmtop: ${printable(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mmtop: internal error: ${message}\n`);
-  if (process.env.MMTOP_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`mmtop: internal error: ${printable(message)}\n`);
+  if (process.env.MMTOP_DEBUG && error instanceof Error) process.stderr.write(`${(error.stack ?? '').split('\n').map(printable).join('\n')}\n`);
   return 1;
 }

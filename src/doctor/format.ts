@@ -1,4 +1,6 @@
-// Text form of a DoctorReport: one line a source, what is lost and how to get it back.
+// Text form of a DoctorReport: one line a source, what is lost and how to get it back. Lines quote what
+// the system named (a reclaimer's comm, TMPDIR, an error's words): each line goes through printable().
+import { printable } from '../model/index.js';
 import type { DoctorReport } from './probe.js';
 
 export function formatDoctor(report: DoctorReport): string {
@@ -24,5 +26,5 @@ export function formatDoctor(report: DoctorReport): string {
   } else {
     lines.push(`  ok      temp dir ${t.path} is on ${t.filesystem ?? 'an unknown filesystem'}`);
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 // (Documentation/admin-guide/mm/damon/usage.rst, sysfs interface) and known user-space reclaim daemons
 // that write memory.reclaim (senpai, oomd/TMO-style agents).
 import fs from 'node:fs';
+import { decodeName } from '../model/index.js';
 
 export interface ReclaimerReport {
   /** true when one was seen, false when none was, null when it could not be told. */
@@ -13,9 +14,10 @@ export interface ReclaimerReport {
 const DAMON_ADMIN = '/sys/kernel/mm/damon/admin/kdamonds';
 const RECLAIM_DAEMONS = /^(senpai|oomd|tmo|memory-reclaim|prezram)/;
 
+/** A sysfs or /proc value, its bytes kept (a comm is any 15 bytes: decodeName, not UTF-8). */
 function readTrim(path: string): string | undefined {
   try {
-    return fs.readFileSync(path, 'utf8').trim();
+    return decodeName(fs.readFileSync(path)).trim();
   } catch {
     return undefined;
   }

@@ -2,4 +2,4 @@
 // Nothing here loads native/ (koffi): importing the model must never map a shared library.
 export * from './sample.js';
 export { deviceString } from './device.js';
-export { decodeName, encodeName, fsPath, hasEscapedBytes, printable } from './names.js';
+export { decodeName, encodeName, fsPath, hasEscapedBytes, printable, printableText } from './names.js';

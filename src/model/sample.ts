@@ -45,8 +45,13 @@ export interface MappingRecord {
   offsetBytes: number;
   device: string;
   inode: number;
+  /** The file's name, every byte kept (names.ts: in JSON, a byte that is not UTF-8 is "\udcXX"). */
   path: string;
   deleted: boolean;
+  /** maps printed " (deleted)" after the name (proc/maps.ts MapsEntry.deletedSuffix): a hint, not the truth. */
+  deletedSuffix: boolean;
+  /** maps printed "\012" in the name, taken as "\n" in `path` (proc/maps.ts MapsEntry.pathEscaped). */
+  pathEscaped: boolean;
   kind: string;
   sizeBytes: number;
   rssBytes: number | null;

@@ -1,4 +1,5 @@
 // The shape every /proc parser returns: a value and the lines it could not read, never a throw.
+import { decodeName } from '../model/names.js';
 
 export interface Parsed<T> {
   value: T;
@@ -25,7 +26,15 @@ export function kibToBytes(text: string): number | undefined {
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
-/** Splits text into lines without a trailing empty line. */
+/**
+ * A /proc file's bytes as text, losslessly: names in it (paths, comm, cgroup paths) are bytes, and UTF-8
+ * decoding would turn the ones that are not UTF-8 into U+FFFD for good (model/names.ts decodeName).
+ */
+export function asText(input: string | Uint8Array): string {
+  return typeof input === 'string' ? input : decodeName(input);
+}
+
+/** Splits text into lines at "\n" only, without a trailing empty line. */
 export function linesOf(text: string): string[] {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

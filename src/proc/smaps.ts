@@ -1,6 +1,8 @@
 // /proc/PID/smaps: a maps line followed by "Field:  value kB" lines per VMA (man 5 proc_pid_smaps;
-// Documentation/filesystems/proc.rst). Every field is kept, known or not.
-import { kibToBytes, linesOf, type Parsed } from './parsed.js';
+// Documentation/filesystems/proc.rst). Every field is kept, known or not. Lines end at "\n" only (see
+// maps.ts), and a VMA line that does not parse ends the record before it: its figures are never added to
+// the previous VMA.
+import { asText, kibToBytes, linesOf, type Parsed } from './parsed.js';
 import { parseMapsLine, type MapsEntry } from './maps.js';
 
 export interface SmapsEntry extends MapsEntry {
@@ -12,22 +14,30 @@ export interface SmapsEntry extends MapsEntry {
   vmFlags: string[];
 }
 
+/** A "Name:" field line (a lowercase one would start like a VMA line: told apart by its colon). */
+const FIELD_START = /^[A-Za-z_][A-Za-z0-9_]*:/;
+
 /** Field names start with a capital letter; VMA lines with a hex digit (fs/proc/task_mmu.c). */
 function isHeaderStart(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 97 && code <= 102);
 }
 
 /** Parses /proc/PID/smaps (also works on smaps_rollup's single record). Hand-rolled: 5,000 VMAs are 125,000 lines. */
-export function parseSmaps(text: string): Parsed<SmapsEntry[]> {
+export function parseSmaps(input: string | Uint8Array): Parsed<SmapsEntry[]> {
   const value: SmapsEntry[] = [];
   const warnings: string[] = [];
   let current: SmapsEntry | undefined;
-  linesOf(text).forEach((line, index) => {
+  linesOf(asText(input)).forEach((line, index) => {
     if (line.length > 0 && isHeaderStart(line.charCodeAt(0))) {
       const header = parseMapsLine(line);
       if (header) {
         current = { ...header, bytes: {}, other: {}, vmFlags: [] };
         value.push(current);
+        return;
+      }
+      if (!FIELD_START.test(line)) {
+        warnings.push(`smaps line ${index + 1}: not a VMA: ${JSON.stringify(line.slice(0, 80))}`);
+        current = undefined; // its fields are not the previous VMA's
         return;
       }
     }
@@ -80,7 +90,8 @@ function emptyFigures(): SmapsFigures {
  * 5,000 VMAs (3.9 MB of text) costs 80 ms a read here, mostly turning each field name into an object key.
  * This one matches ten prefixes and parses the numbers by hand. Tested to agree with parseSmaps.
  */
-export function parseSmapsFigures(text: string): Parsed<Array<MapsEntry & { figures: SmapsFigures }>> {
+export function parseSmapsFigures(input: string | Uint8Array): Parsed<Array<MapsEntry & { figures: SmapsFigures }>> {
+  const text = asText(input);
   const value: Array<MapsEntry & { figures: SmapsFigures }> = [];
   const warnings: string[] = [];
   let current: (MapsEntry & { figures: SmapsFigures }) | undefined;
@@ -96,8 +107,9 @@ export function parseSmapsFigures(text: string): Parsed<Array<MapsEntry & { figu
       if (header) {
         current = { ...header, figures: emptyFigures() };
         value.push(current);
-      } else {
+      } else if (!FIELD_START.test(text.slice(start, Math.min(end, start + 40)))) {
         warnings.push(`smaps line ${lineNumber}: not a VMA`);
+        current = undefined; // its figures are not the previous VMA's
       }
     } else if (current && code >= 65 && code <= 90) {
       for (let f = 0; f < FIGURE_PREFIXES.length; f++) {

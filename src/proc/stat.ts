@@ -1,6 +1,7 @@
 // /proc/PID/stat (man 5 proc_pid_stat; fs/proc/array.c do_task_stat). comm may hold spaces and
-// parentheses, so it runs from the first "(" to the LAST ")".
-import type { Parsed } from './parsed.js';
+// parentheses, so it runs from the first "(" to the LAST ")". comm is any 15 bytes (prctl PR_SET_NAME
+// takes anything but NUL, "\n" and controls included): read the file's bytes, never UTF-8 (parsed.ts asText).
+import { asText, type Parsed } from './parsed.js';
 
 export interface ProcStat {
   pid: number;
@@ -25,7 +26,8 @@ export interface ProcStat {
 }
 
 /** Parses /proc/PID/stat. The value is null when the line is not a stat line. */
-export function parseStat(text: string): Parsed<ProcStat | null> {
+export function parseStat(input: string | Uint8Array): Parsed<ProcStat | null> {
+  const text = asText(input);
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return { value: null, warnings: ['stat: no "(comm)" in the line'] };

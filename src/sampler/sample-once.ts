@@ -11,6 +11,7 @@ import { confirmStillThere, readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
 import { openChecked } from './open.js';
+import { printedMapsPath } from '../proc/index.js';
 
 function emptyCapabilities(): Capabilities {
   return { cachestat: null, mincore: null, pagemapScan: null, pagemap: null, smaps: null, mapFiles: null };
@@ -112,13 +113,19 @@ interface FileGroup {
 export interface MappedName {
   path: string;
   deletedSuffix: boolean;
+  /**
+   * maps printed "\012" in the name and the parser took it for "\n". The kernel escapes only "\n" there
+   * (fs/proc/task_mmu.c show_map_vma -> seq_file_path(m, file, "\n")), not the backslash, so a name may
+   * also hold a literal backslash-0-1-2: both spellings are tried, device and inode decide.
+   */
+  pathEscaped?: boolean;
 }
 
 const DELETED_SUFFIX = ' (deleted)';
 
 /** The one place that knows how the maps parser spells a name (src/proc/maps.ts). */
 function mappedNameOf(m: MappingRecord): MappedName {
-  return { path: m.path, deletedSuffix: m.deleted };
+  return { path: m.path, deletedSuffix: m.deletedSuffix, pathEscaped: m.pathEscaped };
 }
 
 /** File VMAs grouped by device and inode: each file is measured once however many VMAs map it. */
@@ -157,17 +164,19 @@ export function openMappedFile(pid: number, first: Pick<MappingRecord, 'start' |
   const unlinkedName = name.path; // the name without the kernel's suffix
   let replaced = false;
   if (first.kind === 'file' && asPrinted.startsWith('/')) {
-    const tries: Array<{ path: string; place: OpenedFile['place'] }> = [
-      { path: `/proc/${pid}/root${asPrinted}`, place: { path: asPrinted, pid } },
-      { path: asPrinted, place: { path: asPrinted } },
-    ];
+    const spellings = name.pathEscaped ? [asPrinted, printedMapsPath(asPrinted)] : [asPrinted];
+    const tries: Array<{ path: string; name: string; place: OpenedFile['place'] }> = spellings.flatMap((spelled) => [
+      { path: `/proc/${pid}/root${spelled}`, name: spelled, place: { path: spelled, pid } },
+      { path: spelled, name: spelled, place: { path: spelled } },
+    ]);
     for (const attempt of tries) {
       const opened = openChecked(fsPath(attempt.path), regular);
       if (opened.ok) {
         const deleted = opened.stat.nlink === 0;
+        const found = attempt.name;
         return {
-          kind: 'opened', path: deleted ? unlinkedName : asPrinted, deleted,
-          opened: { fd: opened.fd, stat: opened.stat, path: asPrinted, ...(attempt.place ? { place: attempt.place } : {}) },
+          kind: 'opened', path: deleted ? unlinkedName : found, deleted,
+          opened: { fd: opened.fd, stat: opened.stat, path: found, ...(attempt.place ? { place: attempt.place } : {}) },
         };
       }
       if (opened.reason === 'mismatch') {
@@ -263,14 +272,17 @@ function attachMapped(record: FileRecord, group: FileGroup, runs: Array<{ mappin
   if (record.cells && counts) record.cells.forEach((cell, i) => { cell.mappedPages = counts[i]!; });
 }
 
-/** Files alone (fincore, `mmtop --file`): no process, no page table. */
+/**
+ * Files alone (fincore, `mmtop --file`): no process, no page table. Each path is a name as
+ * model/names.ts keeps it, opened by its real bytes (fsPath), so a name that is not UTF-8 is found.
+ */
 function sampleFiles(paths: string[], plan: SamplePlan, clock: () => number): SampleResult {
   const sample = baseSample(clock);
   if (plan.system) sample.system = readSystem(sample.failures);
   for (const path of paths) {
     let fd = -1;
     try {
-      fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       const stat = fs.fstatSync(fd);
       if (!stat.isFile()) {
         sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });

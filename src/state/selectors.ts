@@ -1,5 +1,8 @@
 // View-models: pure functions from the state to what each panel shows. Components only render these.
-import { fileKey, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
+// The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
+// every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
+// them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
+import { fileKey, printable, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
@@ -24,7 +27,10 @@ export interface TableRow {
   isFile: boolean;
   file: FileRecord | undefined;
   mapping: MappingRecord | undefined;
+  /** The name exactly (sorting and the filter use it). */
   name: string;
+  /** The name as shown: printable(name). */
+  label: string;
 }
 
 const isFileMapping = (m: MappingRecord): boolean => m.kind === 'file' || m.kind === 'memfd';
@@ -72,7 +78,7 @@ function computeTableRows(state: AppState): TableRow[] {
   if (state.target.kind === 'files') {
     rows = sample.files.map((f) => ({
       id: fileKey(f), address: '', sizeBytes: f.sizeBytes, rssBytes: null, dirtyBytes: f.dirtyPages === null ? null : f.dirtyPages * sample.pageSizeBytes,
-      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path,
+      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path),
     }));
   } else {
     const files = new Map(sample.files.map((f) => [fileKey(f), f]));
@@ -84,12 +90,13 @@ function computeTableRows(state: AppState): TableRow[] {
         return {
           id: m.start, address: m.start.slice(2), sizeBytes: m.sizeBytes, rssBytes: m.rssBytes, dirtyBytes: dirty,
           mode: `${m.perms.slice(0, 3)}${m.perms[3] === 's' ? 's' : '-'}-`, cachedPercent: percentOf(file), isFile: file !== undefined,
-          file, mapping: m, name: mappingName(m),
+          file, mapping: m, name: mappingName(m), label: printable(mappingName(m)),
         };
       });
   }
   const needle = state.filter.toLowerCase();
-  if (needle !== '') rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.address.includes(needle));
+  // The filter finds a name by its bytes or by what the screen shows ("\x1b" typed as four characters).
+  if (needle !== '') rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.label.toLowerCase().includes(needle) || r.address.includes(needle));
   const { column, descending } = state.sort;
   const sign = descending ? -1 : 1;
   return rows.sort((a, b) => {
@@ -209,9 +216,9 @@ export function headerModel(state: AppState): HeaderModel {
     title = `mmtop  files: ${s?.files.length ?? 0}  ${flags}`;
   } else if (pr) {
     const age = s?.system?.uptimeSeconds != null ? s.system.uptimeSeconds - pr.startTimeTicks / s.clockTicksPerSecond : null;
-    title = `mmtop  pid ${pr.pid} ${pr.comm} ${pr.state}  up ${humanDuration(age)}  cpu ${pr.cpuPercent === null ? '?' : `${pr.cpuPercent.toFixed(1)}%`}  rss ${humanBytes(pr.rssBytes)}  thr ${pr.numThreads}  ${flags}`;
+    title = `mmtop  pid ${pr.pid} ${printable(pr.comm)} ${pr.state}  up ${humanDuration(age)}  cpu ${pr.cpuPercent === null ? '?' : `${pr.cpuPercent.toFixed(1)}%`}  rss ${humanBytes(pr.rssBytes)}  thr ${pr.numThreads}  ${flags}`;
   } else {
-    title = `mmtop  pid ${state.target.pid}  ${state.statusText ?? 'waiting for the first sample'}  ${flags}`;
+    title = `mmtop  pid ${state.target.pid}  ${state.statusText === null ? 'waiting for the first sample' : printable(state.statusText)}  ${flags}`;
   }
   const proc = pr && pp && pp.pid === pr.pid
     ? `proc fault/s ${humanRate(rate(pr.minorFaults + pr.majorFaults, pp.minorFaults + pp.majorFaults, seconds))} majflt/s ${humanRate(rate(pr.majorFaults, pp.majorFaults, seconds))}`
@@ -238,12 +245,12 @@ export function headerModel(state: AppState): HeaderModel {
 export function warningLine(state: AppState): string {
   const parts: string[] = [];
   if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
-    parts.push(`${state.statusText ?? 'the process is gone'}: showing the last sample`);
+    parts.push(`${state.statusText === null ? 'the process is gone' : printable(state.statusText)}: showing the last sample`);
   }
   // The kernel's answer to the user's last action first: a passing message ("workload started") must not
-  // push it off the end of the line.
-  if (state.lastResult && state.lastResult.untilMs > state.nowMs) parts.push(state.lastResult.text);
-  if (state.message && state.message.untilMs > state.nowMs) parts.push(state.message.text);
+  // push it off the end of the line. Both quote paths and comms (an evicted file, "mapped by <comm>"): printable.
+  if (state.lastResult && state.lastResult.untilMs > state.nowMs) parts.push(printable(state.lastResult.text));
+  if (state.message && state.message.untilMs > state.nowMs) parts.push(printable(state.message.text));
   const failures = state.sample?.failures ?? [];
   const bySource = new Map<string, number>();
   for (const f of failures) bySource.set(`${f.source}${f.errno ? ` ${f.errno}` : ''}`, (bySource.get(`${f.source}${f.errno ? ` ${f.errno}` : ''}`) ?? 0) + 1);
@@ -252,7 +259,7 @@ export function warningLine(state: AppState): string {
     parts.push(`${source}${count > 1 ? ` ×${count}` : ''}: ${explainFailure(source)}`);
   }
   // What the user can act on (a failure, a result) before what they cannot (a reclaimer).
-  parts.push(...state.staticWarnings);
+  parts.push(...state.staticWarnings.map(printable));
   return parts.join(' · ');
 }
 
@@ -290,14 +297,14 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const row = selectedRow(state);
   const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
   if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
-  if (!file) return empty(`${row.name}: anonymous memory has no page cache`);
+  if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
   const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
-  const title = `${file.path}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
-    const why = sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file';
+    const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };
   }
   const ranges = state.target.kind === 'process'

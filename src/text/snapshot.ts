@@ -1,7 +1,8 @@
 // `mmtop snapshot` as text: pmap -x's table (Address, Kbytes, RSS, Dirty, Mode, Mapping) joined with the
-// page cache (Cached %, dirty pages of the file). A pure function of the Sample.
+// page cache (Cached %, dirty pages of the file). A pure function of the Sample. Names reach the text
+// only through formatTable's cells and printable() (the head line, failures): never raw.
 import path from 'node:path';
-import { fileKey, type FileRecord, type MappingRecord, type Sample } from '../model/index.js';
+import { fileKey, printable, type FileRecord, type MappingRecord, type Sample } from '../model/index.js';
 import { formatTable, residencyBar } from './table.js';
 import { humanBytes, numberOrUnknown } from './units.js';
 
@@ -28,7 +29,7 @@ export function cachedPercent(file: FileRecord | undefined): string {
 
 export function formatSnapshot(sample: Sample): string {
   const p = sample.process;
-  const head = p ? `${p.pid}:   ${p.cmdline || `[${p.comm}]`}\n` : '';
+  const head = p ? `${p.pid}:   ${printable(p.cmdline || `[${p.comm}]`)}\n` : '';
   const files = new Map(sample.files.map((f) => [fileKey(f), f]));
   const rows = sample.mappings.map((m) => {
     const file = m.kind === 'file' || m.kind === 'memfd' ? files.get(fileKey(m)) : undefined;
@@ -63,7 +64,7 @@ export function formatFailures(sample: Sample): string {
   for (const f of sample.failures) {
     if (seen.has(f.message)) continue;
     seen.add(f.message);
-    lines.push(`# ${f.message}`);
+    lines.push(`# ${printable(f.message)}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

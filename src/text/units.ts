@@ -1,4 +1,6 @@
-// Units for people: sizes, counts, rates, durations. Unknown is "?", never 0.
+// Units for people: sizes, counts, rates, durations. Unknown is "?", never 0. And text fitted to columns.
+import stringWidth from 'string-width';
+import { printableText } from '../model/names.js';
 
 /** util-linux style sizes: "0B", "4K", "1.5M", "128M" (powers of 1024). */
 export function humanBytes(bytes: number | null): string {
@@ -38,17 +40,92 @@ export function humanDuration(seconds: number | null): string {
   return days > 0 ? `${days}d ${hms}` : hms;
 }
 
-/** Fits text into `width` columns: cut with "…" in the middle (paths keep their file name). */
-export function fitMiddle(text: string, width: number): string {
-  if (width <= 0) return '';
-  if (text.length <= width) return text;
-  if (width <= 1) return text.slice(0, width);
-  const tail = Math.ceil((width - 1) * 0.6);
-  return `${text.slice(0, width - 1 - tail)}…${text.slice(text.length - tail)}`;
+// ---- terminal columns ----
+// Lines are fitted by the columns a terminal gives them, not by UTF-16 code units: a CJK character or an
+// emoji takes two columns, a combining mark none, an astral character two code units. string-width (the
+// measure Ink itself uses) gives a grapheme cluster's columns; text is cut only between clusters, so a
+// wide character, a surrogate pair or a base and its marks are never split. Every fit first passes the
+// text through printableText(): fitting is the edge every line crosses, so no control reaches the
+// terminal from it, and escape sequences (styling) are added only after fitting, never cut.
+
+/** Printable ASCII: one column a code unit, no segmentation needed (nearly every line). */
+// eslint-disable-next-line no-control-regex
+const PLAIN = /^[\x20-\x7e]*$/;
+const segmenter = new Intl.Segmenter();
+
+/** Columns `text` takes on a terminal (escape sequences count for nothing). */
+export function columnsOf(text: string): number {
+  return PLAIN.test(text) ? text.length : stringWidth(text);
 }
 
-/** Pads or cuts text to exactly `width` columns. */
+/** The grapheme clusters of `text` with their columns. */
+function clusters(text: string): Array<{ text: string; columns: number }> {
+  const out: Array<{ text: string; columns: number }> = [];
+  for (const { segment } of segmenter.segment(text)) out.push({ text: segment, columns: stringWidth(segment) });
+  return out;
+}
+
+/** The longest head of `text` (whole clusters) that fits in `width` columns. */
+function headWithin(text: string, width: number): string {
+  if (PLAIN.test(text)) return text.slice(0, Math.max(0, width));
+  let used = 0;
+  let out = '';
+  for (const c of clusters(text)) {
+    if (used + c.columns > width) break;
+    used += c.columns;
+    out += c.text;
+  }
+  return out;
+}
+
+/** The longest tail of `text` (whole clusters) that fits in `width` columns. */
+function tailWithin(text: string, width: number): string {
+  if (PLAIN.test(text)) return width <= 0 ? '' : text.slice(-width);
+  const list = clusters(text);
+  let used = 0;
+  let from = list.length;
+  while (from > 0 && used + list[from - 1]!.columns <= width) {
+    from--;
+    used += list[from]!.columns;
+  }
+  return list.slice(from).map((c) => c.text).join('');
+}
+
+/** Pads `text` with spaces on the right to `width` columns (never cuts). */
+export function padEndColumns(text: string, width: number): string {
+  const gap = width - columnsOf(text);
+  return gap > 0 ? text + ' '.repeat(gap) : text;
+}
+
+/** Pads `text` with spaces on the left to `width` columns (never cuts). */
+export function padStartColumns(text: string, width: number): string {
+  const gap = width - columnsOf(text);
+  return gap > 0 ? ' '.repeat(gap) + text : text;
+}
+
+/** Cuts `text` to at most `width` columns, without a mark (table cells of numbers). */
+export function cutColumns(text: string, width: number): string {
+  const safe = printableText(text);
+  return columnsOf(safe) <= width ? safe : headWithin(safe, width);
+}
+
+/** Fits text into at most `width` columns: cut with "…" in the middle (paths keep their file name). */
+export function fitMiddle(text: string, width: number): string {
+  if (width <= 0) return '';
+  const safe = printableText(text);
+  const columns = columnsOf(safe);
+  if (columns <= width) return safe;
+  if (width <= 1) return headWithin(safe, width);
+  const tail = Math.ceil((width - 1) * 0.6);
+  const end = tailWithin(safe, tail);
+  // A wide cluster that did not fit in the tail leaves a column: the head takes it.
+  return `${headWithin(safe, width - 1 - columnsOf(end))}…${end}`;
+}
+
+/** Pads or cuts text to exactly `width` columns ("…" where it was cut). */
 export function fitEnd(text: string, width: number): string {
   if (width <= 0) return '';
-  return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…`.slice(0, width) : text.padEnd(width);
+  const safe = printableText(text);
+  if (columnsOf(safe) <= width) return padEndColumns(safe, width);
+  return padEndColumns(`${headWithin(safe, width - 1)}…`, width);
 }

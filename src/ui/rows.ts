@@ -1,11 +1,15 @@
 // Pure: the pre-styled lines of each panel, exactly `columns` wide. The same strings are drawn by Ink
 // (through <Line>) or painted into the terminal (the heatmap grid and footer): views are functions of state.
+// Widths are terminal columns (text/units.ts): a line wider than the terminal wraps and shifts every row
+// painted below it. Text is fitted first and styled after, so a cut never lands inside an escape
+// sequence; the fit functions are the edge every line crosses, and escape what no name may write raw.
 import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { GLYPHS, LEGEND } from '../residency/classify.js';
 import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
 } from '../state/index.js';
-import { fitEnd, fitMiddle, humanBytes } from '../text/units.js';
+import { printable } from '../model/index.js';
+import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, padEndColumns, padStartColumns } from '../text/units.js';
 import { RunBuilder, styled, type Theme } from './theme.js';
 
 const pad = (text: string, width: number): string => fitEnd(text, width);
@@ -84,8 +88,8 @@ function columnsFor(state: AppState): Column[] {
 }
 
 function cellText(text: string, column: Column): string {
-  const fitted = text.length > column.width ? text.slice(0, column.width) : text;
-  return column.align === 'right' ? fitted.padStart(column.width) : fitted.padEnd(column.width);
+  const fitted = cutColumns(text, column.width);
+  return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
 const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
@@ -114,7 +118,7 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   const selected = selectedIndex(state, rows);
   const visible = rows.slice(state.tableScroll, state.tableScroll + layout.tableRows);
   visible.forEach((row, i) => {
-    const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.name, nameWidth);
+    const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.label, nameWidth);
     const isSelected = state.tableScroll + i === selected;
     const style = isSelected ? (state.focus === 'table' ? theme.style('selected') : theme.style('cursor')) : row.isFile ? '' : theme.style('dim');
     lines.push(styled(pad(text, columns), style));
@@ -123,7 +127,7 @@ export function tableLines(state: AppState, theme: Theme): string[] {
     const denied = mappingsDenied(state);
     const why = state.sample === null ? 'waiting for the first sample…'
       : denied ? `no perm: cannot read /proc/${state.sample.process?.pid ?? '?'}/maps (${denied}): run mmtop as root or as the process's owner`
-        : state.filter !== '' ? `no mapping matches "${state.filter}"` : state.showAnon ? 'no mappings' : 'no file mappings (press a to show anonymous ones)';
+        : state.filter !== '' ? `no mapping matches "${printable(state.filter)}"` : state.showAnon ? 'no mappings' : 'no file mappings (press a to show anonymous ones)';
     lines.push(styled(pad(`  ${why}`, columns), theme.style('dim')));
   }
   while (lines.length < layout.tableRows + 1) lines.push(pad('', columns));
@@ -135,19 +139,20 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const { columns } = state.screen;
   // The title is "path<TAB>details": the path gives way first, keeping the file name.
   const [path = '', details = ''] = model.title.split('\t');
-  const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - details.length - 2))}  ${details}`;
+  const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - columnsOf(details) - 2))}  ${details}`;
   const legend = new RunBuilder();
   const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')))
     && (state.target.kind === 'process' || (l.kind !== 'mapped-full' && l.kind !== 'outside')));
-  const long = items.reduce((a, l) => a + l.words.length + 4, 0) <= columns;
+  const long = items.reduce((a, l) => a + columnsOf(l.words) + 4, 0) <= columns;
   let used = 0;
   for (const item of items) {
     const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
     const text = ` ${long ? item.words : item.short}  `;
-    if (used + 1 + text.length > columns) break;
+    const width = columnsOf(glyph) + columnsOf(text);
+    if (used + width > columns) break;
     legend.push(glyph, theme.cell(item.kind) || (item.kind === 'outside' ? theme.style('dim') : ''));
     legend.push(text, theme.style('dim'));
-    used += 1 + text.length;
+    used += width;
   }
   legend.push(''.padEnd(Math.max(0, columns - used)), '');
   return [
@@ -189,19 +194,19 @@ export function footerLine(state: AppState, theme: Theme): string {
   const b = new RunBuilder();
   let used = 0;
   if (state.overlay?.kind === 'filter') {
-    const text = `Filter: ${state.overlay.text}_   Enter keep  Esc clear`;
+    const text = `Filter: ${printable(state.overlay.text)}_   Enter keep  Esc clear`;
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
   if (state.overlay?.kind === 'confirm') {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
-    return styled(fitEnd(`[y/N] ${state.overlay.question}`, columns), theme.style('warn'));
+    return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
   }
   for (const binding of KEY_TABLE) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
     if (binding.processOnly && state.target.kind !== 'process') continue;
     const key = keyLabel(binding.keys.find((k) => /^f\d+$/.test(k)) ?? binding.keys[0]!);
     const label = binding.footer;
-    const width = key.length + label.length + 1;
+    const width = columnsOf(key) + columnsOf(label) + 1;
     if (used + width > columns) break;
     const greyed = binding.changesSystem && state.readOnly;
     b.push(key, greyed ? theme.style('greyed') : theme.style('footerKey'));
@@ -268,5 +273,6 @@ export function menuLines(state: AppState, theme: Theme): string[] {
 
 function selectedFileName(state: AppState): string {
   const rows = tableRows(state);
-  return rows[selectedIndex(state, rows)]?.file?.path ?? 'the selected file';
+  const path = rows[selectedIndex(state, rows)]?.file?.path;
+  return path === undefined ? 'the selected file' : printable(path);
 }

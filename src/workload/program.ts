@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { fadvise, FileMapping, MADV, pageSizeBytes, setParentDeathSignal, type MadviseAdvice } from '../../native/index.js';
 import { parseStat } from '../proc/index.js';
+import { printable } from '../model/index.js';
 import { defaultAdvice, offsetsFor, prng, type Pattern, type WorkloadAdvice } from './patterns.js';
 
 export interface WorkloadOptions {
@@ -147,7 +148,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<number> {
       fs.closeSync(fd);
     }
   } else if (writes && !options.allowWrite) {
-    process.stderr.write(`mmtop workload: random-write would change ${options.file}, which it did not create; pass --allow-write to let it, or --create SIZE for a new file\n`);
+    process.stderr.write(`mmtop workload: random-write would change ${printable(options.file)}, which it did not create; pass --allow-write to let it, or --create SIZE for a new file\n`);
     return 2;
   }
   if (options.control) setParentDeathSignal(15);
@@ -260,7 +261,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<number> {
     if (logFd !== undefined) fs.closeSync(logFd);
     if (options.removeOnExit && created) {
       const kept = removeIfOurs(created);
-      if (kept) process.stderr.write(`mmtop workload: ${kept}\n`);
+      if (kept) process.stderr.write(`mmtop workload: ${printable(kept)}\n`);
     }
     process.stdin.pause();
   }

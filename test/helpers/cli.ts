@@ -32,3 +32,28 @@ export async function runMainInProcess(args: string[]): Promise<{ status: number
     process.stderr.write = write;
   }
 }
+
+export interface BytesRun {
+  status: number | null;
+  stdout: Buffer;
+  stderr: Buffer;
+}
+
+/**
+ * Runs any program with arguments that are bytes (a file name that is not UTF-8): Node's child_process
+ * encodes every argument as UTF-8, so python3 execs it with the real bytes, passed to it as hex.
+ * Output is kept as bytes, to assert on exactly what the program wrote.
+ */
+export function runBytes(argv: Array<string | Buffer>, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): BytesRun {
+  const hex = argv.map((a) => (typeof a === 'string' ? Buffer.from(a) : a).toString('hex'));
+  const exec = 'import os, sys; a = [bytes.fromhex(x) for x in sys.argv[1:]]; os.execvp(a[0], a)';
+  const result = spawnSync('python3', ['-c', exec, ...hex], {
+    cwd: options.cwd ?? REPO_ROOT, env: { ...process.env, ...options.env }, input: '', timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The mmtop command line with arguments that are bytes; output as bytes. */
+export function runCliBytes(args: Array<string | Buffer>, options: { env?: NodeJS.ProcessEnv } = {}): BytesRun {
+  return runBytes([process.execPath, '--import', 'tsx', 'src/bin/mmtop.ts', ...args], options);
+}

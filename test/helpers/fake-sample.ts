@@ -48,7 +48,7 @@ export function fakeMapping(file: FileRecord | null, sizeBytes: number, extra: P
   nextAddress += sizeBytes + 0x10000;
   return {
     start: `0x${start.toString(16)}`, end: `0x${(start + sizeBytes).toString(16)}`, perms: file ? 'r--s' : 'rw-p', offsetBytes: 0,
-    device: file ? file.device : '00:00', inode: file ? file.inode : 0, path: file ? file.path : '', deleted: false, kind: file ? 'file' : 'anon',
+    device: file ? file.device : '00:00', inode: file ? file.inode : 0, path: file ? file.path : '', deleted: false, deletedSuffix: false, pathEscaped: false, kind: file ? 'file' : 'anon',
     sizeBytes, rssBytes: Math.floor(sizeBytes / 2), pssBytes: Math.floor(sizeBytes / 2), sharedCleanBytes: 0, sharedDirtyBytes: 0,
     privateCleanBytes: Math.floor(sizeBytes / 2), privateDirtyBytes: 0, referencedBytes: 0, anonymousBytes: file ? 0 : sizeBytes, swapBytes: 0,
     lockedBytes: 0, presentPages: Math.floor(sizeBytes / 8192), ...extra,

@@ -35,6 +35,20 @@ export function makeColdFile(dir: string, name: string, pages: number): string {
   return file;
 }
 
+/** makeColdFile for a name that is any bytes (not UTF-8, controls): the path as a Buffer. */
+export function makeColdFileBytes(dir: string, name: Buffer, pages: number): Buffer {
+  const file = Buffer.concat([Buffer.from(`${dir}/`), name]);
+  const fd = fs.openSync(file, 'w+');
+  try {
+    fs.writeSync(fd, Buffer.alloc(PAGE * pages, 0x41));
+    fs.fsyncSync(fd);
+    fadvise(fd, 0, 0, 'DONTNEED');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return file;
+}
+
 /** Evicts a file's clean, unmapped pages (posix_fadvise DONTNEED). */
 export function evict(file: string): void {
   const fd = fs.openSync(file, 'r');

@@ -66,6 +66,16 @@ export class Tmux {
     return { alternate: out[0] === '1', cursorVisible: out[1] === '1' };
   }
 
+  /** The pane's title: what an OSC 0/2 sequence written to the terminal would have set. */
+  paneTitle(): string {
+    return this.#tmux(['display-message', '-p', '-t', this.session, '#{pane_title}']).replace(/\n$/, '');
+  }
+
+  /** From now on, every byte programs write to the pane is appended to `file` (tmux pipe-pane -o). */
+  recordOutput(file: string): void {
+    this.#tmux(['pipe-pane', '-o', '-t', this.session, `cat >> ${JSON.stringify(file)}`]);
+  }
+
   resize(columns: number, rows: number): void {
     this.#tmux(['resize-window', '-t', this.session, '-x', String(columns), '-y', String(rows)]);
   }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeName, encodeName, printable } from '../../src/model/index.js';
+import { decodeName, encodeName, printable, printableText } from '../../src/model/index.js';
 
 test('any bytes survive decodeName -> encodeName, and JSON', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
@@ -39,5 +39,18 @@ test('printable output never holds a control or bidi character, whatever the inp
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(out, /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     assert.doesNotMatch(out, /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, 'no lone surrogate reaches the terminal');
+  }), { numRuns: 2000 });
+});
+
+test('printableText, the net at the line edge: escapes what printable does but the backslash, and leaves printable output alone', () => {
+  assert.equal(printableText('evict e1\x1b]2;X\x07: done'), 'evict e1\\x1b]2;X\\x07: done');
+  assert.equal(printableText('a\\b'), 'a\\b', 'a backslash may be printable\'s own escape');
+  assert.equal(printableText('\udc9b'), '\\x9b');
+  assert.equal(printableText('😀'), '😀', 'a surrogate pair is a character');
+  fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.uint8Array({ maxLength: 40 }).map(decodeName)), (s) => {
+    assert.equal(printableText(printable(s)), printable(s));
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(printableText(s), /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
+    assert.doesNotMatch(printableText(s), /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   }), { numRuns: 2000 });
 });
