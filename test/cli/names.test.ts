@@ -121,7 +121,7 @@ test('evict, touch and advise: the text names the file and the mapper escaped', 
   const advise = runCliBytes(['advise', String(pid), Buffer.from('/nowhere\x1b]2;ADV\x07'), 'COLD']);
   assert.equal(advise.status, 1);
   assertNoRawControl(advise, 'advise');
-  assert.equal(advise.stderr.toString(), `mmtop: process ${pid} maps nothing at /nowhere\\x1b]2;ADV\\x07\n`);
+  assert.equal(advise.stderr.toString(), `mmtop: process ${pid} maps nothing named /nowhere\\x1b]2;ADV\\x07\n`);
 });
 
 test('one-line errors and doctor quote names escaped', () => {

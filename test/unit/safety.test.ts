@@ -52,6 +52,6 @@ test('child processes only from two places, and only node itself: the workload a
 
 test('no package that shells out: pidusage ran `/bin/sh -c "getconf CLK_TCK"` in the sampler thread', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['ink', 'koffi', 'react', 'yargs']);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['ink', 'koffi', 'react', 'string-width', 'yargs']);
   for (const { f, text } of files) assert.doesNotMatch(text, /from\s+['"]pidusage['"]/, f);
 });
