@@ -21,10 +21,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('delay', { alias: 'd', type: 'string', default: '1', describe: 'seconds between samples, as top -d' })
         .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' }),
       async (args) => {
         const delaySeconds = parseDelaySeconds(args.delay);
-        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');
