@@ -107,6 +107,29 @@ test('kill -TSTP from elsewhere suspends like Ctrl-Z; kill -STOP (not caught) is
   await mapper.stop();
 });
 
+test('Ctrl-Z where no shell could resume mmtop (it leads its own session, as under ssh -t): it says so and keeps running', async () => {
+  const dir = tempDir();
+  const mapper = await startMapper(makeColdFile(dir, 'orphan.db', 64), 'read', 'every:1:8');
+  const t = new Tmux('suspend-orphan');
+  try {
+    tmux(t, '-f', '/dev/null', 'new-session', '-d', '-s', t.session, '-x', '100', '-y', '30', '-c', REPO_ROOT,
+      `exec env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 ${MMTOP} ${mapper.pid}`);
+    await t.waitFor(/^mmtop {2}pid \d+ .*every/m, 30_000);
+    const [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
+    assert.ok(pid);
+    t.keys('C-z');
+    await t.waitFor(/Ctrl-Z: no shell can resume mmtop here \(its process group is orphaned\), so it keeps running/);
+    assert.notEqual(stateOf(pid), 'T');
+    assert.equal(t.paneFlags().alternate, true, 'it keeps the terminal');
+    t.keys('Space');
+    await t.waitFor(/^mmtop {2}pid \d+ .*PAUSED/m);
+  } finally {
+    spawnSync('tmux', ['-L', t.socket, 'kill-server']);
+    removeSocket(t.socket);
+    await mapper.stop();
+  }
+});
+
 /**
  * Runs mmtop under a wrapper that outlives the terminal (it ignores SIGHUP) and records mmtop's exit
  * status and stderr, as a script in `dir`. The command line carries `tag` so pgrep finds it.
