@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, eventually, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, removeSocket, Tmux } from '../helpers/tmux.js';
 
 const sessions: Tmux[] = [];
@@ -44,14 +44,8 @@ function stateOf(pid: number): string | null {
   }
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
+const until = (what: string, condition: () => boolean, timeoutMs = 10_000): Promise<true> =>
+  eventually(() => (condition() ? true : undefined), what, timeoutMs, 50);
 
 /** fg: mmtop takes the terminal again and redraws it all, and a key works without Enter. */
 async function assertResumed(t: Tmux, pid: number): Promise<void> {
