@@ -2,9 +2,10 @@
 // Raw input turns ISIG off (termios(3)), so Ctrl-Z reaches mmtop as the byte 0x1a instead of making the
 // tty send SIGTSTP to the foreground job; and `kill -TSTP` runs a handler where the default action would
 // have stopped mmtop holding the alternate screen and raw mode. Both come here: give the terminal back,
-// then stop the whole job the way the tty's Ctrl-Z would have (vim's mch_suspend: kill(0, SIGTSTP)), with
-// SIGTSTP's default action restored for this process. On SIGCONT (fg, or `kill -CONT` after a stop mmtop
-// never saw, such as SIGSTOP), take the terminal again and redraw in full.
+// then stop the whole job the way the tty's Ctrl-Z would have, as curses does it (BSD curses tstp.c, and
+// nvi's :stop): SIGTSTP back to its default action, then kill(0, SIGTSTP). The terminal is taken again
+// only on SIGCONT, so it does not matter how soon after kill() the stop lands. On SIGCONT (fg, or
+// `kill -CONT` after a stop mmtop never saw, such as SIGSTOP), take the terminal again and redraw in full.
 //
 // The job: mmtop's process group, which holds the workload child it started (spawned in the same group)
 // and, under `npm start`, npm and sh. All of it stops: a workload left reading while its view is stopped
