@@ -14,6 +14,8 @@ import { wantsMono } from '../ui/theme.js';
 import { Painter } from '../terminal/painter.js';
 import { inkStdoutFor } from '../terminal/ink-stdout.js';
 import { borrowTerminal } from '../terminal/screen.js';
+import { terminalProfile } from '../terminal/capabilities.js';
+import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { CliError } from './errors.js';
 import { createEffectsRunner, type EffectsRunner, type WorkloadRelay } from './effects.js';
 import type { WorkloadHandle } from '../workload/controller.js';
@@ -23,6 +25,8 @@ export interface InteractiveOptions {
   delaySeconds: number;
   mono: boolean;
   readOnly: boolean;
+  /** ASCII glyphs only (--ascii); also when the locale is not UTF-8. */
+  ascii?: boolean;
   /** Runs after the terminal is given back (the demo removes its file and ends its child here). */
   cleanup?: () => void | Promise<void>;
   /** A hint line for the demo. */
@@ -44,6 +48,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   if (!stdout.isTTY || !stdin.isTTY) {
     throw new CliError('the interactive view needs a terminal; for output to a pipe or a file use: mmtop snapshot <pid> (or mmtop fincore <file>)');
   }
+  const profile = terminalProfile(process.env);
+  if (profile.refusal) throw new CliError(refusalMessage(profile.refusal));
   const reclaimers = detectReclaimers();
   const staticWarnings = [
     ...(options.hints ?? []),
@@ -53,16 +59,17 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     target: options.target,
     intervalMs: Math.round(options.delaySeconds * 1000),
     screen: { columns: stdout.columns || 80, rows: stdout.rows || 24 },
-    mono: wantsMono(options.mono),
+    mono: wantsMono(options.mono) || !profile.colour,
     readOnly: options.readOnly,
     staticWarnings,
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
   });
 
-  const terminal = borrowTerminal(stdin, stdout);
-  const painter = new Painter({ write: (data) => stdout.write(data) });
+  const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr });
+  const painter = new Painter({ write: (data) => terminal.write(data) });
   const inkCounters = { bytes: 0, writes: 0 };
-  let inkOut = inkStdoutFor(stdout, painter, inkCounters);
+  let inkOut = inkStdoutFor(stdout, terminal.write, painter, inkCounters);
+  let jobControl: JobControl | undefined;
   let sampler: SamplerClient | undefined;
   let runner: EffectsRunner | undefined;
   let ink: Instance | undefined;
@@ -94,10 +101,18 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     // one's writes are cut off first, so a late throttled frame of it cannot land on the new screen.
     inkOut.close();
     ink?.unmount();
-    stdout.write('\x1b[2J\x1b[H\x1b[?25l');
+    terminal.write('\x1b[2J\x1b[H\x1b[?25l');
     painter.reset();
-    inkOut = inkStdoutFor(stdout, painter, inkCounters);
+    inkOut = inkStdoutFor(stdout, terminal.write, painter, inkCounters);
     mount();
+  };
+  /** Lays the screen out for the terminal's size now and redraws it all (after a resize, or a resume). */
+  const relayout = (): void => {
+    const screen = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
+    const { state: next, effects } = reduce(state, { type: 'resize', screen });
+    state = next;
+    redraw();
+    for (const effect of effects) if (effect.type !== 'redraw') runEffect(effect);
   };
 
   const dispatch = (action: Action): void => {
@@ -170,19 +185,20 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   };
 
   const onData = (data: Buffer | string): void => {
-    const keys = parseKeys(typeof data === 'string' ? data : data.toString('utf8'));
+    const text = typeof data === 'string' ? data : data.toString('utf8');
+    // Ctrl-Z: raw mode turned ISIG off, so it arrives as a byte (0x1a) and mmtop suspends itself. Keys
+    // typed after it wait for the shell.
+    const ctrlZ = text.indexOf('\x1a');
+    const keys = parseKeys(ctrlZ < 0 ? text : text.slice(0, ctrlZ));
     if (keys.length > 0) dispatch({ type: 'keys', keys, nowMs: clock() });
+    if (ctrlZ >= 0) jobControl?.suspend();
   };
   const onResize = (): void => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => {
-      const screen = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
-      const { state: next, effects } = reduce(state, { type: 'resize', screen });
-      state = next;
-      redraw();
-      for (const effect of effects) if (effect.type !== 'redraw') runEffect(effect);
+      relayout();
       // A resize that raced the redraw: go again with the size the terminal has now.
-      if ((stdout.columns || 80) !== screen.columns || (stdout.rows || 24) !== screen.rows) onResize();
+      if ((stdout.columns || 80) !== state.screen.columns || (stdout.rows || 24) !== state.screen.rows) onResize();
     }, RESIZE_SETTLE_MS);
   };
 
@@ -194,6 +210,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     clearTimeout(resizeTimer);
     stdin.off('data', onData);
     stdout.off('resize', onResize);
+    jobControl?.dispose();
     try {
       ink?.unmount();
     } finally {
@@ -226,6 +243,22 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   for (const s of signals) process.on(s, onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
+  // The terminal hung up (tmux kill-window, a dropped ssh link) or its input ended: leave quietly, with
+  // SIGHUP's status, ending the workload and removing files as on any other way out.
+  terminal.onGone(() => void finish(129));
+  jobControl = installJobControl({
+    release: () => {
+      clearTimeout(resizeTimer);
+      terminal.release();
+    },
+    // The screen was the shell's meanwhile, and may have changed size (SIGWINCH went to the shell).
+    resume: () => {
+      if (finished) return;
+      terminal.take();
+      relayout();
+    },
+    cannotSuspend: (text) => dispatch({ type: 'message', text, nowMs: clock() }),
+  });
 
   try {
     sampler = startSamplerThread();
@@ -249,4 +282,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
   }
+}
+
+/** The one line for a terminal the view cannot draw on. */
+function refusalMessage(reason: string): string {
+  return `${reason}, which the live view needs; for plain output: mmtop snapshot <pid> (or mmtop fincore <file>)`;
 }

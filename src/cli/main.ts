@@ -94,6 +94,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
         .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
@@ -103,7 +104,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         // A flag given without its value must not fall through to the demo (which writes 128 MiB).
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
-        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'] };
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');

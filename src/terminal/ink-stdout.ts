@@ -1,5 +1,6 @@
-// The stdout Ink writes to: the real one, except that each of Ink's writes is followed by the painter's
-// rows, and Ink does not see 'resize' (the session re-lays out and redraws after a burst of resizes
+// The stdout Ink writes to: the real one, except that its writes go through the borrowed terminal's
+// write (terminal/screen.ts: dropped while suspended or once the tty is gone, ASCII when asked), each is
+// followed by the painter's rows, and Ink does not see 'resize' (the session re-lays out and redraws after a burst of resizes
 // settles, so Ink never draws a frame for a size the state does not know yet).
 import type { Painter } from './painter.js';
 
@@ -22,15 +23,19 @@ export interface InkCounters {
   writes: number;
 }
 
-export function inkStdoutFor(stdout: NodeJS.WriteStream, painter: Painter, counters: InkCounters = { bytes: 0, writes: 0 }): CountingStdout {
+export function inkStdoutFor(stdout: NodeJS.WriteStream, out: (data: string) => void, painter: Painter, counters: InkCounters = { bytes: 0, writes: 0 }): CountingStdout {
   let closed = false;
   const write = (data: string | Uint8Array, ...rest: unknown[]): boolean => {
     if (closed) return true;
+    const text = typeof data === 'string' ? data : Buffer.from(data).toString();
     counters.writes++;
-    counters.bytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    const ok = (stdout.write as (d: string | Uint8Array, ...r: unknown[]) => boolean)(data, ...rest);
-    painter.afterInkWrite(typeof data === 'string' ? data : Buffer.from(data).toString());
-    return ok;
+    counters.bytes += Buffer.byteLength(text);
+    out(text);
+    painter.afterInkWrite(text);
+    // A write's callback (Ink passes none today) is still called, as stream.write would.
+    const callback = rest.find((r): r is () => void => typeof r === 'function');
+    if (callback) queueMicrotask(callback);
+    return true;
   };
   const stream = new Proxy(stdout, {
     get(target, prop) {

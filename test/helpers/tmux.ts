@@ -23,11 +23,14 @@ export class Tmux {
     return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
   }
 
-  /** Starts a bash shell in a columns x rows terminal, cwd `cwd`, with `env` exported. */
+  /**
+   * Starts a bash shell in a columns x rows terminal, cwd `cwd`, with `env` exported. The terminal is a
+   * UTF-8 one (tmux is), and says so: LANG=C.UTF-8 (mmtop draws ASCII when the locale is not UTF-8).
+   */
   start(columns: number, rows: number, cwd: string, env: Record<string, string> = {}): void {
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}; `).join('');
     this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), '-c', cwd,
-      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color PS1='$ ' bash --norc --noprofile`]);
+      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile`]);
     this.#tmux(['set-option', '-t', this.session, 'status', 'off']);
     this.#alive = true;
     if (exports) this.type(`${exports}clear`);
