@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
-import { printable } from '../model/index.js';
+import { fsPath, printable } from '../model/index.js';
 import { parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
@@ -69,11 +69,14 @@ function checkWatchable(paths: string[]): void {
   for (const p of paths) {
     let st: fs.Stats;
     try {
-      st = fs.statSync(p);
+      st = fs.statSync(fsPath(p));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      const dangling = code === 'ENOENT' && (() => {
+        try { return fs.lstatSync(fsPath(p)).isSymbolicLink(); } catch { return false; }
+      })();
       const why = code === 'ELOOP' ? 'too many levels of symbolic links (a link loop)'
-        : code === 'ENOENT' ? 'a symbolic link to nothing'
+        : dangling ? 'a symbolic link to nothing' : code === 'ENOENT' ? 'no such file'
           : code === 'EACCES' ? 'permission denied' : `cannot stat (${code ?? 'error'})`;
       throw new CliError(`${p}: ${why}`);
     }
