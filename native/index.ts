@@ -3,12 +3,11 @@ export { NativeError, errnoName, errnoOf, describeErrno } from './errors.js';
 export { syscallNumbers, syscallNumbersFor, type SyscallNumbers } from './arch.js';
 export { pageSizeBytes } from './libc.js';
 export { cachestat, type CacheCounts, type ByteRange } from './cachestat.js';
-export { mincoreChunks, mincorePages, MINCORE_CHUNK_BYTES, MINCORE_CHUNK_PAGES } from './mincore.js';
+export { mincoreChunks, mincorePages, MINCORE_CHUNK_PAGES } from './mincore.js';
 export { forcedFallbacks, type ForcedFallback } from './fallbacks.js';
 export {
   openPagemap, pagemapScan, pagemapRegionsByRead, readPagemap, PAGEMAP_READ_CHUNK_PAGES, readKpageflags, type PageRegion,
-  PM_PRESENT, PM_SWAPPED, PM_FILE_OR_SHARED_ANON, PM_EXCLUSIVE, PM_PFN_MASK,
-  KPF_REFERENCED, KPF_DIRTY, KPF_LRU, KPF_ACTIVE, KPF_MMAP, KPF_WRITEBACK, KPF_THP,
+  PM_PRESENT, PM_PFN_MASK, KPF_MMAP,
 } from './pagemap.js';
 export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
 export { FileMapping, type MappingOptions } from './mapping.js';

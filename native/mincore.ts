@@ -1,5 +1,5 @@
 // Page-cache residency of a file through mincore(2) on mmtop's own PROT_READ, MAP_SHARED mapping.
-// TRAP (KERNEL-NOTES): since Linux 5.0 (commit 134fca9063ad) mincore on a file the caller may not write
+// TRAP (docs/kernel-notes.md): since Linux 5.0 (commit 134fca9063ad) mincore on a file the caller may not write
 // and does not own reports every page resident. Callers must only use it where they may write the file.
 // On overlayfs the mapping is the layer's file (ovl_mmap, fs/backing-file.c: vma->vm_file is the real
 // file), so mincore sees the pages where cachestat on the overlay's inode sees none.
@@ -9,7 +9,7 @@ import { c, check, lastErrno, pageSizeBytes } from './libc.js';
 const PROT_READ = 1;
 const MAP_SHARED = 1;
 /** Map at most this much at once, so a 1 TiB file never needs one huge mapping. */
-export const MINCORE_CHUNK_BYTES = 1 << 30;
+const MINCORE_CHUNK_BYTES = 1 << 30;
 /** Pages of one chunk: the one vector every chunked call reuses (256 KiB with 4 KiB pages). */
 export const MINCORE_CHUNK_PAGES = MINCORE_CHUNK_BYTES / pageSizeBytes;
 const chunkVec = new Uint8Array(MINCORE_CHUNK_PAGES);

@@ -34,7 +34,7 @@ export function openPagemap(pid: number): number {
 
 /**
  * Present and swapped regions of `[startAddress, endAddress)` in the address space behind `pagemapFd`.
- * TRAP (KERNEL-NOTES): walk_end can point backwards at an internal flush even when every region came
+ * TRAP (docs/kernel-notes.md): walk_end can point backwards at an internal flush even when every region came
  * back, so the walk resumes at max(walk_end, end of the last region) and stops on a short vector.
  */
 export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
@@ -107,9 +107,8 @@ function mergeRegions(regions: PageRegion[]): PageRegion[] {
 
 /** Bits of a pagemap entry (Documentation/admin-guide/mm/pagemap.rst). */
 export const PM_PRESENT = 1n << 63n;
-export const PM_SWAPPED = 1n << 62n;
-export const PM_FILE_OR_SHARED_ANON = 1n << 61n;
-export const PM_EXCLUSIVE = 1n << 56n;
+/** Bit 62: swapped (Documentation/admin-guide/mm/pagemap.rst). */
+const PM_SWAPPED = 1n << 62n;
 export const PM_PFN_MASK = (1n << 55n) - 1n;
 
 /**
@@ -172,13 +171,7 @@ export function pagemapRegionsByRead(pagemapFd: number, startAddress: bigint, en
 }
 
 /** Page flags of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst), those mmtop shows. */
-export const KPF_REFERENCED = 1n << 2n;
-export const KPF_DIRTY = 1n << 4n;
-export const KPF_LRU = 1n << 5n;
-export const KPF_ACTIVE = 1n << 6n;
 export const KPF_MMAP = 1n << 11n;
-export const KPF_WRITEBACK = 1n << 15n;
-export const KPF_THP = 1n << 22n;
 
 /** Flags of `count` consecutive PFNs from `firstPfn`, in one pread of /proc/kpageflags (root only). */
 export function readKpageflags(firstPfn: bigint, count: number): BigUint64Array {

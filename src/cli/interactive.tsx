@@ -37,7 +37,7 @@ export interface InteractiveOptions {
   demoFile?: string;
 }
 
-/** How often smaps is read at most (it takes the target's mmap lock): KERNEL-NOTES, ARCHITECTURE. */
+/** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;
 /** A burst of resizes settles for this long before the screen is redrawn. */
 const RESIZE_SETTLE_MS = 120;

@@ -59,11 +59,6 @@ export function parseSmaps(input: string | Uint8Array): Parsed<SmapsEntry[]> {
   return { value, warnings };
 }
 
-/** A field in bytes, or null when the kernel did not print it (older kernels omit some). */
-export function smapsBytes(entry: SmapsEntry, name: string): number | null {
-  return entry.bytes[name] ?? null;
-}
-
 /** The smaps figures the Sample carries for each VMA, in bytes; null when the kernel did not print one. */
 export interface SmapsFigures {
   Rss: number | null;

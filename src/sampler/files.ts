@@ -259,4 +259,3 @@ function measureWithMincore(
   };
 }
 
-export { failureFrom };

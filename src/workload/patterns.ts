@@ -6,7 +6,7 @@ export const PATTERNS: readonly Pattern[] = ['random-read', 'sequential-read', '
 export type WorkloadAdvice = 'normal' | 'random' | 'sequential' | 'willneed' | 'hugepage' | 'nohugepage';
 export const WORKLOAD_ADVICE: readonly WorkloadAdvice[] = ['normal', 'random', 'sequential', 'willneed', 'hugepage', 'nohugepage'];
 
-/** The advice a pattern starts with: random reads need MADV_RANDOM to show major faults (KERNEL-NOTES). */
+/** The advice a pattern starts with: random reads need MADV_RANDOM to show major faults (docs/kernel-notes.md, "majflt undercounts IO"). */
 export function defaultAdvice(pattern: Pattern): WorkloadAdvice {
   return pattern === 'sequential-read' ? 'sequential' : pattern === 'random-read' || pattern === 'hot-cold' ? 'random' : 'normal';
 }
