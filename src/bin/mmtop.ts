@@ -6,12 +6,6 @@ if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
 // A small young generation: Ink builds each frame from short-lived objects, and V8's default 16 MiB
 // semi-spaces let the heap (and RSS) grow by tens of MiB between scavenges (npm run bench measures it).
 import v8 from 'node:v8';
-// Ink draws nothing live when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when ink loads). On a
-// terminal that is never what the user wants, and CI=true leaks into many shells: drop it before ink loads.
-if (process.stdout.isTTY) {
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
-}
 v8.setFlagsFromString('--max-semi-space-size=2');
 
 const { main, reportError } = await import('../cli/main.js');
