@@ -1,16 +1,45 @@
 #!/usr/bin/env node
-// Entry point. NODE_ENV must be "production" before React loads (its development build made a heatmap
-// frame 2.5 times slower and used three times the memory), and ESM imports are hoisted: so the app is
-// imported dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
+// Entry point. It loads only what the command needs: `--version` reads package.json, the plain one-shot
+// lines (fincore, snapshot) skip yargs (src/cli/oneshot.ts), and ink and react load only with the
+// interactive view (each command's module is imported in its handler: src/cli/main.ts).
+//
+// NODE_ENV must be "production" before React loads (its development build made a heatmap frame 2.5
+// times slower and used three times the memory), and ESM imports are hoisted: so the app is imported
+// dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
 if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
 // A small young generation: Ink builds each frame from short-lived objects, and V8's default 16 MiB
 // semi-spaces let the heap (and RSS) grow by tens of MiB between scavenges (npm run bench measures it).
 import v8 from 'node:v8';
 v8.setFlagsFromString('--max-semi-space-size=2');
 
-const { main, reportError } = await import('../cli/main.js');
+const argv = process.argv.slice(2);
+
+async function run(): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    // What yargs's .version() prints: the version in the package.json above the bin, or "unknown".
+    const { readFileSync } = await import('node:fs');
+    let version = 'unknown';
+    try {
+      version = String((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+    } catch {
+      // No package.json next to the bin: yargs says "unknown" too.
+    }
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const { parseOneShot, runOneShot } = await import('../cli/oneshot.js');
+  const oneShot = parseOneShot(argv);
+  if (oneShot === undefined) return (await import('../cli/main.js')).main();
+  try {
+    return await runOneShot(oneShot);
+  } catch (error) {
+    // The same one line (and exit code) as through yargs; its module loads only on this way out.
+    return (await import('../cli/main.js')).reportError(error);
+  }
+}
+
 try {
-  process.exitCode = await main();
+  process.exitCode = await run();
 } catch (error) {
-  process.exitCode = reportError(error);
+  process.exitCode = (await import('../cli/main.js')).reportError(error);
 }
