@@ -3,12 +3,14 @@
 // lines (fincore, snapshot) skip yargs (src/cli/oneshot.ts), and ink and react load only with the
 // interactive view (each command's module is imported in its handler: src/cli/main.ts).
 //
-// NODE_ENV must be "production" before React loads (its development build made a heatmap frame 2.5
-// times slower and used three times the memory), and ESM imports are hoisted: so the app is imported
+// NODE_ENV must be "production" before React loads: React picks its build then, and the development
+// build is the larger and slower one (it made an Ink-drawn frame 2.5 times slower; Ink now draws only
+// the help and menu screens: docs/rendering.md). ESM imports are hoisted: so the app is imported
 // dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
 if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
-// A small young generation: Ink builds each frame from short-lived objects, and V8's default 16 MiB
-// semi-spaces let the heap (and RSS) grow by tens of MiB between scavenges (npm run bench measures it).
+// A small young generation: each tick's Sample arrives from the sampler thread as a structured clone
+// (hundreds of KiB), and V8's default 16 MiB semi-spaces let RSS grow between scavenges: at -d 0.1 the
+// peak RSS was 150-177 MiB without this flag, 151-152 MiB with it (docs/rendering.md).
 import v8 from 'node:v8';
 v8.setFlagsFromString('--max-semi-space-size=2');
 
