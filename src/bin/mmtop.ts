@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Entry point. NODE_ENV must be "production" before React loads (its development build made a heatmap
-// frame 2.5 times slower and used three times the memory), and ESM imports are hoisted: so the app is
-// imported dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
+// Entry point. It loads only what the command needs: `--version` reads package.json, the plain one-shot
+// lines (fincore, snapshot) skip yargs (src/cli/oneshot.ts), and ink and react load only with the
+// interactive view (each command's module is imported in its handler: src/cli/main.ts).
+//
+// NODE_ENV must be "production" before React loads: React picks its build then, and the development
+// build is the larger and slower one (it made an Ink-drawn frame 2.5 times slower; Ink now draws only
+// the help and menu screens: docs/rendering.md). ESM imports are hoisted: so the app is imported
+// dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
 if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
-// A small young generation: Ink builds each frame from short-lived objects, and V8's default 16 MiB
-// semi-spaces let the heap (and RSS) grow by tens of MiB between scavenges (npm run bench measures it).
+// A small young generation: each tick's Sample arrives from the sampler thread as a structured clone
+// (hundreds of KiB), and V8's default 16 MiB semi-spaces let RSS grow between scavenges: at -d 0.1 the
+// peak RSS was 150-177 MiB without this flag, 151-152 MiB with it (docs/rendering.md).
 import v8 from 'node:v8';
 import { guardStdioAtExit } from '../terminal/stdio.js';
-// Ink draws nothing live when CI or CONTINUOUS_INTEGRATION is set (is-in-ci, read when ink loads). On a
-// terminal that is never what the user wants, and CI=true leaks into many shells: drop it before ink loads.
-if (process.stdout.isTTY) {
-  delete process.env.CI;
-  delete process.env.CONTINUOUS_INTEGRATION;
-}
+import { realArgs } from '../cli/argv.js';
 v8.setFlagsFromString('--max-semi-space-size=2');
 // A terminal that hangs up must not turn into Node's ResetStdio abort at exit (terminal/stdio.ts).
 guardStdioAtExit();
@@ -27,13 +28,37 @@ if (!process.stdout.isTTY) {
 // Nothing can be said about a stderr that fails: drop its errors rather than throw them.
 process.stderr.on('error', () => undefined);
 
-const { main, reportError } = await import('../cli/main.js');
-const { realArgs } = await import('../cli/argv.js');
+// The arguments' real bytes (a file name that is not UTF-8), not Node's lossy UTF-8 strings.
+const argv = realArgs();
+
+async function run(): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    // What yargs's .version() prints: the version in the package.json above the bin, or "unknown".
+    const { readFileSync } = await import('node:fs');
+    let version = 'unknown';
+    try {
+      version = String((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+    } catch {
+      // No package.json next to the bin: yargs says "unknown" too.
+    }
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
+  const { parseOneShot, runOneShot } = await import('../cli/oneshot.js');
+  const oneShot = parseOneShot(argv);
+  if (oneShot === undefined) return (await import('../cli/main.js')).main(argv);
+  try {
+    return await runOneShot(oneShot);
+  } catch (error) {
+    // The same one line (and exit code) as through yargs; its module loads only on this way out.
+    return (await import('../cli/main.js')).reportError(error);
+  }
+}
+
 try {
-  // The arguments' real bytes (a file name that is not UTF-8), not Node's lossy UTF-8 strings.
-  process.exitCode = await main(realArgs());
+  process.exitCode = await run();
 } catch (error) {
-  process.exitCode = reportError(error);
+  process.exitCode = (await import('../cli/main.js')).reportError(error);
 }
 // Writes to a pipe can still be queued (and fail later): an empty write calls back once they are done.
 if (!process.stdout.isTTY) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));

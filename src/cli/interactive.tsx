@@ -1,5 +1,5 @@
-// `mmtop <pid>` and `mmtop --file PATH…`: wires the sampler thread -> reducer -> Ink, the painter, keys,
-// and every way out. The sampler loop here is the only clock.
+// `mmtop <pid>` and `mmtop --file PATH…`: wires the sampler thread -> reducer -> the painter (and Ink for
+// the screens it draws), keys, and every way out. The sampler loop here is the only clock.
 import React from 'react';
 import { PassThrough } from 'node:stream';
 import { render, type Instance } from 'ink';
@@ -10,9 +10,10 @@ import { carrySmaps } from '../sampler/carry.js';
 import type { Target } from '../model/index.js';
 import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
 import { App } from '../ui/App.js';
-import { wantsMono } from '../ui/theme.js';
+import { inkScreenLines, liveLines } from '../ui/screen.js';
+import { makeTheme, wantsMono } from '../ui/theme.js';
 import { Painter } from '../terminal/painter.js';
-import { inkStdoutFor } from '../terminal/ink-stdout.js';
+import { InkCanvas } from '../terminal/ink-canvas.js';
 import { borrowTerminal } from '../terminal/screen.js';
 import { terminalProfile } from '../terminal/capabilities.js';
 import { installJobControl, type JobControl } from '../terminal/job-control.js';
@@ -66,15 +67,21 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   });
 
   const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr });
-  const painter = new Painter({ write: (data) => terminal.write(data) });
-  const inkCounters = { bytes: 0, writes: 0 };
-  let inkOut = inkStdoutFor(stdout, terminal.write, painter, inkCounters);
+  // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
+  // writes go through the borrowed terminal's (dropped while suspended or once the tty is gone, ASCII
+  // stand-ins where the locale has no UTF-8).
+  const painter = new Painter({ write: (data) => terminal.write(data) }, state.screen.columns, state.screen.rows);
+  const canvas = new InkCanvas(state.screen.columns, state.screen.rows);
   let jobControl: JobControl | undefined;
   let sampler: SamplerClient | undefined;
   let runner: EffectsRunner | undefined;
   let ink: Instance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let resizeTimer: NodeJS.Timeout | undefined;
+  /** Between a resize and its settling, nothing is painted: the frame would be for the old size. */
+  let resizing = false;
+  /** What Ink was last asked to draw (its lines joined), or null when it draws nothing. */
+  let inkDrawn: string | null = null;
   let inFlight = false;
   let again = false;
   let lastSmapsMs = -Infinity;
@@ -87,31 +94,48 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const stats = { startMs: clock(), samples: 0, firstSampleMs: undefined as number | undefined };
 
   const mount = (): void => {
-    ink = render(<App state={state} painter={painter} />, {
-      stdout: inkOut.stream,
+    ink = render(<App state={state} painted />, {
+      stdout: canvas as unknown as NodeJS.WriteStream,
       stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      // Debug mode: each render writes its whole frame to the canvas, synchronously (ink-canvas.ts).
+      debug: true,
       exitOnCtrlC: false,
       patchConsole: false,
-      incrementalRendering: true,
-      maxFps: 30,
     });
+    inkDrawn = inkScreenLines(state, makeTheme(state.mono))?.join('\n') ?? null;
   };
-  const redraw = (): void => {
-    // A full redraw: a fresh Ink instance writes its whole first frame from the top-left corner. The old
-    // one's writes are cut off first, so a late throttled frame of it cannot land on the new screen.
-    inkOut.close();
-    ink?.unmount();
-    terminal.write('\x1b[2J\x1b[H\x1b[?25l');
-    painter.reset();
-    inkOut = inkStdoutFor(stdout, terminal.write, painter, inkCounters);
-    mount();
+
+  /**
+   * Puts the state on screen. Ink renders only when what it draws changes (a help or menu screen opens,
+   * scrolls or closes), never for a tick; the painter writes the cells that changed.
+   */
+  const paint = (): void => {
+    if (finished || resizing || ink === undefined) return;
+    const theme = makeTheme(state.mono);
+    const inkLines = inkScreenLines(state, theme);
+    const drawn = inkLines?.join('\n') ?? null;
+    if (drawn !== inkDrawn) {
+      inkDrawn = drawn;
+      ink.rerender(<App state={state} painted />);
+    }
+    painter.paint(inkLines === null ? liveLines(state, theme) : canvas.lines());
   };
+
+  /** The whole screen written again from a blank one (Ctrl-L, a resize; after SIGCONT). */
+  const redrawAll = (): void => {
+    painter.invalidate();
+    paint();
+  };
+
   /** Lays the screen out for the terminal's size now and redraws it all (after a resize, or a resume). */
   const relayout = (): void => {
     const screen = { columns: stdout.columns || 80, rows: stdout.rows || 24 };
     const { state: next, effects } = reduce(state, { type: 'resize', screen });
     state = next;
-    redraw();
+    resizing = false;
+    canvas.resize(screen.columns, screen.rows);
+    painter.resize(screen.columns, screen.rows);
+    redrawAll();
     for (const effect of effects) if (effect.type !== 'redraw') runEffect(effect);
   };
 
@@ -119,7 +143,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     if (finished) return;
     const { state: next, effects } = reduce(state, action);
     state = next;
-    ink?.rerender(<App state={state} painter={painter} />);
+    paint();
     for (const effect of effects) runEffect(effect);
   };
 
@@ -127,7 +151,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     switch (effect.type) {
       case 'quit': void finish(0); break;
       case 'sampleNow': void tick(true); break;
-      case 'redraw': if (state.overlay === null) painter.invalidate(); painter.flush(); break;
+      case 'redraw': redrawAll(); break;
       default: runner?.run(effect); break;
     }
   };
@@ -195,6 +219,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   };
   const onResize = (): void => {
     clearTimeout(resizeTimer);
+    resizing = true;
     resizeTimer = setTimeout(() => {
       relayout();
       // A resize that raced the redraw: go again with the size the terminal has now.
@@ -223,8 +248,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       if (process.env.MMTOP_STATS_FILE) {
         const { writeFileSync } = await import('node:fs');
         writeFileSync(process.env.MMTOP_STATS_FILE, JSON.stringify({
-          samples: stats.samples, firstSampleMs: stats.firstSampleMs, inkBytes: inkOut.inkBytes(), inkWrites: inkOut.inkWrites(),
-          painterBytes: painter.bytesWritten, runMs: clock() - stats.startMs,
+          // Ink writes nothing to the terminal: every byte is the painter's.
+          samples: stats.samples, firstSampleMs: stats.firstSampleMs, inkBytes: 0, inkRenders: canvas.renders,
+          painterBytes: painter.bytesWritten, painterWrites: painter.writes, runMs: clock() - stats.startMs,
         }));
       }
       resolveDone(code);
@@ -249,6 +275,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   jobControl = installJobControl({
     release: () => {
       clearTimeout(resizeTimer);
+      resizing = false;
       terminal.release();
     },
     // The screen was the shell's meanwhile, and may have changed size (SIGWINCH went to the shell).
@@ -265,6 +292,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     runner = createEffectsRunner(dispatch, clock);
     if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
     mount();
+    paint();
     stdin.on('data', onData);
     stdin.resume();
     stdout.on('resize', onResize);

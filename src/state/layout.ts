@@ -1,5 +1,5 @@
-// Pure: how the screen is split. Output is kept one line shorter than the terminal (Ink clears the whole
-// screen and scrollback for a frame as tall as the terminal: docs/rendering.md).
+// Pure: how the screen is split. The live view fills the terminal to its last row: the painter writes
+// cells where they belong and never scrolls (docs/rendering.md).
 
 export interface Layout {
   columns: number;
@@ -24,7 +24,7 @@ export const MIN_ROWS = 8;
 
 export function computeLayout(columns: number, rows: number, activityRows = 0): Layout {
   const tooSmall = columns < MIN_COLUMNS || rows < MIN_ROWS;
-  const fixed = 3 + 1 + activityRows + 1 + 3 + 1 + 1; // header, warning(s), table header, heatmap title/legend/status, footer, spare line
+  const fixed = 3 + 1 + activityRows + 1 + 3 + 1; // header, warning(s), table header, heatmap title/legend/status, footer
   const available = Math.max(0, rows - fixed);
   const tableRows = available <= 2 ? Math.min(1, available) : Math.min(20, Math.max(2, Math.floor(available * 0.35)));
   return {
@@ -40,7 +40,7 @@ export function computeLayout(columns: number, rows: number, activityRows = 0): 
   };
 }
 
-/** Lines Ink draws above the grid: header, warning, table header and rows, heatmap info. */
-export function inkRegionRows(layout: Layout): number {
+/** Rows above the grid: header, warning, table header and rows, heatmap info. */
+export function rowsAboveGrid(layout: Layout): number {
   return layout.headerRows + layout.warningRows + 1 + layout.tableRows + layout.heatmapInfoRows;
 }

@@ -1,71 +1,53 @@
-// Paints the heatmap grid and the footer straight into the terminal, below Ink's region, writing only
-// the rows that changed. Ink never draws those rows, so the two never fight over a line; when Ink redraws
-// everything (its first frame, a narrower terminal) it erases the line after its output, and the painter
-// repaints (docs/rendering.md: letting Ink reserve space and painting rows directly cost 18 ms a frame against
-// 36 to 80 ms for the same grid drawn by Ink).
+// The one writer of the screen: it keeps the frame the terminal shows, builds the next one from the
+// finished lines (src/ui), and writes only the cells that differ, in one write a frame
+// (docs/rendering.md). Every line reaches the terminal through here, the ones Ink renders too.
+import { BEGIN_SYNC, CLEAR_SCREEN, diffFrames, END_SYNC } from './diff.js';
+import { blankFrame, frameFromLines, type Frame } from './frame.js';
 
 export interface PaintTarget {
   write(data: string): void;
 }
 
-/** DECSC / DECRC: save and restore the cursor, so Ink's relative cursor moves stay right. */
-const SAVE = '\x1b7';
-const RESTORE = '\x1b8';
-
 export class Painter {
   #out: PaintTarget;
-  #originRow = 0;
-  #lines: string[] = [];
-  #visible = false;
-  #onScreen: Array<string | undefined> = [];
-  /** Bytes written by the painter (for the benchmark). */
+  #columns: number;
+  #rows: number;
+  /** What the terminal shows; null when not known (the next paint clears the screen first). */
+  #onScreen: Frame | null = null;
+  /** Bytes and writes to the terminal (for the benchmark: $MMTOP_STATS_FILE). */
   bytesWritten = 0;
+  writes = 0;
 
-  constructor(out: PaintTarget) {
+  constructor(out: PaintTarget, columns: number, rows: number) {
     this.#out = out;
+    this.#columns = Math.max(1, columns);
+    this.#rows = Math.max(1, rows);
   }
 
-  /** What should be on screen from `originRow` (0-based) down; `visible` false hides it (help screen). */
-  setBlock(originRow: number, lines: string[], visible: boolean): void {
-    if (originRow !== this.#originRow || visible !== this.#visible || lines.length !== this.#lines.length) {
-      this.invalidate();
-    }
-    this.#originRow = originRow;
-    this.#lines = lines;
-    this.#visible = visible;
+  /** A new terminal size: the next paint starts from a cleared screen. */
+  resize(columns: number, rows: number): void {
+    this.#columns = Math.max(1, columns);
+    this.#rows = Math.max(1, rows);
+    this.#onScreen = null;
   }
 
-  /** Paint nothing until the next setBlock (a full redraw starts from an empty screen). */
-  reset(): void {
-    this.#lines = [];
-    this.#visible = false;
-    this.invalidate();
-  }
-
-  /** Forget what is on screen: the next flush writes every row. */
+  /** Forget what is on screen (it was resumed, or written by someone else): the next paint writes it all. */
   invalidate(): void {
-    this.#onScreen = [];
+    this.#onScreen = null;
   }
 
-  /** Ink just wrote `data`: a full redraw (it starts by erasing lines) wipes the row after Ink's output. */
-  afterInkWrite(data: string): void {
-    if (!/^\x1b\[\d+A/.test(data) || data.includes('\x1b[2J')) this.invalidate();
-    this.flush();
-  }
-
-  /** Writes the rows that differ from what is on screen, in one write. */
-  flush(): void {
-    if (!this.#visible) return;
-    let buffer = '';
-    for (let i = 0; i < this.#lines.length; i++) {
-      const line = this.#lines[i]!;
-      if (this.#onScreen[i] === line) continue;
-      buffer += `\x1b[${this.#originRow + i + 1};1H${line}\x1b[0m`;
-      this.#onScreen[i] = line;
-    }
-    if (buffer === '') return;
-    const data = SAVE + buffer + RESTORE;
+  /** Puts `lines` on screen, one a row from the top (fewer lines leave the rest blank). */
+  paint(lines: readonly string[]): void {
+    const next = frameFromLines(lines, this.#columns, this.#rows, this.#onScreen ?? undefined);
+    const full = this.#onScreen === null;
+    const diff = diffFrames(this.#onScreen ?? blankFrame(this.#columns, this.#rows), next);
+    this.#onScreen = next;
+    const bytes = full ? CLEAR_SCREEN + diff.bytes : diff.bytes;
+    if (bytes === '') return;
+    // One row is drawn in one piece anyway; more rows are framed so the terminal shows them at once.
+    const data = full || diff.rowsChanged > 1 ? BEGIN_SYNC + bytes + END_SYNC : bytes;
     this.bytesWritten += Buffer.byteLength(data);
+    this.writes++;
     this.#out.write(data);
   }
 }

@@ -1,16 +1,20 @@
-// The whole screen. It only renders: every line comes from ui/rows.ts, a pure function of the state.
-import React, { useEffect } from 'react';
+// The whole screen. It only renders: every line comes from ui/rows.ts (through ui/screen.ts), a pure
+// function of the state.
+import React from 'react';
 import { Box } from 'ink';
-import { heatmapModel, inkRegionRows, layoutOf, type AppState } from '../state/index.js';
-import type { Painter } from '../terminal/painter.js';
+import type { AppState } from '../state/index.js';
 import { Line } from './Line.js';
-import { footerLine, gridLines, headerLines, heatmapInfoLines, helpLines, menuLines, tableLines } from './rows.js';
+import { inkScreenLines, liveLines } from './screen.js';
 import { makeTheme } from './theme.js';
 
 export interface AppProps {
   state: AppState;
-  /** When given, the grid and the footer are painted below Ink's region; else Ink draws them (tests). */
-  painter?: Painter | undefined;
+  /**
+   * True in the terminal: the live view is painted by the session's cell diff, and Ink draws only the
+   * screens it owns (too small, help, menus), and nothing while the live view is up. Without it (tests),
+   * Ink draws the whole screen.
+   */
+  painted?: boolean | undefined;
 }
 
 function Lines({ lines, width }: { lines: string[]; width: number }): React.ReactElement {
@@ -23,36 +27,14 @@ function Lines({ lines, width }: { lines: string[]; width: number }): React.Reac
   );
 }
 
-export function App({ state, painter }: AppProps): React.ReactElement {
+export function App({ state, painted = false }: AppProps): React.ReactElement | null {
   const theme = makeTheme(state.mono);
-  const layout = layoutOf(state);
   const width = Math.max(1, state.screen.columns);
-  const help = state.overlay?.kind === 'help' || state.overlay?.kind === 'workloadMenu' || state.overlay?.kind === 'adviseMenu';
-  const model = heatmapModel(state);
-  const below = layout.tooSmall || help ? [] : [...gridLines(state, model, theme), footerLine(state, theme)];
-
-  // The painter learns the block during render, not in an effect: Ink writes its frame inside React's
-  // commit, before any effect runs, and the painter paints right after that write. A block set later would
-  // be painted at the old place first, over Ink's new lines.
-  painter?.setBlock(inkRegionRows(layout), below, !help && !layout.tooSmall);
-  useEffect(() => {
-    painter?.flush();
-  });
-
-  if (layout.tooSmall) {
-    return <Line text={`mmtop needs ${30}×${8} at least (this is ${state.screen.columns}×${state.screen.rows})`.slice(0, width)} width={width} />;
-  }
-  if (help) {
-    return (
-      <Box flexDirection="column" width={width}>
-        <Lines lines={(state.overlay?.kind === 'help' ? helpLines(state, theme) : menuLines(state, theme)).slice(0, Math.max(1, state.screen.rows - 1))} width={width} />
-      </Box>
-    );
-  }
-  const top = [...headerLines(state, theme), ...tableLines(state, theme), ...heatmapInfoLines(state, model, theme)];
+  const lines = inkScreenLines(state, theme) ?? (painted ? null : liveLines(state, theme));
+  if (lines === null) return null;
   return (
     <Box flexDirection="column" width={width}>
-      <Lines lines={painter ? top : [...top, ...below]} width={width} />
+      <Lines lines={lines} width={width} />
     </Box>
   );
 }

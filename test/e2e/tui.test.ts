@@ -1,6 +1,7 @@
 // The interactive view in a real terminal: tmux runs mmtop against a real child that touched known pages.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
@@ -90,5 +91,37 @@ test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one pag
   assert.ok(hits.slice(1).every((at, i) => at - hits[i]! === 64), 'every 64th page, as the child touched them');
   t.keys('q');
   await assertTerminalRestored(t);
+  await mapper.stop();
+});
+
+test('tmux: a tick does not render Ink; help and its closing do, once each; one terminal write a frame', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'ticks.db', 1024);
+  const mapper = await startMapper(file, 'read', 'every:4:64');
+  const statsFile = path.join(dir, 'stats.json');
+  const t = new Tmux('ticks');
+  sessions.push(t);
+  t.start(200, 50, REPO_ROOT, { MMTOP_STATS_FILE: statsFile });
+  t.type(mmtop(`-d 0.2 ${mapper.pid}`));
+  const upSeconds = (screen: string): number | undefined => {
+    const m = /^mmtop  pid \d+ .* up (\d+):(\d\d):(\d\d) /m.exec(screen);
+    return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : undefined;
+  };
+  const first = await t.waitUntil(upSeconds, 'the header with the target\'s uptime');
+  // Three seconds of the target's uptime at 0.2 s a sample: more than ten ticks.
+  await t.waitUntil((s) => ((upSeconds(s) ?? 0) >= first + 3 ? s : undefined), 'three more seconds of samples');
+  t.keys('?');
+  await t.waitFor(/mmtop help/);
+  t.keys('Escape');
+  await t.waitFor(/F10Quit/);
+  t.keys('q');
+  await assertTerminalRestored(t);
+  await t.waitUntil(() => (fs.existsSync(statsFile) ? true : undefined), 'the stats file');
+  const stats = JSON.parse(fs.readFileSync(statsFile, 'utf8')) as { samples: number; inkRenders: number; inkBytes: number; painterWrites: number };
+  assert.ok(stats.samples >= 10, `ticks happened (${stats.samples})`);
+  // Mounting, help opening, help closing, unmounting: nothing for the ticks.
+  assert.ok(stats.inkRenders <= 4, `Ink rendered ${stats.inkRenders} times in ${stats.samples} ticks`);
+  assert.equal(stats.inkBytes, 0, 'Ink writes nothing to the terminal');
+  assert.ok(stats.painterWrites <= stats.samples + 4, `at most one write a frame (${stats.painterWrites} writes, ${stats.samples} samples)`);
   await mapper.stop();
 });

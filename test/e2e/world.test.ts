@@ -70,15 +70,15 @@ test('tiny (40x10), huge (400x120) and a burst of resizes: no crash, a clean fra
   assert.ok(huge.split('\n').every((l) => l.length <= 400));
   for (let i = 0; i < 20; i++) t.resize(60 + ((i * 37) % 140), 15 + ((i * 13) % 40));
   t.resize(100, 30);
-  // Wait for the state asserted below: the final size's frame, header first and footer second from the bottom.
+  // Wait for the state asserted below: the final size's frame, header first and footer on the last row.
   const settled = await t.waitUntil((s) => {
     const l = s.split('\n');
-    return /^mmtop  pid \d+ python3/.test(l[0] ?? '') && l.findIndex((x) => x.startsWith('F10Quit')) === 28 ? s : undefined;
+    return /^mmtop  pid \d+ python3/.test(l[0] ?? '') && l.findIndex((x) => x.startsWith('F10Quit')) === 29 ? s : undefined;
   }, 'the 100x30 frame', 15_000);
   const lines = settled.split('\n');
   assert.ok(lines.every((l) => l.length <= 100), 'nothing wider than the final size');
   assert.match(lines[0]!, /^mmtop  pid \d+ python3/, 'the header is on the first line');
-  assert.equal(lines.findIndex((l) => l.startsWith('F10Quit')), 28, `the footer on the second line from the bottom:\n${settled}`);
+  assert.equal(lines.findIndex((l) => l.startsWith('F10Quit')), 29, `the footer on the last line:\n${settled}`);
   assert.equal(lines.filter((l) => l.startsWith('mmtop  pid')).length, 1, 'no frame left over from before');
   t.keys('q');
   await t.waitFor(/^\$ ?$/m);

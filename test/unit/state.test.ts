@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parseKeys } from '../../src/keys/index.js';
 import { addRangeToCells, cellIndexOf, splitIntoCells } from '../../src/residency/cells.js';
 import { classifyCell, changedCells } from '../../src/residency/classify.js';
-import { computeLayout, inkRegionRows, initialState, maxZoomLevel, reduce, zoomWindowFor } from '../../src/state/index.js';
+import { computeLayout, rowsAboveGrid, initialState, maxZoomLevel, reduce, zoomWindowFor } from '../../src/state/index.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 
 test('parseKeys: letters, control keys, arrows, function keys from xterm and tmux', () => {
@@ -47,11 +47,11 @@ test('classify: dirty wins, mapped before cached, unknown stays unknown, outside
   assert.deepEqual([...changedCells(a, b)], [[0, 'cached'], [1, 'evicted']]);
 });
 
-test('layout: output one line shorter than the terminal; usable at 80x24 and tiny sizes', () => {
+test('layout: the live view as tall as the terminal; usable at 80x24 and tiny sizes', () => {
   for (const [columns, rows] of [[80, 24], [250, 70], [200, 50], [40, 10], [400, 120]] as const) {
     const l = computeLayout(columns, rows);
-    const total = inkRegionRows(l) + l.gridRows + l.footerRows;
-    assert.equal(total, rows - 1, `${columns}x${rows}`);
+    const total = rowsAboveGrid(l) + l.gridRows + l.footerRows;
+    assert.equal(total, rows, `${columns}x${rows}`);
   }
   assert.ok(computeLayout(80, 24).gridRows >= 8, 'a useful heatmap at 80x24');
   assert.ok(computeLayout(20, 5).tooSmall);
