@@ -551,12 +551,20 @@ async function promptLatencies(run: Running, cycles: number, random: () => numbe
   return out;
 }
 
-/** mmtop's heatmap cursor: Enter focuses the heatmap, then → moves the cursor one cell ("cell N/…"). */
-async function cursorLatencies(run: Running, cycles: number, random: () => number): Promise<number[]> {
+/**
+ * mmtop's heatmap cursor on the target's own file: the filter selects it (`/NAME` Enter), Enter focuses
+ * the heatmap, then → and ← by turns move the cursor one cell ("cell N/…"), so a file of two cells will do.
+ */
+async function cursorLatencies(run: Running, fileName: string, cycles: number, random: () => number): Promise<number[]> {
   const cellOf = (screen: string): number | null => {
     const m = /^cell (\d+)\//m.exec(screen);
     return m ? Number(m[1]) : null;
   };
+  await keys(run, '/');
+  await control!.command(`send-keys -t ${run.session} -l ${fileName}`);
+  await keys(run, 'Enter');
+  const title = new RegExp(`^/\\S*/${fileName.replace(/\./g, '\\.')} `, 'm');
+  await waitFor(run, (s) => (title.test(s) && !run.tool.prompt!.test(s) ? true : null), 30_000, `the heatmap of ${fileName}`);
   await keys(run, 'Enter');
   await waitFor(run, (s) => (/EscBack/.test(s) ? true : null), 10_000, "mmtop's heatmap focus");
   const out: number[] = [];
@@ -564,9 +572,10 @@ async function cursorLatencies(run: Running, cycles: number, random: () => numbe
     await sleep(120 + random() * 200);
     const before = cellOf(await capture(run.session));
     if (before === null) throw new Error('no "cell N/" line on the heatmap');
+    const step = i % 2 === 0 ? 1 : -1;
     const sent = performance.now();
-    await keys(run, 'Right');
-    out.push((await waitFor(run, (s) => (cellOf(s) === before + 1 ? true : null), 10_000, 'the heatmap cursor')).atMs - sent);
+    await keys(run, step > 0 ? 'Right' : 'Left');
+    out.push((await waitFor(run, (s) => (cellOf(s) === before + step ? true : null), 10_000, 'the heatmap cursor')).atMs - sent);
   }
   await keys(run, 'Escape');
   return out;
@@ -585,6 +594,8 @@ interface Target {
   sizeBytes: number;
   procs: ChildProcess[];
   readerFile?: string;
+  /** The target's own file (its name), for the heatmap cursor test. */
+  focusName: string;
 }
 
 interface Spawned {
@@ -657,7 +668,7 @@ async function setupTarget(group: Group, options: Options): Promise<Target> {
     case 'idle': {
       const file = sparseFile(path.join(d, 'idle.db'), 128 * MiB);
       const t = await spawnTarget(['hold', file], 120_000);
-      return { pid: t.child.pid!, files: [file], label: 'an idle process mapping a 128 MiB file', folios: folioNote(t.ready), sizeBytes: 128 * MiB, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'idle.db', files: [file], label: 'an idle process mapping a 128 MiB file', folios: folioNote(t.ready), sizeBytes: 128 * MiB, procs: [t.child] };
     }
     case 'reader': {
       const file = sparseFile(path.join(d, 'reader.db'), GiB);
@@ -666,14 +677,14 @@ async function setupTarget(group: Group, options: Options): Promise<Target> {
       const keeper = await spawnTarget(['hold', '--random', file], 300_000);
       const reader = await spawnTarget(['reader', file, String(READER_RATE)], 30_000);
       return {
-        pid: reader.child.pid!, files: [file], label: `the article's random reader, ${READER_RATE} reads/s on a 1 GiB mapped file`,
+        pid: reader.child.pid!, focusName: 'reader.db', files: [file], label: `the article's random reader, ${READER_RATE} reads/s on a 1 GiB mapped file`,
         folios: folioNote(keeper.ready), sizeBytes: GiB, procs: [reader.child, keeper.child], readerFile: file,
       };
     }
     case 'files50': {
       const files = Array.from({ length: 50 }, (_, i) => sparseFile(path.join(d, `f${String(i + 1).padStart(2, '0')}.db`), 4 * MiB));
       const t = await spawnTarget(['hold', ...files], 120_000);
-      return { pid: t.child.pid!, files, label: 'a process mapping 50 files of 4 MiB', folios: folioNote(t.ready), sizeBytes: 200 * MiB, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'f01.db', files, label: 'a process mapping 50 files of 4 MiB', folios: folioNote(t.ready), sizeBytes: 200 * MiB, procs: [t.child] };
     }
     case 'big': {
       const { gib, availableGiB } = bigSizeGiB(options);
@@ -681,31 +692,31 @@ async function setupTarget(group: Group, options: Options): Promise<Target> {
       const file = sparseFile(path.join(d, 'big.db'), gib * GiB);
       const t = await spawnTarget(['hold', '--random', file], Math.max(300_000, gib * 60_000));
       return {
-        pid: t.child.pid!, files: [file], folios: folioNote(t.ready), sizeBytes: gib * GiB, procs: [t.child],
+        pid: t.child.pid!, focusName: 'big.db', files: [file], folios: folioNote(t.ready), sizeBytes: gib * GiB, procs: [t.child],
         label: `a process mapping a ${gib} GiB file, fully cached in single-page folios (for the aim's 100 GiB: this machine has ${Math.round(os.totalmem() / GiB)} GiB of RAM)`,
       };
     }
     case 'maps50k': {
       const file = sparseFile(path.join(d, 'maps.db'), 100_000 * PAGE);
       const t = await spawnTarget(['many', file, '50000'], 300_000);
-      return { pid: t.child.pid!, files: [file], label: 'a process with 50,000 mappings (one touched page each)', folios: null, sizeBytes: 100_000 * PAGE, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'maps.db', files: [file], label: 'a process with 50,000 mappings (one touched page each)', folios: null, sizeBytes: 100_000 * PAGE, procs: [t.child] };
     }
     case 'dense': {
       const file = sparseFile(path.join(d, 'dense.db'), 4 * GiB);
       const t = await spawnTarget(['hold', file], 600_000);
-      return { pid: t.child.pid!, files: [file], label: 'a dense 4 GiB file, fully cached', folios: folioNote(t.ready), sizeBytes: 4 * GiB, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'dense.db', files: [file], label: 'a dense 4 GiB file, fully cached', folios: folioNote(t.ready), sizeBytes: 4 * GiB, procs: [t.child] };
     }
     case 'sparse': {
       const file = sparseFile(path.join(d, 'sparse.db'), 2 ** 40);
       const chunk = 16 * MiB;
       const specs = [0, 2 ** 38, 2 ** 39, 2 ** 40 - chunk].map((at) => `${file}@${at}+${chunk}`);
       const t = await spawnTarget(['hold', '--random', ...specs], 120_000);
-      return { pid: t.child.pid!, files: [file], label: 'a 1 TiB sparse file, 64 MiB cached in four places', folios: folioNote(t.ready), sizeBytes: 2 ** 40, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'sparse.db', files: [file], label: 'a 1 TiB sparse file, 64 MiB cached in four places', folios: folioNote(t.ready), sizeBytes: 2 ** 40, procs: [t.child] };
     }
     case 'vma10k': {
       const file = sparseFile(path.join(d, 'vma.db'), 20_000 * PAGE);
       const t = await spawnTarget(['many', file, '10000'], 120_000);
-      return { pid: t.child.pid!, files: [file], label: 'a process with 10,000 mappings, one touched page each', folios: null, sizeBytes: 20_000 * PAGE, procs: [t.child] };
+      return { pid: t.child.pid!, focusName: 'vma.db', files: [file], label: 'a process with 10,000 mappings, one touched page each', folios: null, sizeBytes: 20_000 * PAGE, procs: [t.child] };
     }
   }
 }
@@ -824,7 +835,7 @@ async function runTool(tool: Tool, target: Target, intervalS: number, round: num
     run.hwmBytes = rssBytes(running.pid, 'VmHWM');
     if (!res.alive(target.pid)) throw new Error('the target exited during the window');
     if (tool.prompt) run.promptMs = median(await promptLatencies(running, o.keyCycles, random));
-    if (tool.name === 'mmtop') run.cursorMs = median(await cursorLatencies(running, o.keyCycles, random));
+    if (tool.name === 'mmtop') run.cursorMs = median(await cursorLatencies(running, target.focusName, o.keyCycles, random));
   } catch (error) {
     run.error = message(error);
   } finally {
@@ -1093,7 +1104,7 @@ function interactiveTable(rows: InteractiveResult[], baselineCpu: (intervalS: nu
     line(`first frame, ms${saw.length ? ` (mmtop's showed ${saw.map((n) => `\`${n}\``).join(', ')})` : ''}`, 'firstFrameMs', fmtMs);
     line('`/` to prompt and Enter back, ms', 'promptMs', fmtMs, false);
     const cursor = spreadOf(r, 'mmtop', 'cursorMs');
-    out.push(`| | heatmap cursor →, ms | ${cell(cursor, fmtMs)} | – | – | | |`);
+    out.push(`| | heatmap cursor → / ← on the target's file, ms | ${cell(cursor, fmtMs)} | – | – | | |`);
     if (r.id.startsWith('big-')) {
       // cachestat walks the cached folios: past the idle target's cost, mmtop's CPU grows with them.
       const m = spreadOf(r, 'mmtop', 'cpuPercent');
@@ -1101,7 +1112,7 @@ function interactiveTable(rows: InteractiveResult[], baselineCpu: (intervalS: nu
       if (m && base) {
         const scale = (100 * GiB) / r.sizeBytes;
         const at100 = base.median + Math.max(0, m.median - base.median) * scale;
-        out.push(`| | CPU at 100 GiB, extrapolated | ~${fmtPct(at100)} | | | | |`);
+        out.push(`| | CPU at 100 GiB, % of a core, extrapolated (${fmtPct(base.median)} of the idle row + the rest × ${scale.toFixed(1)}) | ~${fmtPct(at100)} | | | | |`);
       }
     }
     for (const e of errorsOf(r)) out.push(`| | failed | ${e.replace(/\|/g, '\\|')} | | | | |`);

@@ -16,7 +16,8 @@
 #                                        RATE reads a second instead of a fixed 0.05 s sleep; prints
 #                                        {"ready": true} then {"reads": N} (cumulative) once a second.
 #   targets.py many PATH COUNT           one page of PATH mapped COUNT times at even page offsets (no two VMAs
-#                                        merge), each page touched; prints {"ready": COUNT}.
+#                                        merge), each page touched (MADV_RANDOM: no readahead, so the cached
+#                                        pages are exactly the mapped ones); prints {"ready": COUNT}.
 import ctypes, json, mmap, os, random, struct, sys, threading, time
 
 PAGE = mmap.PAGESIZE
@@ -137,6 +138,9 @@ def many(path, count):
             address = libc.mmap(None, PAGE, mmap.PROT_READ, mmap.MAP_SHARED, f.fileno(), 2 * i * PAGE)
             if address in (None, MAP_FAILED):
                 sys.exit(f"targets.py: mmap {i}: {os.strerror(ctypes.get_errno())}")
+            # MADV_RANDOM: the fault brings in this page only, so every cached page is a mapped one and
+            # none sits idle and unmapped for DAMON to take.
+            libc.madvise(address, PAGE, mmap.MADV_RANDOM)
             total += ctypes.c_ubyte.from_address(address).value  # the touch: one read fault
     say({"ready": count})
     while True:
