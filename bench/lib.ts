@@ -53,3 +53,90 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export function tmux(socket: string, args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
 }
+
+/** Fields of /proc/PID/stat after the command name, numbered as in proc(5) (state is field 3). */
+function statFields(pid: number): string[] {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Page faults of a process so far: minflt (field 10) and majflt (field 12) of /proc/PID/stat, proc(5). */
+export function faultCounts(pid: number): { minor: number; major: number } {
+  const f = statFields(pid);
+  return { minor: Number(f[10 - 3]), major: Number(f[12 - 3]) };
+}
+
+/**
+ * When a process started, in clock ticks after boot (field 22): with the pid, it names one process, so a
+ * pid reused by someone else's process is never signalled by mistake. null when the process is gone.
+ */
+export function startTicks(pid: number): number | null {
+  try {
+    return Number(statFields(pid)[22 - 3]);
+  } catch {
+    return null;
+  }
+}
+
+/** The command name (/proc/PID/comm); null when the process is gone. */
+export function commOf(pid: number): string | null {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** A process's children (/proc/PID/task/TID/children of each thread, proc(5)); [] when it is gone. */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let tids: string[] = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      for (const c of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(' ')) if (c) out.push(Number(c));
+    } catch { /* the thread ended */ }
+  }
+  return out;
+}
+
+/** MemAvailable of /proc/meminfo, in bytes. */
+export function memAvailableBytes(): number {
+  const m = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+  n: number;
+}
+
+/** min/median/max of the values that are numbers; null when there are none. */
+export function spread(values: ReadonlyArray<number | null | undefined>): Spread | null {
+  const known = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  if (known.length === 0) return null;
+  return { min: Math.min(...known), median: median(known), max: Math.max(...known), n: known.length };
+}
+
+/** A deterministic jitter source (mulberry32), so two runs press keys at the same offsets. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One word for sh -c: single quotes, with each ' written as '\''. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
