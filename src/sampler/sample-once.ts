@@ -401,50 +401,46 @@ function sampleFiles(paths: string[], tick: Tick, clock: () => number): SampleRe
   const { plan, session } = tick;
   const sample = baseSample(clock);
   if (plan.system) sample.system = readSystem(sample.failures);
-  // Opened first (from the session, a stat each), measured after: files off screen least recently read first.
-  const opened: Array<{ path: string; cacheKey: string; fd: number; stat: fs.Stats; key: string; record?: FileRecord }> = [];
-  try {
-    for (const path of paths) {
-      const cacheKey = `path|${path}`;
-      let fd = -1;
-      try {
-        const cached = session ? sameFileStill(session, cacheKey, path) : undefined;
-        if (cached) {
-          opened.push({ path, cacheKey, fd: cached.fd, stat: cached.stat, key: `${deviceString(cached.stat.dev)}:${cached.stat.ino}` });
-          continue;
-        }
+  // Files off screen least recently read first (by what each path named last time); each file is opened,
+  // measured and let go before the next, so the session's bound on open files always holds.
+  const memoKeyOfPath = (path: string): string => `path|${path}`;
+  const lastAt = (path: string): number => {
+    const last = session?.measured.get(memoKeyOfPath(path));
+    return !last || onScreen(fileKey(last.record), tick) ? -Infinity : last.record.sampledAtMs ?? -Infinity;
+  };
+  const order = paths.map((path, i) => ({ path, i, at: lastAt(path) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const records: Array<FileRecord | undefined> = new Array<FileRecord | undefined>(paths.length);
+  for (const { path, i } of order) {
+    const cacheKey = `path|${path}`;
+    let fd = -1;
+    try {
+      let stat: fs.Stats;
+      const cached = session ? sameFileStill(session, cacheKey, path) : undefined;
+      if (cached) {
+        fd = cached.fd;
+        stat = cached.stat;
+      } else {
         fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-        const stat = fs.fstatSync(fd);
+        stat = fs.fstatSync(fd);
         if (!stat.isFile()) {
           sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });
           continue;
         }
         session?.files.keep(cacheKey, fd, stat, null);
-        opened.push({ path, cacheKey, fd, stat, key: `${deviceString(stat.dev)}:${stat.ino}` });
-        fd = -1; // kept by the session, or closed with the others below
-      } catch (error) {
-        const errno = errnoOf(error);
-        sample.failures.push({ source: 'open', path, ...(errno ? { errno } : {}), message: `${path}: cannot open${errno ? ` (${errno})` : ''}` });
-      } finally {
-        if (fd !== -1) fs.closeSync(fd);
       }
+      const key = `${deviceString(stat.dev)}:${stat.ino}`;
+      const memoKey = memoKeyOfPath(path);
+      const last = carriedOrNot(memoKey, key, tick);
+      // Carried only if the path still names the file read then.
+      records[i] = last && fileKey(last.record) === key ? carry(last, path, sample, tick) : measureInto(sample, { fd, stat, path }, key, memoKey, tick);
+    } catch (error) {
+      const errno = errnoOf(error);
+      sample.failures.push({ source: 'open', path, ...(errno ? { errno } : {}), message: `${path}: cannot open${errno ? ` (${errno})` : ''}` });
+    } finally {
+      if (fd !== -1 && !session?.files.owns(cacheKey, fd)) fs.closeSync(fd);
     }
-    const lastAt = (o: (typeof opened)[number]): number => (onScreen(o.key, tick) ? -Infinity : session?.measured.get(`path|${o.key}`)?.record.sampledAtMs ?? -Infinity);
-    const order = opened.map((o, i) => ({ o, i, at: lastAt(o) })).sort((a, b) => a.at - b.at || a.i - b.i);
-    for (const { o } of order) {
-      const memoKey = `path|${o.key}`;
-      const last = carriedOrNot(memoKey, o.key, tick);
-      try {
-        o.record = last ? carry(last, o.path, sample, tick) : measureInto(sample, { fd: o.fd, stat: o.stat, path: o.path }, o.key, memoKey, tick);
-      } catch (error) {
-        const errno = errnoOf(error);
-        sample.failures.push({ source: 'open', path: o.path, ...(errno ? { errno } : {}), message: `${o.path}: cannot read${errno ? ` (${errno})` : ''}` });
-      }
-    }
-    for (const o of opened) if (o.record) sample.files.push(o.record);
-  } finally {
-    for (const o of opened) if (!session?.files.owns(o.cacheKey, o.fd)) fs.closeSync(o.fd);
   }
+  for (const record of records) if (record) sample.files.push(record);
   return { sample, processStatus: 'none' };
 }
 

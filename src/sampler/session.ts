@@ -104,7 +104,12 @@ export interface Measured {
 }
 
 export class SamplerSession {
-  readonly files = new OpenFiles();
+  readonly files: OpenFiles;
+
+  constructor(maxOpen = OPEN_FILES_MAX) {
+    this.files = new OpenFiles(maxOpen);
+  }
+
   /** Last measurement by file key (and pid: a pid's files are its own). */
   readonly measured = new Map<string, Measured>();
   private readonly measuredSeen = new Set<string>();

@@ -167,6 +167,26 @@ test('at most the bound of files open: the least recently used is closed first',
   assert.throws(() => fs.fstatSync(fds[2]!), /EBADF/);
 });
 
+test('more files than the bound: each is measured by its own fd, and no more than the bound stay open', () => {
+  const dir = tempDir();
+  const files = ['f1', 'f2', 'f3', 'f4', 'f5'].map((n, i) => {
+    const file = makeColdFile(dir, `${n}.db`, 32);
+    readPages(file, 0, i + 1);
+    return file;
+  });
+  const session = new SamplerSession(2);
+  try {
+    for (let t = 0; t < 2; t++) {
+      const { sample } = sampleOnce({ kind: 'files', paths: files }, base, Date.now, session);
+      assert.deepEqual(sample.files.map((f) => f.path), files, 'in the order given');
+      for (const f of sample.files) assert.equal(f.cachedPages, fincorePages(f.path), `${f.path}: its own figures`);
+      assert.ok(openHere().filter((p) => p.startsWith(dir)).length <= 2, 'at most the bound open');
+    }
+  } finally {
+    session.close();
+  }
+});
+
 test('the sampler thread keeps files open between requests and releases them when it is closed', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'thread.db', 16);
