@@ -23,6 +23,14 @@ export interface ByteRange {
 // struct cachestat { __u64 nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; }
 // SAFETY: both buffers are owned here and only lent to the kernel for the duration of one call.
 const rangeBuf = Buffer.alloc(16);
+
+/**
+ * Calls made, for tests that check
+ * a tick walks each cached folio once: cachestat's cost is per cached folio in the range (mm/filemap.c,
+ * filemap_cachestat walks the xarray), so a whole-file call plus cells over the whole file walks it twice.
+ */
+export const cachestatCounters = { calls: 0 };
+
 const statBuf = Buffer.alloc(40);
 
 function readCounts(): CacheCounts {
@@ -44,6 +52,7 @@ export function cachestat(fd: number, range: ByteRange, path?: string): CacheCou
   if (forcedFallbacks.has('cachestat')) throw new NativeError('cachestat', 38 /* ENOSYS */, path, forcedDetail('cachestat'));
   const nr = syscallNumbers?.cachestat;
   if (nr === undefined) throw new NativeError('cachestat', 38 /* ENOSYS */, path, 'no syscall number for this architecture');
+  cachestatCounters.calls++;
   rangeBuf.writeBigUInt64LE(BigInt(range.offsetBytes), 0);
   rangeBuf.writeBigUInt64LE(BigInt(range.lengthBytes), 8);
   const result = Number(c.syscallCachestat(nr, fd, rangeBuf, statBuf, 0));

@@ -68,6 +68,15 @@ export function parseDelaySeconds(raw: unknown): number {
   return value;
 }
 
+/** --budget: the share of one core, in percent, the sampler may spend on files off screen. */
+export function parseBudgetPercent(raw: unknown): number {
+  const text = String(raw ?? '').trim();
+  if (text === '') throw usageError('--budget needs a value (percent of one core, e.g. 2)');
+  const value = Number(text.endsWith('%') ? text.slice(0, -1) : text);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) throw usageError(`--budget must be a percent of one core above 0 and at most 100, not "${text}"`);
+  return value;
+}
+
 /** A cell count for heatmaps and bars: a positive integer. */
 export function parseCells(raw: unknown): number {
   const text = String(raw ?? '').trim();

@@ -36,10 +36,22 @@ export interface InteractiveOptions {
   adopt?: { handle: WorkloadHandle; relay: WorkloadRelay };
   /** The demo's data file: its hint walks the article's experiment. */
   demoFile?: string;
+  /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
+  budgetPercent?: number;
 }
 
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;
+/**
+ * The sampling budget (--budget): files on screen and in focus are read every tick (they are what the user
+ * looks at); the others are read, least recently read first, while the time spent on them stays under this
+ * share of one core, and shown with their last figures in between (FileRecord.sampledAtMs). Their cost is
+ * per cached folio (docs/kernel-notes.md), so a fully cached 100 GiB file off screen is read every few
+ * seconds, not every tick.
+ */
+export const DEFAULT_BUDGET_PERCENT = 2;
+/** Most credit the off-screen reads can save up (after a pause, a burst of at most this much time's worth). */
+const BUDGET_CREDIT_MAX_WALL_MS = 5000;
 /** A burst of resizes settles for this long before the screen is redrawn. */
 const RESIZE_SETTLE_MS = 120;
 
@@ -86,6 +98,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let again = false;
   let lastSmapsMs = -Infinity;
   let lastSmapsCostMs = 0;
+  const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
+  /** Milliseconds the off-screen files may take in the next tick: budget × wall time, less what they took. */
+  let offscreenCreditMs = 0;
+  let lastTickMs: number | undefined;
   let finished = false;
   let resolveDone: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => { resolveDone = resolve; });
@@ -185,7 +201,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       const target: Target = state.target.kind === 'process' && state.sample?.process
         ? { ...state.target, startTimeTicks: state.sample.process.startTimeTicks }
         : state.target;
-      const result = await sampler!.request(target, planFor(state, smaps));
+      if (lastTickMs !== undefined) offscreenCreditMs = Math.min(offscreenCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
+      lastTickMs = now;
+      const result = await sampler!.request(target, planFor(state, smaps, Math.max(0, offscreenCreditMs)));
+      offscreenCreditMs -= result.offscreenMs ?? 0;
       if (smaps) {
         lastSmapsMs = now;
         lastSmapsCostMs = result.elapsedMs ?? 0;

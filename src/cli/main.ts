@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { fsPath, printable } from '../model/index.js';
-import { parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
+import { parseBudgetPercent, parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
@@ -98,7 +98,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('file', { type: 'string', array: true, describe: 'files (or directories) to watch without a process' })
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
-        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })),
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
         const afterDashes = (args._ ?? []).map(String);
@@ -107,7 +108,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         // A flag given without its value must not fall through to the demo (which writes 128 MiB).
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
-        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii };
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');

@@ -121,6 +121,13 @@ export interface FileRecord {
   mappedPages: number | null;
   /** Set when the page-cache numbers are another file's: the overlay layer's file that holds the pages. */
   backing?: BackingFile;
+  /**
+   * When these page-cache figures were read (Date.now(), as Sample.timeMs). Equal to the Sample's timeMs
+   * when read in this tick; older when carried: a file off screen is measured again only as the sampling
+   * budget allows (SamplePlan.offscreen), and shows its last figures in between, without cells. Set by the
+   * sampler on every record; absent in recordings made before it.
+   */
+  sampledAtMs?: number;
   /** The page window the cells cover (the whole file unless zoomed). */
   cellWindow?: { firstPage: number; pageCount: number };
   cells?: Cell[];
@@ -197,6 +204,18 @@ export interface SamplePlan {
    * the cells cover, so per-page detail is read only for that window.
    */
   focus?: { key: string; cellCount: number; window?: PageWindow };
+  /**
+   * The files on screen (fileKey): only they get `cellCount` bar cells; the others get totals only. Absent:
+   * every file (snapshot, fincore).
+   */
+  barKeys?: string[];
+  /**
+   * With a sampler session (the interactive view's thread): files neither on screen nor in focus are
+   * measured, least recently measured first, only while the time spent on them this tick is under
+   * `allowanceMs`; the rest are carried from their last measurement (FileRecord.sampledAtMs says when).
+   * A file never measured yet is measured. Absent: every file is measured.
+   */
+  offscreen?: { allowanceMs: number };
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
@@ -209,4 +228,8 @@ export interface SampleResult {
   processStatus: ProcessStatus;
   /** How long the sample took (the session spaces smaps reads by it). */
   elapsedMs?: number;
+  /** Of it, the time spent measuring files off screen (the session's budget counts it); with a session only. */
+  offscreenMs?: number;
+  /** Files carried from an earlier tick (SamplePlan.offscreen); with a session only. */
+  carriedFiles?: number;
 }

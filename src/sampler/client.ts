@@ -7,6 +7,9 @@ export interface SamplerClient {
   close(): Promise<void>;
 }
 
+/** How long close() waits for the thread to release its files before ending it. */
+const CLOSE_WAIT_MS = 1000;
+
 /** Starts the sampler thread. Under tsx (src/*.ts) the worker is the .ts file, built it is the .js one. */
 export function startSamplerThread(): SamplerClient {
   const here = import.meta.url;
@@ -21,11 +24,11 @@ export function startSamplerThread(): SamplerClient {
   worker.unref();
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>();
-  worker.on('message', (message: { id: number; result?: SampleResult; error?: string }) => {
+  worker.on('message', (message: { id: number; result?: SampleResult; error?: string; closed?: true }) => {
     const waiter = pending.get(message.id);
     if (!waiter) return;
     pending.delete(message.id);
-    if (message.result) waiter.resolve(message.result);
+    if (message.result || message.closed) waiter.resolve(message.result as SampleResult);
     else waiter.reject(new Error(message.error ?? 'sampler failed'));
   });
   const failAll = (error: Error): void => {
@@ -43,7 +46,22 @@ export function startSamplerThread(): SamplerClient {
       });
     },
     async close() {
-      await worker.terminate();
+      // The thread closes the files it keeps open first (they are the process's fds, not the thread's),
+      // then ends; a thread that does not answer within CLOSE_WAIT_MS is ended all the same.
+      const id = nextId++;
+      const closed = new Promise<void>((resolve) => {
+        pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
+        worker.postMessage({ id, close: true });
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); });
+      try {
+        await Promise.race([closed, waited]);
+      } finally {
+        clearTimeout(timer);
+        pending.delete(id);
+        await worker.terminate();
+      }
     },
   };
 }

@@ -136,12 +136,18 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   let tryMincore = cachestatBlind;
   if (!cachestatBlind) {
     try {
-      totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
-      cellCounts = windows.map((w) => cachestat(fd, { offsetBytes: w.firstPage * pageSizeBytes, lengthBytes: w.pageCount * pageSizeBytes }, path));
+      // cachestat costs a walk of the cached folios in its range (mm/filemap.c, filemap_cachestat): when the
+      // cells split the whole file, their sum is the file's totals and the file is walked once, by them. The
+      // last cell asks "to the end" (length 0), as a whole-file call does, so nothing past the last page
+      // boundary is missed. A zoomed window, or no cells, needs the whole-file call for the totals.
+      const wholeSplit = windows.length > 0 && plan.window === undefined;
+      cellCounts = windows.map((w, i) => cachestat(fd, {
+        offsetBytes: w.firstPage * pageSizeBytes,
+        lengthBytes: wholeSplit && i === windows.length - 1 ? 0 : w.pageCount * pageSizeBytes,
+      }, path));
+      totals = wholeSplit ? sumCounts(cellCounts as CacheCounts[]) : cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
       used.cachestat = true;
       source = 'cachestat';
-      // A whole-file split: totals are the sum of the cells, taken at the same moment.
-      if (windows.length > 0 && plan.window === undefined) totals = sumCounts(cellCounts as CacheCounts[]);
     } catch (error) {
       used.cachestat = false;
       failures.push(failureFrom('cachestat', path, error));

@@ -12,6 +12,7 @@ import { readPresentPages } from './present.js';
 import { readCgroup, readSystem } from './system.js';
 import { openChecked } from './open.js';
 import { printedMapsPath } from '../proc/index.js';
+import type { Measured, SamplerSession } from './session.js';
 
 function emptyCapabilities(): Capabilities {
   return { cachestat: null, mincore: null, pagemapScan: null, pagemap: null, smaps: null, mapFiles: null };
@@ -22,11 +23,63 @@ function merge(into: Capabilities, key: keyof Capabilities, value: boolean | nul
   into[key] = into[key] === true || value;
 }
 
-/** Samples a process or a set of files once. */
-export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, clock: () => number = Date.now): SampleResult {
+/**
+ * One tick's plan, as the sampler uses it: which files are on screen (bar cells, always measured), and
+ * what the off-screen ones may spend. With a session, files stay open between ticks and a file off
+ * screen may be carried from its last measurement (sessions.ts); without one, every file is opened,
+ * measured and closed here.
+ */
+interface Tick {
+  plan: SamplePlan;
+  session: SamplerSession | undefined;
+  /** Files that get bar cells; null: every file (no `barKeys` in the plan). */
+  barKeys: Set<string> | null;
+  /** Time spent measuring files off screen this tick. */
+  offscreenMs: number;
+  carried: number;
+}
+
+/**
+ * Samples a process or a set of files once. `session` (the sampler thread's) keeps files open between
+ * ticks and remembers each file's last measurement, so `plan.offscreen` can carry files off screen.
+ */
+export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, clock: () => number = Date.now, session?: SamplerSession): SampleResult {
   const started = performance.now();
-  const result = target.kind === 'process' ? sampleProcess(target, plan, clock) : sampleFiles(target.paths, plan, clock);
-  return { ...result, elapsedMs: performance.now() - started };
+  const tick: Tick = { plan, session, barKeys: plan.barKeys ? new Set(plan.barKeys) : null, offscreenMs: 0, carried: 0 };
+  try {
+    const result = target.kind === 'process' ? sampleProcess(target, tick, clock) : sampleFiles(target.paths, tick, clock);
+    return {
+      ...result, elapsedMs: performance.now() - started,
+      ...(session ? { offscreenMs: tick.offscreenMs, carriedFiles: tick.carried } : {}),
+    };
+  } finally {
+    session?.endTick();
+  }
+}
+
+/** The focused file and the rows on screen: measured every tick. */
+function onScreen(key: string, tick: Tick): boolean {
+  return tick.plan.focus?.key === key || tick.barKeys === null || tick.barKeys.has(key);
+}
+
+/**
+ * The last measurement of a file off screen, when this tick's allowance for them is spent (the session's
+ * budget, interactive.tsx): it is shown as it was at its `sampledAtMs`. Undefined: measure it now.
+ */
+function carriedOrNot(memoKey: string, fileKey: string, tick: Tick): Measured | undefined {
+  if (!tick.session || !tick.plan.offscreen || onScreen(fileKey, tick)) return undefined;
+  const last = tick.session.recall(memoKey);
+  if (!last || tick.offscreenMs < tick.plan.offscreen.allowanceMs) return undefined;
+  return last;
+}
+
+/** A carried record: the figures of its last measurement, no cells (off screen), the name as found now. */
+function carry(last: Measured, path: string, sample: Sample, tick: Tick): FileRecord {
+  tick.carried++;
+  sample.failures.push(...last.failures);
+  for (const [k, v] of Object.entries(last.used)) merge(sample.capabilities, k as keyof Capabilities, v ?? null);
+  const { cells: _cells, cellWindow: _window, ...record } = last.record;
+  return { ...record, path, mappedPages: null };
 }
 
 const ticksPerSecond = clockTicksPerSecond();
@@ -38,7 +91,8 @@ function baseSample(clock: () => number): Sample {
   };
 }
 
-function sampleProcess(target: Extract<Target, { kind: 'process' }>, plan: SamplePlan, clock: () => number): SampleResult {
+function sampleProcess(target: Extract<Target, { kind: 'process' }>, tick: Tick, clock: () => number): SampleResult {
+  const { plan } = tick;
   const sample = baseSample(clock);
   if (plan.system) sample.system = readSystem(sample.failures);
   const info = readProcessInfo(target.pid);
@@ -54,7 +108,7 @@ function sampleProcess(target: Extract<Target, { kind: 'process' }>, plan: Sampl
     return { sample, processStatus: 'reused' };
   }
   sample.process = info.info;
-  readProcessParts(target.pid, sample, plan);
+  readProcessParts(target.pid, sample, tick);
   // A target that exited during the reads leaves them short without an error: ask again, after them.
   const gone = confirmStillThere(target.pid, info.info.startTimeTicks);
   if (gone) {
@@ -65,7 +119,8 @@ function sampleProcess(target: Extract<Target, { kind: 'process' }>, plan: Sampl
 }
 
 /** The process's cgroup, mappings, page table and mapped files, into `sample`. */
-function readProcessParts(pid: number, sample: Sample, plan: SamplePlan): void {
+function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
+  const { plan } = tick;
   if (plan.system) sample.cgroup = readCgroup(pid, sample.failures);
 
   const mapped = readMappings(pid, plan.smaps);
@@ -82,12 +137,24 @@ function readProcessParts(pid: number, sample: Sample, plan: SamplePlan): void {
     merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
     merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
   }
-  for (const group of groups.values()) {
-    const record = measureMappedFile(pid, sample, group, plan);
-    if (!record) continue;
+  // The focused file and the rows on screen first, then the others, least recently measured first, while
+  // the tick's allowance for them lasts; the files keep the order of the maps.
+  const ordered = [...groups.values()];
+  const lastAt = (g: FileGroup): number => (onScreen(g.key, tick) ? -Infinity : tick.session?.measured.get(memoKeyOf(pid, g.key))?.record.sampledAtMs ?? -Infinity);
+  const order = ordered.map((g, i) => ({ g, i, at: lastAt(g) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const records: Array<FileRecord | null> = new Array<FileRecord | null>(ordered.length).fill(null);
+  for (const { g, i } of order) records[i] = measureMappedFile(pid, sample, g, tick);
+  ordered.forEach((group, i) => {
+    const record = records[i];
+    if (!record) return;
     if (present && record.pageCount !== null) attachMapped(record, group, present.runs);
     sample.files.push(record);
-  }
+  });
+}
+
+/** A process's file in the session's memory: the pid's, as its files are opened through /proc/PID. */
+function memoKeyOf(pid: number, key: string): string {
+  return `${pid}|${key}`;
 }
 
 function isFileMapping(m: MappingRecord): boolean {
@@ -211,24 +278,63 @@ export function openMappedFile(pid: number, first: Pick<MappingRecord, 'start' |
   return { kind: 'failed', path, deleted, failure: { source: 'open', path, ...(errno ? { errno } : {}), message: `${path}: ${why}${errno ? ` (${errno})` : ''}` } };
 }
 
-/** The cells plan of one file: the focus's for the file in focus, the default elsewhere. */
-function cellsPlanFor(key: string, plan: SamplePlan): FileCellsPlan {
+/**
+ * The cells plan of one file: the focus's for the file in focus, the bar's for the rows on screen (every
+ * file when the plan names none), none for the others: their totals are one cachestat call.
+ */
+function cellsPlanFor(key: string, tick: Tick): FileCellsPlan {
+  const { plan } = tick;
   if (plan.focus && plan.focus.key === key) {
     return { cellCount: plan.focus.cellCount, ...(plan.focus.window ? { window: plan.focus.window } : {}) };
   }
+  if (tick.barKeys && !tick.barKeys.has(key)) return { cellCount: 0 };
   return { cellCount: plan.cellCount };
 }
 
-function unknownFile(group: FileGroup, plan: SamplePlan): FileRecord {
+function unknownFile(group: FileGroup, tick: Tick): FileRecord {
   return {
     path: group.path, device: group.device, inode: group.inode, sizeBytes: null, pageCount: null, cachedPages: null,
     dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null, source: 'unknown',
-    filesystem: null, mappedPages: null, ...(cellsPlanFor(group.key, plan).cellCount > 0 ? { cells: [] } : {}),
+    filesystem: null, mappedPages: null, ...(cellsPlanFor(group.key, tick).cellCount > 0 ? { cells: [] } : {}),
   };
 }
 
-function measureMappedFile(pid: number, sample: Sample, group: FileGroup, plan: SamplePlan): FileRecord | null {
-  const opened = openMappedFile(pid, sample.mappings[group.mappingIndexes[0]!]!, group.name, sample.capabilities);
+/** The session's cached open of a mapped file: what openMappedFile decided when it opened it. */
+interface MappedOpenDetail {
+  path: string;
+  deleted: boolean;
+  opened: Omit<OpenedFile, 'fd' | 'stat'>;
+  viaMapFiles: boolean;
+}
+
+/**
+ * openMappedFile, or the session's fd of the same file opened for the same name in maps: the name decides
+ * how it is reached and whether it is deleted, so a renamed file is opened again; one unlinked or linked
+ * since is too (OpenFiles.take compares the link count).
+ */
+function openMapped(pid: number, sample: Sample, group: FileGroup, tick: Tick): { opened: MappedOpen; cacheKey: string | null } {
+  const first = sample.mappings[group.mappingIndexes[0]!]!;
+  const session = tick.session;
+  if (!session) return { opened: openMappedFile(pid, first, group.name, sample.capabilities), cacheKey: null };
+  const cacheKey = `${memoKeyOf(pid, group.key)}|${group.name.deletedSuffix ? 'd' : '-'}${group.name.pathEscaped ? 'e' : '-'}${group.name.path}`;
+  const cached = session.files.take(cacheKey);
+  if (cached) {
+    const detail = cached.detail as MappedOpenDetail;
+    if (detail.viaMapFiles) merge(sample.capabilities, 'mapFiles', true);
+    return { opened: { kind: 'opened', path: detail.path, deleted: detail.deleted, opened: { ...detail.opened, fd: cached.fd, stat: cached.stat } }, cacheKey };
+  }
+  const opened = openMappedFile(pid, first, group.name, sample.capabilities);
+  if (opened.kind === 'opened') {
+    const { fd, stat, ...where } = opened.opened;
+    const viaMapFiles = where.place === undefined; // only the map_files open has no place (openMappedFile)
+    const detail: MappedOpenDetail = { path: opened.path, deleted: opened.deleted, opened: where, viaMapFiles };
+    session.files.keep(cacheKey, fd, stat, detail);
+  }
+  return { opened, cacheKey };
+}
+
+function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: Tick): FileRecord | null {
+  const { opened, cacheKey } = openMapped(pid, sample, group, tick);
   if (opened.kind === 'not-regular') return null;
   // The name and deletedness as found, for the file and each of its VMAs.
   group.path = opened.path;
@@ -239,18 +345,32 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, plan: 
   }
   if (opened.kind === 'failed') {
     sample.failures.push(opened.failure);
-    return unknownFile(group, plan);
+    return { ...unknownFile(group, tick), sampledAtMs: sample.timeMs };
   }
+  const fd = opened.opened.fd;
   try {
-    const result = measureFile(opened.opened, cellsPlanFor(group.key, plan));
-    sample.failures.push(...result.failures);
-    merge(sample.capabilities, 'cachestat', result.used.cachestat);
-    merge(sample.capabilities, 'mincore', result.used.mincore);
-    result.record.path = group.path;
-    return result.record;
+    const memoKey = memoKeyOf(pid, group.key);
+    const last = carriedOrNot(memoKey, group.key, tick);
+    if (last) return carry(last, group.path, sample, tick);
+    const record = measureInto(sample, opened.opened, group.key, memoKey, tick);
+    record.path = group.path;
+    return record;
   } finally {
-    fs.closeSync(opened.opened.fd);
+    if (!(cacheKey && tick.session?.files.owns(cacheKey, fd))) fs.closeSync(fd);
   }
+}
+
+/** Measures an open file into `sample` (failures, capabilities), remembered by the session. */
+function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: string, tick: Tick): FileRecord {
+  const startedMs = performance.now();
+  const result = measureFile(opened, cellsPlanFor(key, tick));
+  if (!onScreen(key, tick)) tick.offscreenMs += performance.now() - startedMs;
+  sample.failures.push(...result.failures);
+  merge(sample.capabilities, 'cachestat', result.used.cachestat);
+  merge(sample.capabilities, 'mincore', result.used.mincore);
+  result.record.sampledAtMs = sample.timeMs;
+  tick.session?.remember(memoKey, { record: result.record, failures: result.failures, used: result.used });
+  return result.record;
 }
 
 /** Sets the file's and each cell's mapped-present pages from the page-table runs of its VMAs. */
@@ -275,30 +395,65 @@ function attachMapped(record: FileRecord, group: FileGroup, runs: Array<{ mappin
 /**
  * Files alone (fincore, `mmtop --file`): no process, no page table. Each path is a name as
  * model/names.ts keeps it, opened by its real bytes (fsPath), so a name that is not UTF-8 is found.
+ * With a session the file stays open; each tick stat(2) of the path must still name the open inode.
  */
-function sampleFiles(paths: string[], plan: SamplePlan, clock: () => number): SampleResult {
+function sampleFiles(paths: string[], tick: Tick, clock: () => number): SampleResult {
+  const { plan, session } = tick;
   const sample = baseSample(clock);
   if (plan.system) sample.system = readSystem(sample.failures);
-  for (const path of paths) {
+  // Files off screen least recently read first (by what each path named last time); each file is opened,
+  // measured and let go before the next, so the session's bound on open files always holds.
+  const memoKeyOfPath = (path: string): string => `path|${path}`;
+  const lastAt = (path: string): number => {
+    const last = session?.measured.get(memoKeyOfPath(path));
+    return !last || onScreen(fileKey(last.record), tick) ? -Infinity : last.record.sampledAtMs ?? -Infinity;
+  };
+  const order = paths.map((path, i) => ({ path, i, at: lastAt(path) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const records: Array<FileRecord | undefined> = new Array<FileRecord | undefined>(paths.length);
+  for (const { path, i } of order) {
+    const cacheKey = `path|${path}`;
     let fd = -1;
     try {
-      fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile()) {
-        sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });
-        continue;
+      let stat: fs.Stats;
+      const cached = session ? sameFileStill(session, cacheKey, path) : undefined;
+      if (cached) {
+        fd = cached.fd;
+        stat = cached.stat;
+      } else {
+        fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+        stat = fs.fstatSync(fd);
+        if (!stat.isFile()) {
+          sample.failures.push({ source: 'open', path, message: `${path}: not a regular file` });
+          continue;
+        }
+        session?.files.keep(cacheKey, fd, stat, null);
       }
-      const result = measureFile({ fd, stat, path }, cellsPlanFor(`${deviceString(stat.dev)}:${stat.ino}`, plan));
-      sample.failures.push(...result.failures);
-      merge(sample.capabilities, 'cachestat', result.used.cachestat);
-      merge(sample.capabilities, 'mincore', result.used.mincore);
-      sample.files.push(result.record);
+      const key = `${deviceString(stat.dev)}:${stat.ino}`;
+      const memoKey = memoKeyOfPath(path);
+      const last = carriedOrNot(memoKey, key, tick);
+      // Carried only if the path still names the file read then.
+      records[i] = last && fileKey(last.record) === key ? carry(last, path, sample, tick) : measureInto(sample, { fd, stat, path }, key, memoKey, tick);
     } catch (error) {
       const errno = errnoOf(error);
       sample.failures.push({ source: 'open', path, ...(errno ? { errno } : {}), message: `${path}: cannot open${errno ? ` (${errno})` : ''}` });
     } finally {
-      if (fd !== -1) fs.closeSync(fd);
+      if (fd !== -1 && !session?.files.owns(cacheKey, fd)) fs.closeSync(fd);
     }
   }
+  for (const record of records) if (record) sample.files.push(record);
   return { sample, processStatus: 'none' };
+}
+
+/** The session's open file for `path` if the path still names it (stat, device and inode), else none. */
+function sameFileStill(session: SamplerSession, cacheKey: string, path: string): { fd: number; stat: fs.Stats } | undefined {
+  const cached = session.files.take(cacheKey);
+  if (!cached) return undefined;
+  try {
+    const named = fs.statSync(fsPath(path));
+    if (named.dev === cached.stat.dev && named.ino === cached.stat.ino) return cached;
+  } catch {
+    // The path names nothing now: opened again below, which reports why.
+  }
+  session.files.drop(cacheKey);
+  return undefined;
 }

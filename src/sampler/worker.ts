@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { SamplePlan, Target } from '../model/index.js';
 import { CpuMeter } from './cpu.js';
 import { sampleOnce } from './sample-once.js';
+import { SamplerSession } from './session.js';
 
 export interface SampleRequest {
   id: number;
@@ -15,15 +16,26 @@ export interface SampleRequest {
 // (pidusage ran `/bin/sh -c "getconf CLK_TCK"` here; mmtop never runs a shell).
 const cpu = new CpuMeter();
 
-parentPort?.on('message', (request: SampleRequest) => {
+// Files stay open between ticks (and each file's last measurement is kept): released on `close`, the
+// client's last message, and when the thread's port closes. Threads share the process's fds, so a
+// terminated worker would leave them open.
+const session = new SamplerSession();
+
+parentPort?.on('message', (request: SampleRequest | { close: true; id: number }) => {
+  if ('close' in request) {
+    session.close();
+    parentPort?.postMessage({ id: request.id, closed: true });
+    return;
+  }
   answer(request);
 });
+parentPort?.on('close', () => session.close());
 
 function answer(request: SampleRequest): void {
   try {
     // The stat line is read at the start of the sample: the time taken before it is the same every tick.
     const atMs = performance.now();
-    const result = sampleOnce(request.target, request.plan);
+    const result = sampleOnce(request.target, request.plan, Date.now, session);
     const p = result.sample.process;
     if (p) {
       p.cpuPercent = cpu.measure({ pid: p.pid, startTimeTicks: p.startTimeTicks, cpuTicks: p.userTicks + p.systemTicks, atMs }, result.sample.clockTicksPerSecond);

@@ -147,9 +147,26 @@ export function maxZoomLevel(pageCount: number, cells: number): number {
   return Math.ceil(Math.log2(pageCount / cells));
 }
 
+/**
+ * The files of the table's rows on screen, and the focused one: only they get bar cells (a bar costs a
+ * cachestat call a cell; a file off screen needs only its totals, one call). Before the first sample there
+ * are no rows: an empty list, so the first tick reads totals only and the next one the bars on screen.
+ */
+export function visibleFileKeys(state: AppState): string[] {
+  if (!state.sample) return [];
+  const rows = tableRows(state);
+  const shown = rows.slice(state.tableScroll, state.tableScroll + layoutOf(state).tableRows);
+  const keys = new Set<string>();
+  for (const row of shown) if (row.file) keys.add(fileKey(row.file));
+  const focused = focusedFile(state);
+  if (focused) keys.add(fileKey(focused));
+  return [...keys];
+}
+
 /** What the sampler should read next tick, from what the screen shows. */
-export function planFor(state: AppState, smaps: boolean): SamplePlan {
-  const plan: SamplePlan = { cellCount: barWidth(state.screen.columns), smaps, pageTable: true, system: true };
+export function planFor(state: AppState, smaps: boolean, offscreenAllowanceMs?: number): SamplePlan {
+  const plan: SamplePlan = { cellCount: barWidth(state.screen.columns), smaps, pageTable: true, system: true, barKeys: visibleFileKeys(state) };
+  if (offscreenAllowanceMs !== undefined) plan.offscreen = { allowanceMs: offscreenAllowanceMs };
   const file = focusedFile(state);
   const cells = gridCellCount(state);
   if (file && cells > 0) {

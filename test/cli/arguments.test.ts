@@ -33,6 +33,13 @@ test('a flag without its value, or a pid after --, is a usage error, not the dem
   await refused(['snapshot', '1', '--cells'], 2, /--cells needs a value/);
 });
 
+test('--budget takes a percent of one core: without a value, zero, or above 100 it is a usage error', async () => {
+  await refused(['--budget'], 2, /^mmtop: --budget needs a value/, 'cli');
+  await refused(['--budget', '0', '1'], 2, /^mmtop: --budget must be a percent of one core above 0 and at most 100, not "0"$/);
+  await refused(['--budget=150', '1'], 2, /not "150"/);
+  await refused(['--budget', 'lots', '1'], 2, /not "lots"/);
+});
+
 test('an unknown flag is named, even where it ate the positional (fincore -x f)', async () => {
   await refused(['fincore', '-x', 'f'], 2, /^mmtop: Unknown argument: x$/, 'cli');
   await refused(['fincore', '-Rx', 'f'], 2, /^mmtop: Unknown argument: x$/);

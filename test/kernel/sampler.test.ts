@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import type { Sample } from '../../src/model/index.js';
+import { cachestatCounters } from '../../native/index.js';
 import { cleanupAll, eventually, makeColdFile, REPO_ROOT, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
@@ -79,6 +80,43 @@ function checkCellsSum(sample: Sample): void {
     if (f.mappedPages !== null) assert.equal(sum('mappedPages'), f.mappedPages, `${f.path}: cells sum to mappedPages`);
   }
 }
+
+test('cells over the whole file are its totals: one cachestat walk a file, not a whole-file call and then the cells', () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'once.db', 3000);
+  // Half a page more, so the last cell ends inside a page; every other page read in.
+  fs.appendFileSync(file, Buffer.alloc(2048, 7));
+  const fd = fs.openSync(file, 'r');
+  try {
+    const page = Buffer.alloc(1);
+    for (let p = 0; p <= 3000; p += 2) fs.readSync(fd, page, 0, 1, p * 4096);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const plan = { cellCount: 64, smaps: false, pageTable: false, system: false };
+  const callsBefore = cachestatCounters.calls;
+  const { sample } = sampleOnce({ kind: 'files', paths: [file] }, plan);
+  const calls = cachestatCounters.calls - callsBefore;
+  const fincore = fincorePages(file);
+  const f = sample.files[0]!;
+  assert.equal(f.source, 'cachestat');
+  assert.equal(f.pageCount, 3001);
+  assert.equal(f.cachedPages, fincore, 'totals equal fincore');
+  assert.ok(f.cachedPages! > 0);
+  checkCellsSum(sample);
+  assert.equal(calls, 64, 'one cachestat call a cell and none for the whole file');
+  // Zoomed: the cells are a window, so the totals need their own whole-file call.
+  const zoomed = { ...plan, focus: { key: `${f.device}:${f.inode}`, cellCount: 10, window: { firstPage: 100, pageCount: 200 } } };
+  const before = cachestatCounters.calls;
+  const z = sampleOnce({ kind: 'files', paths: [file] }, zoomed).sample.files[0]!;
+  assert.equal(cachestatCounters.calls - before, 11, 'ten cells and one whole-file call');
+  assert.equal(z.cachedPages, fincore, 'zoomed totals still equal fincore');
+  // No cells: the whole-file call alone.
+  const none = cachestatCounters.calls;
+  const n = sampleOnce({ kind: 'files', paths: [file] }, { ...plan, cellCount: 0 }).sample.files[0]!;
+  assert.equal(cachestatCounters.calls - none, 1);
+  assert.equal(n.cachedPages, fincore);
+});
 
 test('a process with 5,000 mappings of one file: one file record, every VMA counted', async () => {
   const dir = tempDir();

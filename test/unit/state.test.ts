@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { parseKeys } from '../../src/keys/index.js';
 import { addRangeToCells, cellIndexOf, splitIntoCells } from '../../src/residency/cells.js';
 import { classifyCell, changedCells } from '../../src/residency/classify.js';
-import { computeLayout, rowsAboveGrid, initialState, maxZoomLevel, reduce, zoomWindowFor } from '../../src/state/index.js';
+import { computeLayout, rowsAboveGrid, initialState, maxZoomLevel, planFor, reduce, zoomWindowFor } from '../../src/state/index.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 
 test('parseKeys: letters, control keys, arrows, function keys from xterm and tmux', () => {
@@ -97,4 +97,19 @@ test('pid checks: mmtop\'s own pid, zero, negative, too large, not a number are 
   usage(() => parseDelaySeconds('abc'), /positive/);
   usage(() => parseCells('0'), /positive whole number/);
   usage(() => parseCells('2.5'), /positive whole number/);
+});
+
+test('the plan asks bar cells for the rows on screen and the focused file only, and passes the off-screen allowance', () => {
+  // 40 files, a 24-row terminal: the table shows a few rows, the rest are off screen.
+  const files = Array.from({ length: 40 }, (_, i) => ({ path: `/data/f${String(i).padStart(2, '0')}.db`, inode: 100 + i, pageCount: 64, pattern: 'OOOO' }));
+  let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 100, rows: 24 }, mono: false, readOnly: false });
+  assert.deepEqual(planFor(s, false).barKeys, [], 'before the first sample: no bars (totals only, the next tick reads them)');
+  s = reduce(s, { type: 'sample', sample: fakeSample({ files }), processStatus: 'alive', nowMs: 1000 }).state;
+  const shown = computeLayout(100, 24, 0).tableRows;
+  const plan = planFor(s, true, 3.5);
+  assert.ok(shown > 0 && shown < 40);
+  assert.equal(plan.barKeys!.length, shown, 'one file a row on screen');
+  assert.ok(plan.focus && plan.barKeys!.includes(plan.focus.key), 'the focused file among them');
+  assert.deepEqual(plan.offscreen, { allowanceMs: 3.5 });
+  assert.equal(planFor(s, true).offscreen, undefined, 'no allowance: every file is read');
 });
