@@ -178,7 +178,6 @@ export async function runWorkload(options: WorkloadOptions): Promise<number> {
   };
   const counters: Counters = { reads: 0, writes: 0, startedMs: performance.now() };
   try {
-    process.stdout.write(`pid: ${process.pid}\n`);
     const advice = options.advice ?? defaultAdvice(options.pattern);
     mapping.madvise(adviceToMadvise[advice]);
     const offsets = offsetsFor(options.pattern, mapping.sizeBytes, pageSizeBytes, prng(options.seed));
@@ -227,6 +226,10 @@ export async function runWorkload(options: WorkloadOptions): Promise<number> {
     process.on('SIGUSR1', dontneed);
     process.on('SIGUSR2', () => process.stdout.write(`${status(counters, 'counters')}\n`));
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => stop(0));
+    // "pid: N" is still the first line, and it comes once the handlers are in place: whoever waits for
+    // it (mmtop, a test, a script) may signal at once; before, SIGUSR2 or SIGTERM sent on that line could
+    // find the default action still set and kill the workload outright.
+    process.stdout.write(`pid: ${process.pid}\n`);
     if (options.control) {
       let buffered = '';
       process.stdin.setEncoding('utf8');
