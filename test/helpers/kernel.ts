@@ -1,6 +1,6 @@
 // Helpers for tests against the real kernel: temp dirs under /var/tmp (a disk filesystem, never tmpfs),
 // real child processes that are always ended, and cache control through native/.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fadvise, filesystemOf, pageSizeBytes } from '../../native/index.js';
@@ -178,4 +178,23 @@ export async function waitMapped(pid: number, file: string, timeoutMs = 5000): P
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`process ${pid} did not map ${file}`);
+}
+
+/** util-linux fincore's page count of `file` (it uses mincore): the reference the kernel tests compare with. */
+export function fincorePages(file: string): number {
+  return Number(execFileSync('fincore', ['--raw', '--noheadings', '--output', 'PAGES', file], { encoding: 'utf8' }).trim());
+}
+
+/** Spawns `argv` and waits for its "ready" line (mapper.py and the namespace helpers print it). */
+export async function startReady(argv: string[]): Promise<{ pid: number; child: ChildProcess }> {
+  const child = track(spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited early (${code})`)));
+  });
+  return { pid: child.pid!, child };
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { deviceString, fileKey, type FileRecord, type SamplePlan, type SampleResult, type Target } from '../../src/model/index.js';
-import { cleanupAll, PAGE, REPO_ROOT, startMapper, tempDir, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, PAGE, REPO_ROOT, startMapper, tempDir, whileStopped, fincorePages } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -26,9 +26,6 @@ function sampleIn(target: Target, plan: SamplePlan, forced: string): Run {
   return JSON.parse(out) as Run;
 }
 
-function fincorePages(file: string): number {
-  return Number(execFileSync('fincore', ['--raw', '--noheadings', '--output', 'PAGES', file], { encoding: 'utf8' }).trim());
-}
 
 function sparseFile(dir: string, name: string, sizeBytes: number): string {
   const file = path.join(dir, name);

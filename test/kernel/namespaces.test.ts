@@ -3,12 +3,12 @@
 // real bind mounts, util-linux fincore on the file mounted there, at the same moment.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import type { FileRecord, Sample } from '../../src/model/index.js';
-import { cleanupAll, makeColdFile, REPO_ROOT, stopChild, tempDir, track, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, fincorePages, makeColdFile, REPO_ROOT, startReady, stopChild, tempDir, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -16,23 +16,7 @@ const isRoot = process.getuid?.() === 0;
 const SYSTEM_PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const plan = { cellCount: 16, smaps: true, pageTable: true, system: false };
 
-function fincorePages(file: string): number {
-  return Number(execFileSync('fincore', ['--raw', '--noheadings', '--output', 'PAGES', file], { encoding: 'utf8' }).trim());
-}
 
-/** Spawns `argv` and waits for its "ready". */
-async function startReady(argv: string[]): Promise<{ pid: number; child: ChildProcess }> {
-  const child = track(spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited early (${code})`)));
-  });
-  return { pid: child.pid!, child };
-}
 
 function fileIn(sample: Sample, file: string): FileRecord {
   const f = sample.files.find((x) => x.path === file);

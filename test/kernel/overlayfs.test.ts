@@ -3,13 +3,13 @@
 // the same moment. Every mount is undone in a `finally`.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cachestat, fadvise } from '../../native/index.js';
 import { sampleOnce } from '../../src/sampler/index.js';
 import { decodeName, type FileRecord, type Sample } from '../../src/model/index.js';
-import { cleanupAll, makeColdFile, REPO_ROOT, stopChild, tempDir, track, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, fincorePages, makeColdFile, REPO_ROOT, startReady, stopChild, tempDir, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -20,23 +20,7 @@ const plan = { cellCount: 16, smaps: true, pageTable: true, system: false };
 /** 16 pages, one in two: MADV_RANDOM, so each fault brings in the one page it touches. */
 const SIXTEEN = 'every:2:16';
 
-function fincorePages(file: string): number {
-  return Number(execFileSync('fincore', ['--raw', '--noheadings', '--output', 'PAGES', file], { encoding: 'utf8' }).trim());
-}
 
-/** Spawns `argv` (which ends in mapper.py) and waits for its "ready". */
-async function startReady(argv: string[]): Promise<{ pid: number; child: ChildProcess }> {
-  const child = track(spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] }));
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited early (${code})`)));
-  });
-  return { pid: child.pid!, child };
-}
 
 function mapperArgs(file: string, pages = SIXTEEN): string[] {
   return [SYSTEM_PYTHON, MAPPER, file, 'read', pages, 'random'];
