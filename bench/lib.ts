@@ -124,17 +124,6 @@ export function spread(values: ReadonlyArray<number | null | undefined>): Spread
   return { min: Math.min(...known), median: median(known), max: Math.max(...known), n: known.length };
 }
 
-/** A deterministic jitter source (mulberry32), so two runs press keys at the same offsets. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One word for sh -c: single quotes, with each ' written as '\''. */
 export function shellQuote(word: string): string {
