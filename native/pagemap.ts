@@ -202,7 +202,7 @@ export interface AnonRegion {
 /**
  * Present, swapped and soft-dirty regions of `[startAddress, endAddress)`: PAGEMAP_SCAN reports without
  * changing anything (flags 0: no PM_SCAN_WP_MATCHING), so soft-dirty bits are read, never cleared
- * (only a write to /proc/PID/clear_refs clears them, which mmtop never does). Same walk rules as pagemapScan.
+ * (only the soft-dirty reset of Documentation/admin-guide/mm/soft-dirty.rst clears them, which mmtop never does). Same walk rules as pagemapScan.
  */
 export function pagemapScanAnon(pagemapFd: number, startAddress: bigint, endAddress: bigint): AnonRegion[] {
   if (forcedFallbacks.has('pagemap-scan')) throw new NativeError('ioctl(PAGEMAP_SCAN)', 25 /* ENOTTY */, undefined, forcedDetail('pagemap-scan'));

@@ -43,7 +43,7 @@ export interface AnonCell {
   pageCount: number;
   presentPages: number | null;
   swappedPages: number | null;
-  /** Present or swapped pages whose soft-dirty bit is set (written since the VMA was made or clear_refs). */
+  /** Present or swapped pages whose soft-dirty bit is set (written since the VMA was made or its soft-dirty bits were last reset). */
   softDirtyPages: number | null;
 }
 

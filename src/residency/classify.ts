@@ -2,12 +2,17 @@
 // so the heatmap reads the same with colour off (NO_COLOR, --mono).
 import type { Cell } from '../model/index.js';
 
-export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted';
-export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];
+export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'flags';
+export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'flags'];
 
 export type CellKind =
   | 'mapped-full' | 'mapped-part' | 'cached-full' | 'cached-part' | 'dirty' | 'writeback' | 'evicted' | 'empty'
-  | 'outside' | 'unknown' | 'none';
+  | 'outside' | 'unknown' | 'none' | DetailCellKind;
+
+/** Kinds of the flags layer and of an anonymous mapping's heatmap (state/detail-views.ts). */
+export type DetailCellKind =
+  | 'flags-unevictable' | 'flags-large' | 'flags-active' | 'flags-referenced' | 'flags-inactive' | 'flags-nolru'
+  | 'anon-present-full' | 'anon-present-part' | 'anon-swapped' | 'anon-softdirty-full' | 'anon-softdirty-part';
 
 /** Glyphs: upper case for a whole cell, lower case for part of it. */
 export const GLYPHS: Record<CellKind, string> = {
@@ -22,6 +27,17 @@ export const GLYPHS: Record<CellKind, string> = {
   outside: ' ',
   unknown: '?',
   none: ' ',
+  'flags-unevictable': 'U',
+  'flags-large': 'H',
+  'flags-active': 'A',
+  'flags-referenced': 'r',
+  'flags-inactive': 'i',
+  'flags-nolru': '-',
+  'anon-present-full': 'P',
+  'anon-present-part': 'p',
+  'anon-swapped': 'S',
+  'anon-softdirty-full': '*',
+  'anon-softdirty-part': '+',
 };
 
 /** Legend order and words, shared by the legend line, the help screen and the README. */

@@ -1,7 +1,7 @@
 // Per-page detail for what is in focus, bounded per tick: the page flags of the focused file's mapped
 // pages (kernel tools/mm/page-types: /proc/PID/pagemap PFNs looked up in /proc/kpageflags), and the page
 // table of a focused anonymous mapping (pagemon's view: present, swapped, soft-dirty). Both only read:
-// never the target's memory (/proc/PID/mem), never a write to clear_refs. Failures are values.
+// never the target's memory (/proc/PID/mem), never a reset of soft-dirty bits (Documentation/admin-guide/mm/soft-dirty.rst). Failures are values.
 import fs from 'node:fs';
 import {
   errnoOf, openKpageflags, openPagemap, pagemapAnonByRead, pagemapRegionsByRead, pagemapScan, pagemapScanAnon, pageSizeBytes,
@@ -22,8 +22,11 @@ export const KPF = {
  */
 export const PAGE_FLAGS_BUDGET_PAGES = 32768;
 
-/** Why page flags need root, in words (Documentation/admin-guide/mm/pagemap.rst). */
-export const FLAGS_NEED_ROOT = 'page flags need root: /proc/kpageflags is readable by root only, and pagemap gives PFNs as 0 without CAP_SYS_ADMIN (since Linux 4.2)';
+/**
+ * Why page flags need root, in words that fit 80 columns: pagemap zeroes PFNs without CAP_SYS_ADMIN (since
+ * Linux 4.2, Documentation/admin-guide/mm/pagemap.rst) and /proc/kpageflags is mode 0400 root (fs/proc/page.c).
+ */
+export const FLAGS_NEED_ROOT = 'flags need root: PFNs read 0 without CAP_SYS_ADMIN, kpageflags is root-only';
 
 const bit = (flags: bigint, b: bigint): boolean => ((flags >> b) & 1n) === 1n;
 

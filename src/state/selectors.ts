@@ -8,6 +8,7 @@ import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../r
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import type { AppState, SortColumn } from './types.js';
+import { anonHeatmap, detailPlan, flagsHeatmap, isAnonRow, type LegendItem } from './detail-views.js';
 
 export function layoutOf(state: AppState): Layout {
   return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
@@ -121,6 +122,14 @@ export function focusedFile(state: AppState): FileRecord | undefined {
   return selectedRow(state)?.file;
 }
 
+/** Cells of the heatmap in focus: the focused file's, or the selected anonymous mapping's. */
+export function focusedCellCount(state: AppState): number {
+  const row = selectedRow(state);
+  if (row?.file) return row.file.cells?.length ?? 0;
+  const anon = state.sample?.anonMap;
+  return isAnonRow(row) && anon && anon.start === row!.mapping!.start ? anon.cells.length : 0;
+}
+
 /** Cells the heatmap grid has room for. */
 export function gridCellCount(state: AppState): number {
   const layout = layoutOf(state);
@@ -172,7 +181,7 @@ export function planFor(state: AppState, smaps: boolean, offscreenAllowanceMs?: 
   if (file && cells > 0) {
     plan.focus = { key: fileKey(file), cellCount: cells, ...(state.zoomWindow ? { window: state.zoomWindow } : {}) };
   }
-  return plan;
+  return { ...plan, ...detailPlan(state, selectedRow(state), cells) };
 }
 
 /** The cell under a page in the layout the next sample will have. */
@@ -305,6 +314,8 @@ export interface HeatmapModel {
   flashes: Map<number, 'cached' | 'evicted'>;
   /** The status line for the cell under the cursor. */
   status: string;
+  /** The legend of this heatmap when not the page cache's (the flags layer, an anonymous mapping). */
+  legend?: readonly LegendItem[];
 }
 
 export function heatmapModel(state: AppState): HeatmapModel {
@@ -314,12 +325,16 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const row = selectedRow(state);
   const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
   if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
-  if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
+  if (!file) {
+    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout);
+    return empty(`${row.label}: anonymous memory has no page cache`);
+  }
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
   const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
+  if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };

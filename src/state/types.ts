@@ -4,6 +4,7 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
@@ -92,6 +93,10 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** The smaps pane (S) is open in place of the heatmap. */
+  smapsPane: boolean;
+  /** The smaps entries the pane showed last and before: what changed (detail-views.ts). */
+  smapsSeen: SmapsSeen;
 }
 
 /** What the reducer asks the outside world to do. */

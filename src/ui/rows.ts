@@ -9,6 +9,7 @@ import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
+import { ANON_LEGEND, FLAGS_LEGEND } from '../state/detail-views.js';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, padEndColumns, padStartColumns } from '../text/units.js';
 import { RunBuilder, styled, type Theme } from './theme.js';
 
@@ -141,7 +142,7 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const [path = '', details = ''] = model.title.split('\t');
   const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - columnsOf(details) - 2))}  ${details}`;
   const legend = new RunBuilder();
-  const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')))
+  const items = (model.legend ?? LEGEND).filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')))
     && (state.target.kind === 'process' || (l.kind !== 'mapped-full' && l.kind !== 'outside')));
   const long = items.reduce((a, l) => a + columnsOf(l.words) + 4, 0) <= columns;
   let used = 0;
@@ -241,6 +242,11 @@ export function helpLines(state: AppState, theme: Theme): string[] {
     body.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
   }
   body.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
+  // The flags layer's and an anonymous mapping's own legends (state/detail-views.ts).
+  for (const [heading, legend] of [['Flags layer (5, root)', FLAGS_LEGEND], ['Anonymous mapping (a shows them; layer 3: soft-dirty)', ANON_LEGEND]] as const) {
+    body.push(styled(pad(heading, columns), theme.style('helpHeading')));
+    for (const item of legend) body.push(`  ${styled(GLYPHS[item.kind], theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+  }
   const height = Math.max(2, rows - 1);
   const visible = height - 1;
   const maxScroll = Math.max(0, body.length - visible);

@@ -24,6 +24,8 @@ const monoStyles: Record<StyleName, string> = {
 const cellColour: Record<CellKind, string> = {
   'mapped-full': '1;32', 'mapped-part': '32', 'cached-full': '1;36', 'cached-part': '36', dirty: '1;31', writeback: '1;35',
   evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+  'flags-unevictable': '1;35', 'flags-large': '1;34', 'flags-active': '1;32', 'flags-referenced': '33', 'flags-inactive': '1;31', 'flags-nolru': '90',
+  'anon-present-full': '1;32', 'anon-present-part': '32', 'anon-swapped': '1;33', 'anon-softdirty-full': '1;31', 'anon-softdirty-part': '31',
 };
 
 export function makeTheme(mono: boolean): Theme {

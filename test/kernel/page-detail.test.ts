@@ -116,6 +116,7 @@ test('unprivileged, the flags layer says it needs root and why', { skip: !isRoot
   const flags = sample.pageFlags;
   assert.ok(flags, 'the layer answered');
   assert.match(flags.failure?.message ?? '', /need root/);
+  assert.match(flags.failure?.message ?? '', /kpageflags/);
   assert.match(flags.failure?.message ?? '', /CAP_SYS_ADMIN/);
   assert.ok(flags.cells.length > 0 && flags.cells.every((c) => c === null), 'unknown, never 0');
   void path;
