@@ -139,10 +139,11 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
-        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
+        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })
+        .option('smaps', { type: 'boolean', default: false, describe: 'every smaps field of every mapping, as pmap -XX' })),
       async (args) => {
         const { snapshotCommand } = await import('./snapshot.js');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps });
       })
     .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
       (y) => recordOptions('fincore', y

@@ -227,8 +227,8 @@ export interface SamplePlan {
   pageFlags?: boolean;
   /** An anonymous mapping in focus (hex start): its heatmap of present, swapped and soft-dirty pages. */
   anon?: { start: string; cellCount: number };
-  /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane). */
-  smapsOf?: string[];
+  /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane); 'all': every VMA (snapshot --smaps). */
+  smapsOf?: string[] | 'all';
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
