@@ -184,3 +184,34 @@ test('`mmtop faults … | head -3` exits at once with status 0, nothing left run
   assert.ok(elapsedMs < 20_000, `took ${elapsedMs} ms`);
   spin.child.kill('SIGKILL');
 });
+
+test('a close() from inside a poll waits for that poll: the ring stays mapped while it is read', async () => {
+  const { FaultSampler } = await import('../../native/index.js');
+  const spin = run(['python3', helper('fault_target.py'), 'spin']);
+  await lineOf(spin, 'ready');
+  const sampler = FaultSampler.open(spin.child.pid!, { kinds: ['minor'] });
+  try {
+    await eventually(() => {
+      let n = 0;
+      // The sink closes the sampler at the first record and goes on reading: with an immediate munmap the
+      // next record's read would be a SIGSEGV of this very process.
+      const r = sampler.poll(() => { n++; sampler.close(); });
+      return r.samples > 1 ? n : undefined;
+    }, 'a poll with several records', 10_000, 50);
+    assert.equal(sampler.closed, true);
+    assert.deepEqual(sampler.poll(() => assert.fail('read after close')), { samples: 0, lost: 0, newThreads: 0 });
+  } finally {
+    sampler.close();
+    spin.child.kill('SIGKILL');
+  }
+});
+
+test('as nobody under a small locked-memory limit, rings shrink and say that the limit bound', { skip: !isRoot && 'needs root to switch to nobody' }, () => {
+  // perf_event_mlock_kb per CPU, then RLIMIT_MEMLOCK (0 here): a ring sized for 200,000 faults a second
+  // does not fit (kernel/events/core.c perf_mmap).
+  const r = spawnSync('prlimit', ['--memlock=0:0', ...NOBODY, process.execPath, '--import', 'tsx', 'test/helpers/nobody-faults.ts', '200000'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { dataPages: number; ringLimit: string | null; threads: number };
+  assert.ok(out.threads >= 1);
+  assert.match(out.ringLimit ?? '', /locked-memory limit.*perf_event_mlock_kb \d+ KiB per CPU.*instead of \d+ KiB/);
+});
