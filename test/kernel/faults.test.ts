@@ -215,3 +215,12 @@ test('as nobody under a small locked-memory limit, rings shrink and say that the
   assert.ok(out.threads >= 1);
   assert.match(out.ringLimit ?? '', /locked-memory limit.*perf_event_mlock_kb \d+ KiB per CPU.*instead of \d+ KiB/);
 });
+
+test('doctor as nobody: fault sampling limited to its own processes, in words', { skip: !isRoot && 'needs root to switch to nobody' }, async () => {
+  const doctor = mmtop(['doctor', '--json'], true);
+  assert.equal(await doctor.exit, 0, doctor.err());
+  const perf = (JSON.parse(doctor.out()) as { sources: { perfFaults: { available: boolean; limited: boolean; detail: string } } }).sources.perfFaults;
+  assert.equal(perf.available, true);
+  assert.equal(perf.limited, true);
+  assert.match(perf.detail, /own processes .*perf_event_paranoid \d.*root or CAP_PERFMON/);
+});

@@ -126,3 +126,13 @@ test('faultLine reads like perf trace and escapes names; faultJson keeps the exa
   assert.match(faultLine(anon, attribute(regions, anon.address, 4096), 'x', 0), /minfault 0x7f0000020010 => \[anon\]$/);
   assert.equal(lostLine(4, true), '{"lost":4}');
 });
+
+test('doctor: a refused fault probe says the rule that refused it and what would allow it', async () => {
+  const { perfFaultsCheck, perfFaultsDetail } = await import('../../src/doctor/probe.js');
+  const failed = { id: 'perfFaults' as const, name: 'perf_event_open fault sampling', available: false, limited: false, errno: 'EACCES', detail: 'perf_event_open: EACCES (permission denied)', loses: 'where faults land', fix: 'x' };
+  const c = perfFaultsCheck(failed, (pid, errno) => ({ ...user, pid, errno, paranoid: 3, targetUid: 1000 }));
+  assert.match(c.detail, /perf_event_paranoid is 3: users not root and without CAP_PERFMON may not use perf events at all/);
+  assert.match(c.fix ?? '', /kernel\.perf_event_paranoid=2/);
+  assert.equal(c.loses, 'where faults land');
+  assert.deepEqual(perfFaultsDetail(false, 2), { detail: 'on your own processes (exclude_kernel; perf_event_paranoid 2); other users\' processes need root or CAP_PERFMON', limited: true });
+});
