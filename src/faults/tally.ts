@@ -85,6 +85,7 @@ export class FaultTally {
         for (const [i, [maj, min]] of [...byCell].sort((a, b) => a[0] - b[0])) flat.push(i, maj, min);
         record.cells = flat;
         record.cellsFirstPage = cells[0]!.firstPage;
+        record.cellsCount = cells.length;
       }
       files.push(record);
     }

@@ -11,8 +11,9 @@ export interface FileFaults {
    * with faults. Absent when the file had no cells this tick.
    */
   cells?: number[];
-  /** firstPage of cell 0 when `cells` was made: the cells are the Sample's only while this matches. */
+  /** firstPage of cell 0 and the number of cells when `cells` was made: the layout the indexes refer to. */
   cellsFirstPage?: number;
+  cellsCount?: number;
 }
 
 export interface AnonFaults {
@@ -39,6 +40,6 @@ export interface FaultSummary {
 
 /** Fault sampling's state in a Sample: on with counts, off, or refused with the reason in words. */
 export type FaultSampling =
-  | { state: 'on'; summary: FaultSummary; threads: number; ringLimit: string | null }
+  | { state: 'on'; summary: FaultSummary; threads: number; ringLimit: string | null; /** Samples lost since sampling started. */ totalLost: number }
   | { state: 'refused'; reason: string; allow: string }
   | { state: 'off' };

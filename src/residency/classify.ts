@@ -2,12 +2,14 @@
 // so the heatmap reads the same with colour off (NO_COLOR, --mono).
 import type { Cell } from '../model/index.js';
 
-export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted';
-export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];
+export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'faults';
+export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'faults'];
 
 export type CellKind =
   | 'mapped-full' | 'mapped-part' | 'cached-full' | 'cached-part' | 'dirty' | 'writeback' | 'evicted' | 'empty'
-  | 'outside' | 'unknown' | 'none';
+  | 'outside' | 'unknown' | 'none'
+  // The fault layer (state/faults.ts): a sampled fault in the last tick, or fading within a few seconds.
+  | 'fault-major' | 'fault-major-old' | 'fault-minor' | 'fault-minor-old';
 
 /** Glyphs: upper case for a whole cell, lower case for part of it. */
 export const GLYPHS: Record<CellKind, string> = {
@@ -22,6 +24,10 @@ export const GLYPHS: Record<CellKind, string> = {
   outside: ' ',
   unknown: '?',
   none: ' ',
+  'fault-major': '#',
+  'fault-major-old': '*',
+  'fault-minor': '+',
+  'fault-minor-old': '-',
 };
 
 /** Legend order and words, shared by the legend line, the help screen and the README. */
@@ -34,7 +40,14 @@ export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; short: strin
   { kind: 'empty', words: 'not cached', short: 'none' },
   { kind: 'outside', words: 'not cached, outside this process\'s mappings', short: 'outside' },
   { kind: 'unknown', words: 'unknown (no permission or no source)', short: 'unknown' },
+  { kind: 'fault-major', words: 'major fault in the last tick (*: in the last seconds)', short: 'major' },
+  { kind: 'fault-minor', words: 'minor fault in the last tick (-: in the last seconds)', short: 'minor' },
 ];
+
+/** Legend entries of the fault layer only; the other layers leave them out. */
+export function isFaultKind(kind: CellKind): boolean {
+  return kind.startsWith('fault-');
+}
 
 /**
  * The kind of a cell on a layer. `inMappedRange`: some page of the cell lies inside a VMA of the process

@@ -5,7 +5,8 @@ import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/
 import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';
-import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+import { NO_FAULTS, withFaultSample } from './faults.js';
+import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
 export const MIN_INTERVAL_MS = 100;
@@ -57,6 +58,7 @@ export function initialState(options: InitialOptions): AppState {
     ownFiles: options.demoFile ? [options.demoFile] : [],
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
+    faults: NO_FAULTS,
   };
 }
 
@@ -132,7 +134,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
     // The demo opens on its data file; otherwise the first row (the largest RSS).
@@ -270,6 +272,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerMapped': return setLayer(state, 'mapped');
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
+    case 'layerFaults': return setLayer(state, 'faults');
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -293,7 +296,8 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: none };
     }
     case 'sort': {
-      const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length]!;
+      const columns = state.layer === 'faults' && state.target.kind === 'process' ? SORT_COLUMNS : SORT_COLUMNS.filter((c) => !FAULT_SORT_COLUMNS.includes(c));
+      const column = columns[(columns.indexOf(state.sort.column) + 1) % columns.length]!;
       const descending = column !== 'name' && column !== 'address';
       return { state: keepSelectionVisible(say({ ...state, sort: { column, descending } }, `sorted by ${column}`)), effects: none };
     }

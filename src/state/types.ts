@@ -4,10 +4,13 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { FaultView } from './faults.js';
 
 export type Focus = 'table' | 'heatmap';
-export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
-export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
+export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
+/** majflt and minflt (sampled faults a second) only while the fault layer samples. */
+export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
@@ -92,6 +95,8 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** Sampled faults of the last seconds (the fault layer). */
+  faults: FaultView;
 }
 
 /** What the reducer asks the outside world to do. */

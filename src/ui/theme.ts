@@ -24,6 +24,7 @@ const monoStyles: Record<StyleName, string> = {
 const cellColour: Record<CellKind, string> = {
   'mapped-full': '1;32', 'mapped-part': '32', 'cached-full': '1;36', 'cached-part': '36', dirty: '1;31', writeback: '1;35',
   evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+  'fault-major': '1;31', 'fault-major-old': '31', 'fault-minor': '1;33', 'fault-minor-old': '33',
 };
 
 export function makeTheme(mono: boolean): Theme {

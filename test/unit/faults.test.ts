@@ -91,7 +91,7 @@ test('FaultTally: per file and per cell, major and minor apart; anon per mapping
   const cells = [{ firstPage: 0, pageCount: 4 }, { firstPage: 4, pageCount: 4 }, { firstPage: 8, pageCount: 8 }];
   const s = t.summarize(1000, (key) => (key === 'fe:00:42' ? cells : undefined), cellIndex);
   assert.deepEqual([s.major, s.minor, s.lost, s.unattributed], [3, 2, 3, 1]);
-  assert.deepEqual(s.files, [{ key: 'fe:00:42', path: '/var/tmp/a.db', major: 2, minor: 1, cells: [0, 2, 0, 2, 0, 1], cellsFirstPage: 0 }]);
+  assert.deepEqual(s.files, [{ key: 'fe:00:42', path: '/var/tmp/a.db', major: 2, minor: 1, cells: [0, 2, 0, 2, 0, 1], cellsFirstPage: 0, cellsCount: 3 }]);
   assert.deepEqual(s.anon, [{ start: '0x7f0000020000', path: '', major: 0, minor: 1 }]);
   const empty = t.summarize(1000, () => undefined, cellIndex);
   assert.deepEqual([empty.major, empty.files.length, empty.lost], [0, 0, 0], 'cleared after a summary');
