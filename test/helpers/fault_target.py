@@ -3,6 +3,7 @@
 #   minor [FILE]   touch 64 anonymous pages (written) and every page of FILE (read; the test caches it first)
 #   threads        3 threads (main + 2) each write their own 64-page anonymous mapping on "go"; on a second
 #                  line a 4th thread starts, prints its tid, and writes its mapping on a third line
+#   pages FILE P,Q…  map FILE (MADV_RANDOM) and, on each line, read pages P, Q, … once
 #   spin           a minor fault forever: write one anonymous page, madvise(MADV_DONTNEED) it, again
 # Anonymous memory is MAP_PRIVATE: Python's default for mmap(-1) is MAP_SHARED, which is shmem (maps shows
 # it as "/dev/zero (deleted)", a file).
@@ -75,6 +76,18 @@ elif mode == 'threads':
     say('done')
     sys.stdin.readline()
     finish.set()
+elif mode == 'pages':
+    f = open(sys.argv[2], 'rb')
+    size = f.seek(0, 2)
+    fm = mmap.mmap(f.fileno(), size, prot=mmap.PROT_READ)
+    fm.madvise(mmap.MADV_RANDOM)
+    pages = [int(p) for p in sys.argv[3].split(',')]
+    say('ready', pages=pages)
+    while sys.stdin.readline():
+        total = 0
+        for p in pages:
+            total += fm[p * PAGE]
+        say('done')
 elif mode == 'spin':
     m = anon_map(1)
     say('ready')
