@@ -198,13 +198,14 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('status-ms', { type: 'string', hidden: true })
         .option('control', { type: 'boolean', default: false, hidden: true })
         .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
-        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' })),
+        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' })
+        .option('warm', { type: 'boolean', default: false, describe: 'map every page first: faults only once pages go (with --create the file stays cached)' })),
       async (args) => {
         const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
           file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log, append: args.append,
           allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,
-          removeOnExit: args['remove-on-exit'], seed: args.seed,
+          removeOnExit: args['remove-on-exit'], seed: args.seed, warm: args.warm,
         });
       })
     .strict()

@@ -111,7 +111,8 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
   if (demo && action.ok && onDemoFile) {
     if (action.kind === 'evict' && demo.step === 0 && (action.stayedPages ?? 0) > 0) next = { ...next, demo: { ...demo, step: 1 } };
     else if (action.kind === 'workloadAdvise' && action.advice === 'DONTNEED' && demo.step <= 1) next = { ...next, demo: { ...demo, step: 2 } };
-    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 } };
+    // Step 4 is about faults: the fault layer goes on, to show where the workload reads the pages back.
+    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 }, layer: 'faults' };
   }
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }

@@ -205,7 +205,7 @@ const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
   0: 'Demo, step 1/4: a workload reads the file at random, like the article\'s script. Press e to evict it (vmtouch -e).',
   1: 'Step 2/4: the pages the workload maps stayed (M). Press m then 1: the workload madvise(MADV_DONTNEED)s its mapping.',
   2: 'Step 3/4: its page table no longer holds them. Press e to evict again: now they go.',
-  3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
+  3: 'Step 4/4: gone. majflt/s climbs from 0 as the workload reads them back from disk; the fault layer (5, on now) marks the pages it faults in with #. q quits.',
 };
 
 /** The demo's hint, and the workload's reads/s and fault rates: a line each. */
