@@ -136,3 +136,18 @@ test('doctor: a refused fault probe says the rule that refused it and what would
   assert.equal(c.loses, 'where faults land');
   assert.deepEqual(perfFaultsDetail(false, 2), { detail: 'on your own processes (exclude_kernel; perf_event_paranoid 2); other users\' processes need root or CAP_PERFMON', limited: true });
 });
+
+test('mmtop faults: one of --major, --minor, --all (major by default); a bad --duration is a usage error', async () => {
+  const { faultKinds } = await import('../../src/cli/faults.js');
+  assert.deepEqual(faultKinds({ major: false, minor: false, all: false }), ['major']);
+  assert.deepEqual(faultKinds({ major: false, minor: true, all: false }), ['minor']);
+  assert.deepEqual(faultKinds({ major: false, minor: false, all: true }), ['major', 'minor']);
+  assert.throws(() => faultKinds({ major: true, minor: false, all: true }), (e: Error & { exitCode?: number }) => e.exitCode === 2 && /one of --major, --minor and --all/.test(e.message));
+  const { runMainInProcess } = await import('../helpers/cli.js');
+  const bad = await runMainInProcess(['faults', '1', '--duration', '0']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^mmtop: --duration must be a positive number of seconds/);
+  const missing = await runMainInProcess(['faults']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /faults needs a pid/);
+});
