@@ -4,7 +4,7 @@
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
 import { fileKey, printable, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
-import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
+import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import type { AppState, SortColumn } from './types.js';
@@ -298,8 +298,8 @@ function explainFailure(source: string): string {
 export interface HeatmapModel {
   /** File name and size, or why there is no heatmap. */
   title: string;
-  /** Rows of cell kinds, row-major over the grid. */
-  rows: CellKind[][];
+  /** Rows of cells (a kind and a fill each), row-major over the grid. */
+  rows: HeatCell[][];
   cursor: { row: number; column: number } | null;
   /** Cell indexes that stand out this frame. */
   flashes: Map<number, 'cached' | 'evicted'>;
@@ -328,10 +328,11 @@ export function heatmapModel(state: AppState): HeatmapModel {
     ? mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), pageSize)
     : [[0, Number.MAX_SAFE_INTEGER] as [number, number]];
   const kinds = cells.map((c) => classifyCell(c, state.layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
-  const rows: CellKind[][] = [];
+  const rows: HeatCell[][] = [];
+  const none: HeatCell = { kind: 'none', fill: 0 };
   for (let r = 0; r < layout.gridRows; r++) {
-    const line: CellKind[] = [];
-    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? 'none');
+    const line: HeatCell[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? none);
     rows.push(line);
   }
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
