@@ -22,16 +22,22 @@ export interface HeatCell {
   fill: number;
 }
 
-/** Legend order and words, shared by the legend line, the help screen and the README. */
-export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; short: string }> = [
-  { kind: 'mapped', words: 'cached, mapped by this process', short: 'mapped' },
-  { kind: 'cached', words: 'cached only', short: 'cached' },
-  { kind: 'dirty', words: 'dirty (per folio)', short: 'dirty' },
-  { kind: 'writeback', words: 'under writeback', short: 'wb' },
-  { kind: 'evicted', words: 'evicted by reclaim or PAGEOUT (fadvise leaves no mark)', short: 'evicted' },
-  { kind: 'empty', words: 'not cached', short: 'none' },
-  { kind: 'outside', words: 'not cached, outside this process\'s mappings', short: 'outside' },
-  { kind: 'unknown', words: 'unknown (no permission or no source)', short: 'unknown' },
+/**
+ * Legend order and words, shared by the legend line (`line` where the screen is wide enough, else
+ * `short`), the help screen and the README (`words`).
+ */
+export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; line: string; short: string }> = [
+  { kind: 'mapped', words: 'cached, and mapped by this process', line: 'mapped here', short: 'mapped' },
+  { kind: 'cached', words: 'cached, not mapped by this process', line: 'cached only', short: 'cached' },
+  { kind: 'dirty', words: 'dirty (counted per folio)', line: 'dirty', short: 'dirty' },
+  { kind: 'writeback', words: 'under writeback', line: 'writeback', short: 'wb' },
+  {
+    kind: 'evicted', words: 'recently evicted, not cached: after reclaim or MADV_PAGEOUT (posix_fadvise DONTNEED, e, leaves no shadow entries, so no x)',
+    line: 'evicted by reclaim or PAGEOUT (e leaves none: fadvise keeps no shadow)', short: 'evicted',
+  },
+  { kind: 'empty', words: 'not cached', line: 'not cached', short: 'none' },
+  { kind: 'outside', words: 'not cached, outside this process\'s mappings', line: 'outside the mappings', short: 'outside' },
+  { kind: 'unknown', words: 'unknown (no permission or no source)', line: 'unknown', short: 'unknown' },
 ];
 
 /** The kinds drawn as a shade of their fill. */

@@ -153,7 +153,7 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   // First the shades (how full), then a glyph a kind in its colour (or, in mono, its attribute).
   const entries = [
     { glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' },
-    ...items.map((l) => ({ glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''), long: l.words, short: l.short })),
+    ...items.map((l) => ({ glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''), long: l.line, short: l.short })),
   ];
   const long = entries.reduce((a, l) => a + columnsOf(l.glyph) + columnsOf(l.long) + 3, 0) <= columns;
   let used = 0;

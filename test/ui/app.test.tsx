@@ -51,6 +51,7 @@ for (const columns of [80, 200]) {
     assert.ok(legend, 'the legend line is on screen, the levels first');
     for (const word of ['mapped', 'cached', 'dirty', 'evicted']) assert.match(legend, new RegExp(word));
     assert.match(legend, /x evicted/);
+    if (columns >= 200) assert.match(legend, /x evicted by reclaim or PAGEOUT \(e leaves none: fadvise keeps no shadow\)/, 'why e leaves no x');
     view.unmount();
   });
 }

@@ -7,6 +7,7 @@ import { addRangeToCells, cellIndexOf, splitIntoCells } from '../../src/residenc
 import { classifyCell, changedCells } from '../../src/residency/classify.js';
 import { fillLevel, glyphOf } from '../../src/residency/glyph.js';
 import { toAscii } from '../../src/terminal/ascii.js';
+import { evictSummary } from '../../src/text/evict.js';
 import { computeLayout, rowsAboveGrid, initialState, maxZoomLevel, planFor, reduce, zoomWindowFor } from '../../src/state/index.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 
@@ -127,4 +128,10 @@ test('the plan asks bar cells for the rows on screen and the focused file only, 
   assert.ok(plan.focus && plan.barKeys!.includes(plan.focus.key), 'the focused file among them');
   assert.deepEqual(plan.offscreen, { allowanceMs: 3.5 });
   assert.equal(planFor(s, true).offscreen, undefined, 'no allowance: every file is read');
+});
+
+test('evict explained: the message says fadvise leaves no shadow entries, so no x follows', () => {
+  const text = evictSummary({ path: '/d/f.db', cachedPagesBefore: 96, cachedPagesAfter: 10, reason: '10 pages stayed: mapped by node' }, 'f.db');
+  assert.match(text, /^evict f\.db: 96 → 10 cached pages; 10 pages stayed: mapped by node; no x marks: fadvise leaves no shadow entries \(x comes from reclaim or PAGEOUT\)$/);
+  assert.doesNotMatch(evictSummary({ path: '/d/f.db', cachedPagesBefore: 0, cachedPagesAfter: 0, reason: null }, 'f.db'), /shadow/, 'nothing dropped, nothing to explain');
 });
