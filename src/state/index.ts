@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './layout.js';
 export * from './reducer.js';
 export * from './selectors.js';
+export * from './jump.js';

@@ -5,6 +5,7 @@ import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/
 import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';
+import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
@@ -188,6 +189,9 @@ function onKey(state: AppState, key: string): Reduced {
     const text = state.overlay.text + (key === 'space' ? ' ' : key);
     return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: [] };
   }
+  if (mode === 'jump' && state.overlay?.kind === 'jump' && isPrintable(key)) {
+    return { state: { ...state, overlay: { kind: 'jump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
+  }
   const binding = bindingFor(key, mode);
   if (!binding && key.startsWith('alt+') && key.length > 4) {
     // No Alt bindings: ESC and a key that arrived in one read (tmux, a fast typist) are two keys.
@@ -230,11 +234,22 @@ function zoom(state: AppState, level: number): Reduced {
   if (clamped === state.zoomLevel) {
     return { state: say(state, clamped === 0 ? 'whole file' : 'one page a cell: the deepest zoom'), effects: [] };
   }
-  const cursor = file.cells[Math.min(state.cursorCell, file.cells.length - 1)];
-  const center = cursor ? cursor.firstPage + cursor.pageCount / 2 : file.pageCount / 2;
+  // The cursor's page in the layout asked for, not in the sample's cells: those lag a key behind.
+  const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
   const window = zoomWindowFor(file.pageCount, cells, clamped, center);
-  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, Math.floor(center));
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
   return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+}
+
+/** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
+function jumpTo(state: AppState): Reduced {
+  const file = focusedFile(state);
+  if (state.overlay?.kind !== 'jump' || !file?.pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
+  const pageSize = state.sample.pageSizeBytes;
+  const parsed = parseJump(state.overlay.text, pageSize, file.pageCount);
+  if ('error' in parsed) return { state: say({ ...state, overlay: null }, parsed.error, 5000), effects: [] };
+  const { state: next, moved } = withCursorOnPage({ ...state, overlay: null, focus: 'heatmap' }, parsed.page);
+  return { state: say(next, `page ${parsed.page} (offset 0x${(parsed.page * pageSize).toString(16)})`), effects: moved ? [{ type: 'sampleNow' }] : [] };
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
@@ -305,6 +320,16 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'zoomIn': return zoom(state, state.zoomLevel + 1);
     case 'zoomOut': return zoom(state, state.zoomLevel - 1);
     case 'zoomReset': return zoom(state, 0);
+    case 'jump': {
+      if (!focusedFile(state)?.pageCount) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
+    }
+    case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };
+    case 'jumpErase': {
+      if (state.overlay?.kind !== 'jump') return { state, effects: none };
+      return { state: { ...state, overlay: { kind: 'jump', text: state.overlay.text.slice(0, -1) } }, effects: none };
+    }
+    case 'jumpAccept': return jumpTo(state);
     case 'confirmYes': {
       if (state.overlay?.kind !== 'confirm') return { state, effects: none };
       return { state: { ...state, overlay: null }, effects: [state.overlay.effect, { type: 'redraw' }] };

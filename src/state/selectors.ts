@@ -317,9 +317,12 @@ export function heatmapModel(state: AppState): HeatmapModel {
   if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
-  const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
+  // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
+  const fewest = cells.reduce((a, c) => Math.min(a, c.pageCount), Infinity);
+  const most = cells.reduce((a, c) => Math.max(a, c.pageCount), 0);
+  const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };

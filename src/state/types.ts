@@ -12,6 +12,7 @@ export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'di
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }

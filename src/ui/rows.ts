@@ -215,6 +215,10 @@ export function footerLine(state: AppState, theme: Theme): string {
     const text = `Filter: ${printable(state.overlay.text)}_   Enter keep  Esc clear`;
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
+  if (state.overlay?.kind === 'jump') {
+    const text = `Go to: ${printable(state.overlay.text)}_   p1234 page · 0x4000 or 1G offset · 50%   Enter go  Esc cancel`;
+    return styled(fitEnd(text, columns), theme.style('footerKey'));
+  }
   if (state.overlay?.kind === 'confirm') {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
     return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
