@@ -4,3 +4,4 @@ export * from './layout.js';
 export * from './reducer.js';
 export * from './selectors.js';
 export * from './jump.js';
+export * from './mouse.js';

@@ -1,11 +1,12 @@
 // The pure reducer: (state, action) -> state and the effects it asks for. No I/O, no timers.
-import { bindingFor, type Command, type Mode } from '../keys/index.js';
+import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } from '../keys/index.js';
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
+import { mouseTarget, wheelPages } from './mouse.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
@@ -184,6 +185,8 @@ function keepSelectionVisible(state: AppState): AppState {
 }
 
 function onKey(state: AppState, key: string): Reduced {
+  const mouse = parseMouseKey(key);
+  if (mouse) return onMouse(state, mouse);
   const mode = modeOf(state);
   if (mode === 'filter' && state.overlay?.kind === 'filter' && isPrintable(key)) {
     const text = state.overlay.text + (key === 'space' ? ' ' : key);
@@ -203,6 +206,30 @@ function onKey(state: AppState, key: string): Reduced {
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
   if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
+}
+
+/** A click selects the row or puts the heatmap cursor on the cell; the wheel scrolls the table or the heatmap. */
+function onMouse(state: AppState, event: MouseEvent): Reduced {
+  const none: Reduced = { state, effects: [] };
+  if (!event.pressed || event.motion) return none;
+  const wheel = event.button === 'wheelUp' ? -1 : event.button === 'wheelDown' ? 1 : 0;
+  if (state.overlay?.kind === 'help') return wheel === 0 ? none : runCommand(state, wheel < 0 ? 'helpScrollUp' : 'helpScrollDown');
+  if (state.overlay) return none;
+  const target = mouseTarget(state, event.column, event.row);
+  if (target.area === 'table' && (event.button === 'left' || wheel !== 0)) {
+    const index = wheel === 0 ? target.rowIndex : selectedIndex(state) + 3 * wheel;
+    const focused = { ...state, focus: 'table' as const };
+    const r = selectRow(focused, index);
+    return r.state === focused ? { state: focused, effects: [] } : r;
+  }
+  if (target.area === 'grid' && event.button === 'left') return { state: { ...state, focus: 'heatmap', cursorCell: target.cell }, effects: [] };
+  if (target.area === 'grid' && wheel !== 0) {
+    const page = cursorPage(state);
+    if (page === null) return none;
+    const { state: next, moved } = withCursorOnPage({ ...state, focus: 'heatmap' }, page + wheel * wheelPages(state));
+    return { state: next, effects: moved ? [{ type: 'sampleNow' }] : [] };
+  }
+  return none;
 }
 
 function isPrintable(key: string): boolean {

@@ -157,7 +157,8 @@ test('mono: a cell just evicted or just cached is reversed, not only coloured; t
 });
 
 test('1,000 random keys on fake samples: never throws, always renders', () => {
-  const names = [...new Set(KEY_TABLE.flatMap((b) => b.keys)), 'x', 'A', 'space', 'backspace', 'f5', 'alt+x', 'ctrl+l'];
+  const names = [...new Set(KEY_TABLE.flatMap((b) => b.keys)), 'x', 'A', 'space', 'backspace', 'f5', 'alt+x', 'ctrl+l',
+    'mouse:0:5:9:M', 'mouse:0:40:18:M', 'mouse:65:3:20:M', 'mouse:64:3:7:M', 'mouse:0:200:50:m'];
   const sizes = [[80, 24], [200, 50], [40, 10], [30, 8], [20, 5]] as const;
   fc.assert(fc.property(fc.array(fc.constantFrom(...names), { minLength: 1000, maxLength: 1000 }), fc.constantFrom(...sizes), (sequence, [columns, rows]) => {
     let s = stateWith(columns, rows);
