@@ -2,7 +2,7 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu';
+export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
@@ -14,7 +14,7 @@ export type Command =
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
   | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
-  | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase';
+  | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown';
 
 export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
 
@@ -45,6 +45,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: panels, footer: 'Pause' },
   { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: panels, footer: 'Delay' },
   { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: panels },
+  { keys: ['!'], command: 'log', description: 'the last messages and results, whole (the warning line cuts a long one)', group: 'General', modes: panels, footer: 'Log' },
   { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: panels },
   { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted', group: 'General', modes: panels, footer: 'Layer' },
   { keys: ['1'], command: 'layerCache', description: 'layer: page cache (cached, mapped, dirty, evicted)', group: 'General', modes: panels },
@@ -113,6 +114,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['escape'], command: 'filterCancel', description: 'clear the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['backspace'], command: 'filterErase', description: 'erase a character', group: 'Filter', modes: ['filter'] },
+  { keys: ['up', 'k', 'pageup'], command: 'logScrollUp', description: 'scroll the messages up', group: 'General', modes: ['log'] },
+  { keys: ['down', 'j', 'pagedown', 'space'], command: 'logScrollDown', description: 'scroll the messages down', group: 'General', modes: ['log'] },
+  { keys: ['escape', '!', 'q', 'enter'], command: 'close', description: 'close the messages', group: 'General', modes: ['log'] },
   { keys: ['enter'], command: 'jumpAccept', description: 'go there', group: 'Jump', modes: ['jump'] },
   { keys: ['escape'], command: 'jumpCancel', description: 'cancel', group: 'Jump', modes: ['jump'] },
   { keys: ['backspace'], command: 'jumpErase', description: 'erase a character', group: 'Jump', modes: ['jump'] },

@@ -5,3 +5,5 @@ export * from './reducer.js';
 export * from './selectors.js';
 export * from './jump.js';
 export * from './mouse.js';
+export * from './log.js';
+export * from './demo-hints.js';

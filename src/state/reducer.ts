@@ -7,6 +7,7 @@ import {
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
+import { logged } from './log.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
@@ -59,6 +60,7 @@ export function initialState(options: InitialOptions): AppState {
     ownFiles: options.demoFile ? [options.demoFile] : [],
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
+    log: [],
   };
 }
 
@@ -87,7 +89,7 @@ export function reduce(state: AppState, action: Action): Reduced {
       return { state: { ...state, nowMs: action.nowMs, workload: { ...state.workload, previousStatus: state.workload.status, status: action.status } }, effects: [] };
     case 'workloadExited': {
       if (state.workload?.pid !== action.pid) return { state, effects: [] };
-      let next: AppState = { ...state, workload: null, nowMs: action.nowMs, lastResult: { text: action.text, ok: false, untilMs: action.nowMs + 15_000 } };
+      let next: AppState = logged({ ...state, workload: null, nowMs: action.nowMs, lastResult: { text: action.text, ok: false, untilMs: action.nowMs + 15_000 } }, action.text);
       if (state.savedTarget) next = switchTarget(next, state.savedTarget, null);
       return { state: next, effects: [{ type: 'sampleNow' }] };
     }
@@ -105,7 +107,7 @@ export function reduce(state: AppState, action: Action): Reduced {
 
 /** The kernel's answer to an action: shown for a while, and it moves the demo's hint along. */
 function actionResult(state: AppState, action: Extract<Action, { type: 'actionResult' }>): Reduced {
-  let next: AppState = { ...state, nowMs: action.nowMs, lastResult: { text: action.text, ok: action.ok, untilMs: action.nowMs + 12_000 } };
+  let next: AppState = logged({ ...state, nowMs: action.nowMs, lastResult: { text: action.text, ok: action.ok, untilMs: action.nowMs + 12_000 } }, action.text);
   const demo = state.demo;
   const onDemoFile = action.path === undefined || action.path === demo?.file;
   if (demo && action.ok && onDemoFile) {
@@ -124,7 +126,7 @@ function switchTarget(state: AppState, target: Target, saved: Target | null): Ap
 }
 
 function say(state: AppState, text: string, ms = 3000): AppState {
-  return { ...state, message: { text, untilMs: state.nowMs + ms } };
+  return logged({ ...state, message: { text, untilMs: state.nowMs + ms } }, text);
 }
 
 function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number): AppState {
@@ -214,6 +216,7 @@ function onMouse(state: AppState, event: MouseEvent): Reduced {
   if (!event.pressed || event.motion) return none;
   const wheel = event.button === 'wheelUp' ? -1 : event.button === 'wheelDown' ? 1 : 0;
   if (state.overlay?.kind === 'help') return wheel === 0 ? none : runCommand(state, wheel < 0 ? 'helpScrollUp' : 'helpScrollDown');
+  if (state.overlay?.kind === 'log') return wheel === 0 ? none : runCommand(state, wheel < 0 ? 'logScrollUp' : 'logScrollDown');
   if (state.overlay) return none;
   const target = mouseTarget(state, event.column, event.row);
   if (target.area === 'table' && (event.button === 'left' || wheel !== 0)) {
@@ -298,6 +301,14 @@ function runCommand(state: AppState, command: Command): Reduced {
       const step = Math.max(1, state.screen.rows - 4);
       const scroll = Math.max(0, state.overlay.scroll + (command === 'helpScrollUp' ? -step : step));
       return { state: { ...state, overlay: { kind: 'help', scroll } }, effects: none };
+    }
+    case 'log': return { state: { ...state, overlay: { kind: 'log', scroll: 0 } }, effects: [{ type: 'redraw' }] };
+    case 'logScrollUp':
+    case 'logScrollDown': {
+      if (state.overlay?.kind !== 'log') return { state, effects: none };
+      const step = Math.max(1, state.screen.rows - 4);
+      const scroll = Math.max(0, Math.min(Math.max(0, state.log.length - 1), state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
+      return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
     case 'pause': return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };

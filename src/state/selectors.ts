@@ -7,6 +7,7 @@ import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
+import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
 
 export function layoutOf(state: AppState): Layout {
@@ -193,17 +194,11 @@ export interface HeaderModel {
   activity: string[];
 }
 
-const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
-  0: 'Demo, step 1/4: a workload reads the file at random, like the article\'s script. Press e to evict it (vmtouch -e).',
-  1: 'Step 2/4: the pages the workload maps stayed (M). Press m then 1: the workload madvise(MADV_DONTNEED)s its mapping.',
-  2: 'Step 3/4: its page table no longer holds them. Press e to evict again: now they go.',
-  3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
-};
 
 /** The demo's hint, and the workload's reads/s and fault rates: a line each. */
 export function activityLines(state: AppState): string[] {
   const parts: string[] = [];
-  if (state.demo) parts.push(DEMO_HINTS[state.demo.step]);
+  parts.push(...demoHintLines(state));
   const w = state.workload;
   if (w) {
     const now = w.status;

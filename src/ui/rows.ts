@@ -205,6 +205,14 @@ export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): s
   return lines;
 }
 
+/** The demo teaches e, m and ! (its messages): at 80 columns they come right after Quit and Help. */
+const DEMO_FOOTER_FIRST = ['quit', 'help', 'evict', 'adviseMenu', 'log'];
+function footerOrder(state: AppState): readonly (typeof KEY_TABLE)[number][] {
+  if (!state.demo) return KEY_TABLE;
+  const rank = (command: string): number => (DEMO_FOOTER_FIRST.includes(command) ? DEMO_FOOTER_FIRST.indexOf(command) : DEMO_FOOTER_FIRST.length);
+  return [...KEY_TABLE].sort((a, b) => rank(a.command) - rank(b.command));
+}
+
 /** htop's bottom line: the keys of the current mode with their labels. */
 export function footerLine(state: AppState, theme: Theme): string {
   const { columns } = state.screen;
@@ -223,7 +231,7 @@ export function footerLine(state: AppState, theme: Theme): string {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
     return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
   }
-  for (const binding of KEY_TABLE) {
+  for (const binding of footerOrder(state)) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
     if (binding.processOnly && state.target.kind !== 'process') continue;
     const key = keyLabel(binding.keys.find((k) => /^f\d+$/.test(k)) ?? binding.keys[0]!);
@@ -254,7 +262,7 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   for (const group of HELP_GROUPS) {
     body.push(styled(pad(group, columns), theme.style('helpHeading')));
     for (const binding of KEY_TABLE) {
-      if (binding.group !== group || binding.modes.every((m) => m === 'help')) continue;
+      if (binding.group !== group || binding.modes.every((m) => m === 'help' || m === 'log')) continue;
       const keys = binding.keys.map(keyLabel).join(' ');
       const greyed = binding.changesSystem && state.readOnly;
       const notes = [binding.needs ? `needs ${binding.needs}` : '', binding.confirm ? 'asks first' : '', greyed ? 'off: --read-only' : ''].filter(Boolean);
