@@ -58,6 +58,13 @@ export function parseKeys(data: string): string[] {
           i += mouse[0].length;
           continue;
         }
+        if (data[i + 2] === '<') {
+          // A report cut short (the rest in the next read, or garbage): drop it whole, so its digits do not
+          // become keys (0 would reset the zoom).
+          const cut = /^\x1b\[<[0-9;]*[Mm]?/.exec(data.slice(i))!;
+          i += cut[0].length;
+          continue;
+        }
         // A legacy report (CSI M and three bytes, each value + 32), from a terminal without mode 1006: its
         // bytes must not become keys (a space would pause).
         if (data[i + 2] === 'M' && data.length >= i + 6) {

@@ -14,6 +14,8 @@ test('parseKeys: SGR mouse reports are one event each, keys around them stay key
   assert.equal(parseMouseKey('mouse:65:1:1:M')!.button, 'wheelDown');
   assert.equal(parseMouseKey('mouse:4:1:1:M')!.shift, true);
   assert.equal(parseMouseKey('q'), null);
+  assert.deepEqual(parseKeys('\x1b[<0;12'), [], 'a report cut short is dropped, its digits are no keys');
+  assert.deepEqual(parseKeys('\x1b[<0;1;2Xq'), ['X', 'q'], 'a malformed one too');
   // The legacy encoding (no mode 1006): CSI M and three bytes; a space among them must not pause.
   assert.deepEqual(parseKeys('\x1b[M  !'), ['mouse:0:0:1:M']);
   assert.deepEqual(parseKeys('\x1b[M#  '), ['mouse:3:0:0:m']);
