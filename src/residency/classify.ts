@@ -32,7 +32,7 @@ export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; line: string
   { kind: 'dirty', words: 'dirty (counted per folio)', line: 'dirty', short: 'dirty' },
   { kind: 'writeback', words: 'under writeback', line: 'writeback', short: 'wb' },
   {
-    kind: 'evicted', words: 'recently evicted, not cached: after reclaim or MADV_PAGEOUT (posix_fadvise DONTNEED, e, leaves no shadow entries, so no x)',
+    kind: 'evicted', words: 'recently evicted, not cached (by reclaim or MADV_PAGEOUT; e leaves none)',
     line: 'evicted by reclaim or PAGEOUT (e leaves none: fadvise keeps no shadow)', short: 'evicted',
   },
   { kind: 'empty', words: 'not cached', line: 'not cached', short: 'none' },

@@ -249,7 +249,7 @@ export function footerLine(state: AppState, theme: Theme): string {
 
 const HEATMAP_NOTES = [
   'The shade is how full a cell is, its colour what fills it; with no colour, bold is mapped, underline dirty.',
-  'A cell that just became cached or evicted is reversed for a moment. Dirty and writeback count whole folios.',
+  'A cell that just became cached or evicted is highlighted for a moment (reversed in mono). Dirty and writeback count whole folios.',
   'Evicting (e, posix_fadvise DONTNEED) leaves no shadow entries: x marks come only from reclaim or PAGEOUT.',
 ];
 
