@@ -255,6 +255,11 @@ export function headerModel(state: AppState): HeaderModel {
 
 /** One line: what the user should know (a reclaimer, a missing source, the target gone). */
 export function warningLine(state: AppState): string {
+  return warningParts(state).join(' · ');
+}
+
+/** The warning line's parts, each whole (the messages screen, `!`, lists them). */
+export function warningParts(state: AppState): string[] {
   const parts: string[] = [];
   if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
     parts.push(`${state.statusText === null ? 'the process is gone' : printable(state.statusText)}: showing the last sample`);
@@ -272,7 +277,7 @@ export function warningLine(state: AppState): string {
   }
   // What the user can act on (a failure, a result) before what they cannot (a reclaimer).
   parts.push(...state.staticWarnings.map(printable));
-  return parts.join(' · ');
+  return parts;
 }
 
 function explainFailure(source: string): string {

@@ -22,9 +22,17 @@ export function headerLines(state: AppState, theme: Theme): string[] {
     styled(pad(h.title, columns), theme.style('title')),
     pad(h.faults, columns),
     pad(h.cache, columns),
-    h.warning === '' ? pad('', columns) : styled(pad(`! ${h.warning}`, columns), theme.style('warn')),
+    h.warning === '' ? pad('', columns) : styled(warningText(h.warning, columns), theme.style('warn')),
     ...h.activity.map((line) => styled(pad(line, columns), theme.style('label'))),
   ];
+}
+
+/** The warning line; one cut at the screen's edge says which key shows it whole (the messages, `!`). */
+function warningText(warning: string, columns: number): string {
+  const line = `! ${warning}`;
+  const more = ' [! all]';
+  if (columnsOf(line) <= columns || columns < 40) return pad(line, columns);
+  return `${fitEnd(line, columns - columnsOf(more))}${more}`;
 }
 
 interface Column {

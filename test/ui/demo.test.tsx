@@ -50,17 +50,20 @@ test('demo step 2: the words name what the screen shows (green ░ in colour, bo
 });
 
 test('!: the messages screen shows a result cut on the warning line, whole', () => {
-  let s = demoState(0);
+  let s = { ...demoState(0), staticWarnings: ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] };
   const long = 'evict file1.db: 96 → 96 cached pages; 96 pages stayed: mapped by node (pid 18514, 96 pages): mapped pages stay until the process drops them (MADV_DONTNEED) or exits; no x marks: fadvise leaves no shadow entries (x comes from reclaim or PAGEOUT)';
   s = reduce(s, { type: 'actionResult', kind: 'evict', text: long, ok: true, nowMs: 2000, stayedPages: 96, path: FILE }).state;
   const live = renderAt(<App state={s} />, 80, 24).text();
   assert.ok(!live.includes('(x comes from reclaim or PAGEOUT)'), 'the warning line cuts it');
+  assert.match(live, /^! evict file1\.db: .*… \[! all\]$/m, 'and says which key shows it whole');
   s = reduce(s, { type: 'keys', keys: ['!'], nowMs: 7000 }).state;
   const text = renderAt(<App state={s} />, 80, 24).text();
-  assert.match(text, /^mmtop messages, newest first/m);
-  const joined = text.split('\n').map((l) => l.replace(/^\s*(\d+s ago)?\s+/, '')).join(' ');
+  assert.match(text, /^mmtop messages: the warning line now/m);
+  const joined = text.split('\n').map((l) => l.replace(/^\s*(\d+s ago|now)?\s+/, '')).join(' ');
   assert.ok(joined.includes(long), `the whole message, wrapped:\n${text}`);
   assert.match(text, /^\s+5s ago  evict file1\.db/m);
+  assert.match(text, /^\s+now  a proactive reclaimer/m, 'what the warning line says now');
+  assert.ok(joined.includes('a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'), 'whole');
   s = reduce(s, { type: 'keys', keys: ['escape'], nowMs: 7000 }).state;
   assert.equal(s.overlay, null);
 });
