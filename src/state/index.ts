@@ -4,3 +4,7 @@ export * from './layout.js';
 export * from './reducer.js';
 export * from './selectors.js';
 export * from './faults.js';
+export * from './jump.js';
+export * from './mouse.js';
+export * from './log.js';
+export * from './demo-hints.js';

@@ -8,13 +8,15 @@ import type { FaultView } from './faults.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
-/** majflt and minflt (sampled faults a second) only while the fault layer samples. */
 export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+/** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
 export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
+  | { kind: 'log'; scroll: number }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
@@ -40,6 +42,12 @@ export interface DemoState {
 export interface Screen {
   columns: number;
   rows: number;
+}
+
+/** A message or an action's result, as it was said, and when (the one clock). */
+export interface LogEntry {
+  atMs: number;
+  text: string;
 }
 
 export interface Flash {
@@ -95,6 +103,8 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** The last messages and results, whole (state/log.ts): `!` shows them. */
+  log: LogEntry[];
   /** Sampled faults of the last seconds (the fault layer). */
   faults: FaultView;
 }
