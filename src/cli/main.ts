@@ -131,6 +131,18 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
         exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
       })
+    .command('demo', 'the article "More about mmap() file access", live: a 128 MiB file in a temp dir and a random reader on it',
+      (y) => recordOptions('demo', y
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
+      async (args) => {
+        const delaySeconds = parseDelaySeconds(args.delay ?? '1');
+        const { runDemo } = await import('./demo.js');
+        exitCode = await runDemo({ delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) });
+      })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => recordOptions('doctor', y.option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./doctor.js')).doctorCommand({ json: args.json }); })
