@@ -91,7 +91,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .parserConfiguration({ 'parse-positional-numbers': false })
     .scriptName('mmtop')
     .usage('mmtop: where a process\'s file pages are: page cache, page table, dirty, evicted\n\nUsage: mmtop <command> [options]')
-    .command('$0 [pid]', 'the interactive view of a process (or of files with --file)',
+    .command('$0 [pid]', 'the interactive view of a process (or of files with --file); without either, the overview of the machine',
       (y) => recordOptions('$0', y
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
@@ -99,7 +99,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
-        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })
+        .option('cgroup', { type: 'string', describe: 'the overview, narrowed to this memory cgroup (a path in the pane, or under /sys/fs/cgroup)' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
         const afterDashes = (args._ ?? []).map(String);
@@ -109,6 +110,15 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
+        if (args.cgroup !== undefined) {
+          if (pidText !== undefined || (args.file && args.file.length > 0)) throw usageError('--cgroup is for the overview: give no pid and no --file (mmtop overview --file DIR --cgroup PATH)');
+          if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+        }
+        if (pidText === undefined && !(args.file && args.file.length > 0)) {
+          const { runOverview } = await import('./overview.js');
+          exitCode = await runOverview({ ...common, cgroup: args.cgroup });
+          return;
+        }
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');
@@ -121,15 +131,29 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           exitCode = await runInteractive({ target: { kind: 'files', paths }, ...common });
           return;
         }
-        if (pidText === undefined) {
-          const { runDemo } = await import('./demo.js');
-          exitCode = await runDemo(common);
-          return;
-        }
+        if (pidText === undefined) throw usageError('give a pid or --file');
         const pid = parsePid(pidText);
         const { comm, kernelThread } = requireLiveProcess(pid);
         if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
         exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
+      })
+    .command('overview', 'the machine\'s page cache: processes, files and cgroups (what mmtop alone opens)',
+      (y) => recordOptions('overview', y
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
+        .option('file', { type: 'string', array: true, describe: 'directories (or files) whose files are listed too, open or not' })
+        .option('cgroup', { type: 'string', describe: 'start narrowed to this memory cgroup' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action in the views opened from it' })
+        .option('budget', { type: 'string', describe: 'percent of one core for the files scan (default 2)' })),
+      async (args) => {
+        if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
+        if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+        const { runOverview } = await import('./overview.js');
+        exitCode = await runOverview({
+          delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii,
+          budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget), cgroup: args.cgroup, dirs: (args.file ?? []).map(String),
+        });
       })
     .command('demo', 'the article "More about mmap() file access", live: a 128 MiB file in a temp dir and a random reader on it',
       (y) => recordOptions('demo', y
