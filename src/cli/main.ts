@@ -14,7 +14,6 @@ function cellsOption(raw: unknown): number | undefined {
 
 /** What each command needs when its positionals are missing, in words. */
 const NEEDS: Record<string, string> = {
-  snapshot: 'snapshot needs a pid',
   fincore: 'fincore needs a file (or a directory with -R)',
   evict: 'evict needs a file',
   touch: 'touch needs a file',
@@ -170,13 +169,26 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => recordOptions('doctor', y.option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./doctor.js')).doctorCommand({ json: args.json }); })
-    .command('snapshot <pid>', 'pmap -x with the page cache, once',
+    .command('snapshot [pid]', 'pmap -x with the page cache, once; without a pid, the overview once',
       (y) => recordOptions('snapshot', y
-        .positional('pid', { type: 'string', describe: 'process id' })
+        .positional('pid', { type: 'string', describe: 'process id (none: the overview of the machine)' })
+        .option('file', { type: 'string', array: true, describe: 'without a pid: directories whose files are listed too' })
+        .option('cgroup', { type: 'string', describe: 'without a pid: only this memory cgroup' })
+        .option('top', { type: 'string', describe: 'without a pid: rows per pane in the text (default 20)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
         .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
       async (args) => {
+        if (args.pid === undefined) {
+          if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
+          if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
+          const top = args.top === undefined ? 20 : Number(args.top);
+          if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${args.top}"`);
+          const { snapshotOverviewCommand } = await import('./snapshot-overview.js');
+          exitCode = await snapshotOverviewCommand({ json: args.json, dirs: (args.file ?? []).map(String), cgroup: args.cgroup, top });
+          return;
+        }
+        if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined) throw usageError('--file, --cgroup and --top are for the overview: give no pid');
         const { snapshotCommand } = await import('./snapshot.js');
         exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
       })

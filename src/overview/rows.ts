@@ -54,7 +54,7 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
   const d = state.data;
   const flags = `every ${state.intervalMs / 1000}s${state.paused ? '  PAUSED' : ''}`;
   if (!d) return [styled(pad(`mmtop  overview  reading /proc…  ${flags}`, columns), theme.style('title')), ...['', '', '', ''].map((l) => pad(l, columns))];
-  const unread = d.unreadableProcesses > 0 ? `  ${d.unreadableProcesses} processes not readable (run as root to see all)` : '';
+  const unread = d.unreadableProcesses > 0 ? `  ${d.unreadableProcesses} process${d.unreadableProcesses === 1 ? '' : 'es'} not readable (run as root to see all)` : '';
   const title = `mmtop  overview  ${d.processes.length} processes${unread}  ${flags}`;
   const c = d.pageCache;
   const cache = `page cache  Cached ${bytes(c.cachedBytes)}  Dirty ${bytes(c.dirtyBytes)}  Writeback ${bytes(c.writebackBytes)}  Active(file) ${bytes(c.activeFileBytes)}  Inactive(file) ${bytes(c.inactiveFileBytes)}  of MemTotal ${bytes(c.memTotalBytes)}`;
