@@ -175,6 +175,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('file', { type: 'string', array: true, describe: 'without a pid: directories whose files are listed too' })
         .option('cgroup', { type: 'string', describe: 'without a pid: only this memory cgroup' })
         .option('top', { type: 'string', describe: 'without a pid: rows per pane in the text (default 20)' })
+        .option('interval', { type: 'string', describe: 'without a pid: seconds between the two readings the rates come from (default 1, as sar -B 1 1; 0: one reading, no rates)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
         .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
@@ -184,11 +185,13 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
           const top = args.top === undefined ? 20 : Number(args.top);
           if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${args.top}"`);
+          const intervalS = args.interval === undefined ? 1 : Number(args.interval);
+          if (args.interval === '' || !Number.isFinite(intervalS) || intervalS < 0 || intervalS > 3600) throw usageError(`--interval must be seconds from 0 to 3600, not "${args.interval}"`);
           const { snapshotOverviewCommand } = await import('./snapshot-overview.js');
-          exitCode = await snapshotOverviewCommand({ json: args.json, dirs: (args.file ?? []).map(String), cgroup: args.cgroup, top });
+          exitCode = await snapshotOverviewCommand({ json: args.json, dirs: (args.file ?? []).map(String), cgroup: args.cgroup, top, intervalMs: intervalS * 1000 });
           return;
         }
-        if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined) throw usageError('--file, --cgroup and --top are for the overview: give no pid');
+        if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined || args.interval !== undefined) throw usageError('--file, --cgroup, --top and --interval are for the overview: give no pid');
         const { snapshotCommand } = await import('./snapshot.js');
         exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
       })

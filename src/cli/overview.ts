@@ -119,7 +119,7 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
     clearTimeout(timer);
     const now = clock();
     if (!state.paused) {
-      scanner.refresh();
+      scanner.refresh(state.intervalMs);
       if (!scanner.scanning && now - lastScanEndMs >= Math.max(FILES_EVERY_MS, 5 * state.intervalMs)) scanner.startFilesScan();
       if (firstScan) {
         if (sliceTimer === undefined) sliceTimer = setImmediate(firstSlice);

@@ -20,9 +20,13 @@ export async function snapshotOverviewCommand(options: SnapshotOverviewOptions):
   const started = performance.now();
   scanner.refresh();
   scanner.scanAll();
-  const wait = (options.intervalMs ?? 1000) - (performance.now() - started);
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  scanner.refresh();
+  const intervalMs = options.intervalMs ?? 1000;
+  if (intervalMs > 0) {
+    const wait = intervalMs - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // The second reading: the rates over the interval. With --interval 0 there is one, and no rates.
+    scanner.refresh();
+  }
   let overview = scanner.overview();
   if (options.cgroup !== undefined) {
     const within = normaliseCgroupPath(options.cgroup, scanner.cgroupReader.hierarchy?.dir ?? null);

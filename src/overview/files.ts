@@ -20,7 +20,7 @@ const DELETED_SUFFIX = ' (deleted)';
 
 /** How to open a file again to measure it: the first that works is used. */
 export type Opener =
-  | { kind: 'map'; pid: number; first: Pick<MappingRecord, 'start' | 'end' | 'device' | 'inode' | 'kind'>; name: MappedName }
+  | { kind: 'map'; pid: number; first: Pick<MappingRecord, 'start' | 'end' | 'device' | 'inode' | 'kind'>; name: MappedName; sameRoot: boolean }
   | { kind: 'fd'; pid: number; fdPath: string; path: string }
   | { kind: 'path'; path: string };
 
@@ -32,6 +32,28 @@ export interface FoundFile {
   holders: Map<number, FileHolder>;
   openers: Opener[];
   listed: boolean;
+}
+
+/** mmtop's own mount namespace and root, to tell which processes see the same paths (most, outside containers). */
+let ownRoot: { ns: string; dev: number; ino: number } | null | undefined;
+function rootOf(pid: number | 'self'): { ns: string; dev: number; ino: number } | null {
+  try {
+    const st = fs.statSync(`/proc/${pid}/root`);
+    return { ns: fs.readlinkSync(`/proc/${pid}/ns/mnt`), dev: st.dev, ino: st.ino };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether `pid` names files as mmtop does: the same mount namespace (proc(5) /proc/PID/ns/mnt) and the same
+ * root directory (not chrooted). Then its maps' paths open directly, without a walk through /proc/PID/root
+ * (a quarter of the cost of measuring a small file); device and inode are checked either way.
+ */
+function sharesRoot(pid: number): boolean {
+  if (ownRoot === undefined) ownRoot = rootOf('self');
+  const theirs = rootOf(pid);
+  return ownRoot !== null && theirs !== null && theirs.ns === ownRoot.ns && theirs.dev === ownRoot.dev && theirs.ino === ownRoot.ino;
 }
 
 export type ProcessFiles = { ok: true; files: FoundFile[] } | { ok: false; errno: string | undefined };
@@ -47,6 +69,7 @@ export function filesOfProcess(pid: number, comm: string): ProcessFiles {
   const maps = readProcText(`/proc/${pid}/maps`, 'maps');
   if (!maps.ok) return { ok: false, errno: maps.failure.errno };
   const found = new Map<string, FoundFile>();
+  const sameRoot = sharesRoot(pid);
   const holderOf = (f: FoundFile): FileHolder => {
     let h = f.holders.get(pid);
     if (!h) {
@@ -62,7 +85,7 @@ export function filesOfProcess(pid: number, comm: string): ProcessFiles {
     if (!f) {
       const first = { start: `0x${m.startHex}`, end: `0x${m.endHex}`, device: m.device, inode: m.inode, kind: m.kind };
       const name: MappedName = { path: m.path, deletedSuffix: m.deletedSuffix, pathEscaped: m.pathEscaped };
-      f = { key, device: m.device, inode: m.inode, path: m.path, holders: new Map(), openers: [{ kind: 'map', pid, first, name }], listed: false };
+      f = { key, device: m.device, inode: m.inode, path: m.path, holders: new Map(), openers: [{ kind: 'map', pid, first, name, sameRoot }], listed: false };
       found.set(key, f);
     }
     holderOf(f).mappedBytes += (parseInt(m.endHex, 16) - parseInt(m.startHex, 16));
@@ -132,6 +155,10 @@ const noCapabilities = (): Capabilities => ({ cachestat: null, mincore: null, pa
 function open(opener: Opener, file: FoundFile): { opened: OpenedFile; path: string } | null {
   const regular = (st: fs.Stats): boolean => st.isFile() && deviceString(st.dev) === file.device && st.ino === file.inode;
   if (opener.kind === 'map') {
+    if (opener.sameRoot && opener.first.kind === 'file' && !opener.name.deletedSuffix && !opener.name.pathEscaped && opener.name.path.startsWith('/')) {
+      const direct = openChecked(fsPath(opener.name.path), regular);
+      if (direct.ok) return { opened: { fd: direct.fd, stat: direct.stat, path: opener.name.path, place: { path: opener.name.path } }, path: opener.name.path };
+    }
     const result = openMappedFile(opener.pid, opener.first, opener.name, noCapabilities());
     return result.kind === 'opened' ? { opened: result.opened, path: result.path } : null;
   }

@@ -47,6 +47,13 @@ function ageText(data: Overview, nowWallMs: number): string {
   return progress ? `${last}, ${progress}` : last;
 }
 
+/** How old the processes or cgroups pane is, said only when older than a tick (read less often: slow). */
+function paneAge(atMs: number | null, nowMs: number, intervalMs: number): string {
+  if (atMs === null) return '';
+  const age = nowMs - atMs;
+  return age > 1.5 * intervalMs ? `read ${Math.round(age / 1000)} s ago` : '';
+}
+
 const PANE_TITLES: Record<Pane, string> = { processes: 'Processes', files: 'Files', cgroups: 'Cgroups' };
 
 export function overviewHeaderLines(state: OverviewViewState, theme: Theme): string[] {
@@ -72,7 +79,8 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
     state.message && state.message.untilMs > state.nowMs ? state.message.text : '',
     state.cgroup !== null ? `cgroup ${printable(state.cgroup)}` : '',
     state.filter !== '' ? `filter "${printable(state.filter)}"` : '',
-    ageText(d, d.timeMs),
+    state.pane === 'files' ? ageText(d, d.timeMs) : paneAge(state.pane === 'processes' ? d.processesAtMs : d.cgroupsAtMs, d.timeMs, state.intervalMs),
+    state.pane !== 'files' && d.filesScan.progress ? ageText(d, d.timeMs) : '',
   ].filter(Boolean).join(' · ');
   b.push(fitEnd(notes, Math.max(0, columns - used)), '');
   return [

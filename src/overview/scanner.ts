@@ -13,6 +13,9 @@ import { ProcessReader } from './processes.js';
 import { NO_RATES, pageCacheOf, pagingCounters, sarRates, type PagingCounters } from './system.js';
 import { OVERVIEW_VERSION, type FilesScanInfo, type Overview, type OverviewCgroup, type OverviewFile, type OverviewProcess, type PageCacheInfo, type SarRates } from './types.js';
 
+/** The cgroups pane is read at most this often. */
+export const CGROUPS_EVERY_MS = 5000;
+
 export interface ScannerOptions {
   /** --file DIR…: files under these are listed too, open or not. */
   dirs?: string[];
@@ -51,6 +54,10 @@ export class OverviewScanner {
   #files: OverviewFile[] = [];
   #fileCounts = new Map<number, number>();
   #unreadable = new Set<number>();
+  #processesAt = { mono: -Infinity, wall: null as number | null };
+  #processesCostMs = 0;
+  #cgroupsAt = { mono: -Infinity, wall: null as number | null };
+  #cgroupsCostMs = 0;
   #scan: FilesScanInfo = { completedAtMs: null, durationMs: null, processesScanned: 0, processesUnreadable: 0, filesMeasured: 0, filesUnmeasured: 0, progress: null };
 
   constructor(options: ScannerOptions = {}) {
@@ -60,9 +67,15 @@ export class OverviewScanner {
     this.cgroupReader = new CgroupReader(options.cgroupRoot);
   }
 
-  /** The header, the processes and the cgroups: every tick. */
-  refresh(): void {
+  /**
+   * The header every call; the processes and the cgroups when due. Each is read again no sooner than its
+   * last read's cost allows: the processes at most 1% of the time (every tick on most machines), the
+   * cgroups at most 2% and no more often than every 5 s (v1 memory.stat with its total_* walks the
+   * subtree: milliseconds a cgroup here). `intervalMs` is the session's tick; 0 (snapshot) reads all now.
+   */
+  refresh(intervalMs = 0): void {
     const now = this.#clock();
+    const force = intervalMs === 0;
     const failures: Failure[] = [];
     const vmstat = readProcText('/proc/vmstat', 'vmstat');
     const meminfo = readProcText('/proc/meminfo', 'meminfo');
@@ -76,8 +89,20 @@ export class OverviewScanner {
     } else {
       this.#rates = NO_RATES;
     }
-    this.#processList = this.#processes.read(now);
-    this.#cgroups = this.cgroupReader.read(now, this.#processList.map((p) => p.cgroup));
+    // A little early is on time: ticks are not exact.
+    const slack = intervalMs / 4;
+    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 100 * this.#processesCostMs) - slack) {
+      const start = this.#clock();
+      this.#processList = this.#processes.read(now);
+      this.#processesCostMs = this.#clock() - start;
+      this.#processesAt = { mono: now, wall: this.#wallClock() };
+    }
+    if (force || now - this.#cgroupsAt.mono >= Math.max(CGROUPS_EVERY_MS, 5 * intervalMs, 50 * this.#cgroupsCostMs) - slack) {
+      const start = this.#clock();
+      this.#cgroups = this.cgroupReader.read(now, this.#processList.map((p) => p.cgroup));
+      this.#cgroupsCostMs = this.#clock() - start;
+      this.#cgroupsAt = { mono: now, wall: this.#wallClock() };
+    }
     this.#failures = failures;
   }
 
@@ -174,6 +199,7 @@ export class OverviewScanner {
         progress: c ? { processesDone: c.nextPid, processesTotal: c.pids.length, filesDone: c.nextFile, filesTotal: c.measureQueue?.length ?? c.found.size } : null,
       },
       cgroups: this.#cgroups, failures: this.#failures,
+      processesAtMs: this.#processesAt.wall, cgroupsAtMs: this.#cgroupsAt.wall,
     };
   }
 }

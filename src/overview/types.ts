@@ -135,5 +135,8 @@ export interface Overview {
   files: OverviewFile[];
   filesScan: FilesScanInfo;
   cgroups: OverviewCgroup[];
+  /** When the processes and the cgroups were last read (Date.now()); they are read less often when slow. */
+  processesAtMs: number | null;
+  cgroupsAtMs: number | null;
   failures: Failure[];
 }

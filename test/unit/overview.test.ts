@@ -72,6 +72,7 @@ function data(): Overview {
     files: [file('/data/b.db', 10, [20]), file('/data/a.db', 3, [10, 20]), file('/data/u.db', null, [20])],
     filesScan: { completedAtMs: 8000, durationMs: 12, processesScanned: 2, processesUnreadable: 1, filesMeasured: 2, filesUnmeasured: 1, progress: null },
     cgroups: [{ path: '/app', version: 2, fileBytes: 10, fileMappedBytes: 1, fileDirtyBytes: 0, fileWritebackBytes: 0, activeFileBytes: 0, inactiveFileBytes: 0, refaults: 0, refaultPerSec: null, processCount: 1 }],
+    processesAtMs: 10_000, cgroupsAtMs: 4000,
     failures: [],
   };
 }
@@ -129,6 +130,7 @@ test('the lines: exactly the screen wide, names escaped, unknown as "?", unreada
   const files = overviewLines(keys(s, '2').state, makeTheme(true)).map(strip).join('\n');
   assert.match(files, /^\s+\?\s+\?\s+0B\s+0B\s+0B\s+40K\s+1 \/data\/u\.db/m, 'a file it could not measure: "?"');
   assert.match(files, /files 2 s old \(a scan took 12 ms\)/, 'how fresh the files pane is');
+  assert.match(overviewLines(keys(s, '3').state, makeTheme(true)).map(strip).join('\n'), /read 6 s ago/, 'and the cgroups pane, read less often');
   // sar's own layout where it fits, name-value pairs where it does not.
   assert.match(sarLines(NO_RATES, 100)[0], /^ +pgpgin\/s pgpgout\/s +fault\/s +majflt\/s +pgfree\/s pgscank\/s pgscand\/s pgsteal\/s +%vmeff refault\/s$/);
   assert.match(sarLines(NO_RATES, 80)[1], /^pgscank\/s \? {2}pgscand\/s \?/);
