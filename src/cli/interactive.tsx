@@ -43,6 +43,8 @@ export interface InteractiveOptions {
    * overview gives it back. With it, Esc on the mapping table ends the view with BACK_TO_OVERVIEW.
    */
   terminal?: BorrowedTerminal;
+  /** Clicks and the wheel (default on; --no-mouse turns them off). */
+  mouse?: boolean;
 }
 
 /** What runInteractive returns when Esc took the user back to the overview that opened the view. */
@@ -86,7 +88,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
   });
 
-  const terminal = options.terminal ?? borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr });
+  const terminal = options.terminal ?? borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr, mouse: options.mouse !== false });
   // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
   // writes go through the borrowed terminal's (dropped while suspended or once the tty is gone, ASCII
   // stand-ins where the locale has no UTF-8).

@@ -98,6 +98,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
         .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })
         .option('cgroup', { type: 'string', describe: 'the overview, narrowed to this memory cgroup (a path in the pane, or under /sys/fs/cgroup)' })),
       async (args) => {
@@ -108,7 +109,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         // A flag given without its value must not fall through to the demo (which writes 128 MiB).
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
-        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
         if (args.cgroup !== undefined) {
           if (pidText !== undefined || (args.file && args.file.length > 0)) throw usageError('--cgroup is for the overview: give no pid and no --file (mmtop overview --file DIR --cgroup PATH)');
           if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
@@ -144,13 +145,14 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('mono', { type: 'boolean', default: false, describe: 'no colour (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action in the views opened from it' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
         .option('budget', { type: 'string', describe: 'percent of one core for the files scan (default 2)' })),
       async (args) => {
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
         if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
         const { runOverview } = await import('./overview.js');
         exitCode = await runOverview({
-          delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii,
+          delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse,
           budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget), cgroup: args.cgroup, dirs: (args.file ?? []).map(String),
         });
       })
@@ -160,11 +162,12 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
         .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
       async (args) => {
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const { runDemo } = await import('./demo.js');
-        exitCode = await runDemo({ delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) });
+        exitCode = await runDemo({ delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) });
       })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => recordOptions('doctor', y.option('json', { type: 'boolean', default: false, describe: 'print JSON' })),

@@ -28,6 +28,8 @@ export interface OverviewOptions {
   cgroup?: string | undefined;
   /** --file DIR…: files under these are listed too. */
   dirs?: string[];
+  /** Clicks and the wheel in the views opened from the overview (--no-mouse: off). */
+  mouse?: boolean | undefined;
 }
 
 export const DEFAULT_FILES_BUDGET_PERCENT = 2;
@@ -56,7 +58,7 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
     cgroup: options.cgroup === undefined ? null : normaliseCgroupPath(options.cgroup, hierarchy?.dir ?? null),
   });
   const ascii = options.ascii === true || !profile.utf8;
-  const terminal = borrowTerminal(stdin, stdout, { ascii, stderr: process.stderr });
+  const terminal = borrowTerminal(stdin, stdout, { ascii, stderr: process.stderr, mouse: options.mouse !== false });
   let painter = new Painter({ write: (data) => terminal.write(data) }, state.screen.columns, state.screen.rows);
   const budgetShare = (options.budgetPercent ?? DEFAULT_FILES_BUDGET_PERCENT) / 100;
   let timer: NodeJS.Timeout | undefined;
@@ -206,7 +208,7 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
     try {
       code = await runInteractive({
         target, delaySeconds: state.intervalMs / 1000, mono: options.mono, ascii: options.ascii, readOnly: options.readOnly,
-        budgetPercent: options.budgetPercent, terminal, hints,
+        budgetPercent: options.budgetPercent, mouse: options.mouse, terminal, hints,
       });
     } catch (error) {
       code = 1;
