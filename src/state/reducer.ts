@@ -297,6 +297,8 @@ function runCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
+    // Esc on the mapping table: the session goes back to the overview when it was opened from one.
+    case 'back': return { state, effects: [{ type: 'back' }] };
     case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
     case 'helpScrollUp':
     case 'helpScrollDown': {

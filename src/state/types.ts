@@ -112,6 +112,8 @@ export interface AppState {
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
+  /** Esc on the mapping table: back to the overview, when the view was opened from it. */
+  | { type: 'back' }
   | { type: 'sampleNow' }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }
