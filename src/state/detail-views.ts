@@ -2,7 +2,7 @@
 // heatmap of an anonymous mapping (its page table, like pagemon), and the smaps pane (one VMA's whole
 // smaps entry, as `watch grep -A 24 file /proc/PID/smaps` shows it, with changed fields marked). Pure.
 import { printable, type AnonMapRecord, type FileRecord, type PageFlagsCell, type SamplePlan, type SmapsDetail } from '../model/index.js';
-import { meetsRanges, mappedPageRanges, type CellKind } from '../residency/classify.js';
+import { meetsRanges, mappedPageRanges, type CellKind, type HeatCell } from '../residency/classify.js';
 import { humanBytes } from '../text/units.js';
 import type { Layout } from './layout.js';
 import type { AppState } from './types.js';
@@ -10,14 +10,17 @@ import type { TableRow } from './selectors.js';
 
 export interface LegendItem {
   kind: CellKind;
+  /** For the help screen. */
   words: string;
+  /** For the legend line where the screen is wide enough. */
+  line: string;
   short: string;
 }
 
 /** What the heatmap models of this module give (selectors.ts HeatmapModel has the same shape). */
 export interface DetailHeatmap {
   title: string;
-  rows: CellKind[][];
+  rows: HeatCell[][];
   cursor: { row: number; column: number } | null;
   flashes: Map<number, 'cached' | 'evicted'>;
   status: string;
@@ -26,22 +29,22 @@ export interface DetailHeatmap {
 
 /** pagemap holds only the pages a process maps: said in the flags legend (Documentation/admin-guide/mm/pagemap.rst). */
 export const FLAGS_LEGEND: readonly LegendItem[] = [
-  { kind: 'flags-active', words: 'most on the active LRU list', short: 'active' },
-  { kind: 'flags-referenced', words: 'most inactive but referenced (promoted, not reclaimed, next)', short: 'inact+ref' },
-  { kind: 'flags-inactive', words: 'most inactive, unreferenced: reclaimed first', short: 'inactive' },
-  { kind: 'flags-unevictable', words: 'mlocked or unevictable', short: 'locked' },
-  { kind: 'flags-large', words: 'most in a large folio or THP', short: 'large' },
-  { kind: 'flags-nolru', words: 'mapped, on no LRU list', short: 'no LRU' },
-  { kind: 'empty', words: 'not mapped here: pagemap covers mapped pages only (unmapped cached pages have no PFN to look up)', short: 'unmapped' },
-  { kind: 'unknown', words: 'not read (needs root, or zoom in)', short: 'unknown' },
+  { kind: 'flags-active', words: 'most of the cell\'s mapped pages on the active LRU list', line: 'active', short: 'active' },
+  { kind: 'flags-referenced', words: 'most inactive but referenced: promoted, not reclaimed, at the next scan', line: 'inactive, referenced', short: 'inact+ref' },
+  { kind: 'flags-inactive', words: 'most inactive and unreferenced: what reclaim takes first', line: 'inactive: reclaimed first', short: 'inactive' },
+  { kind: 'flags-unevictable', words: 'some mlocked or unevictable', line: 'mlocked/unevictable', short: 'locked' },
+  { kind: 'flags-large', words: 'most in a large folio or THP', line: 'large folio/THP', short: 'large' },
+  { kind: 'flags-nolru', words: 'mapped, on no LRU list (isolated for reclaim or migration)', line: 'on no LRU', short: 'no LRU' },
+  { kind: 'empty', words: 'not mapped here: pagemap covers mapped pages only (unmapped cached pages have no PFN to look up)', line: 'not mapped here', short: 'unmapped' },
+  { kind: 'unknown', words: 'not read (needs root, or over the per-tick budget: zoom in)', line: 'not read', short: 'unknown' },
 ];
 
 export const ANON_LEGEND: readonly LegendItem[] = [
-  { kind: 'anon-present-full', words: 'present in RAM (p: part)', short: 'present' },
-  { kind: 'anon-swapped', words: 'swapped out', short: 'swapped' },
-  { kind: 'anon-softdirty-full', words: 'soft-dirty: written since the VMA was made or its soft-dirty bits last reset (+: part; layer 3)', short: 'soft-dirty' },
-  { kind: 'empty', words: 'not touched yet (no page)', short: 'none' },
-  { kind: 'unknown', words: 'unknown (no permission)', short: 'unknown' },
+  { kind: 'anon-present', words: 'present in RAM (the shade: how many of the cell\'s pages)', line: 'present', short: 'present' },
+  { kind: 'anon-swapped', words: 'swapped out, none present', line: 'swapped', short: 'swapped' },
+  { kind: 'anon-softdirty', words: 'soft-dirty: written since the VMA was made or its soft-dirty bits last reset (layer 3)', line: 'soft-dirty (layer 3)', short: 'soft-dirty' },
+  { kind: 'empty', words: 'not touched yet (no page)', line: 'no page', short: 'none' },
+  { kind: 'unknown', words: 'unknown (no permission)', line: 'unknown', short: 'unknown' },
 ];
 
 const ANON_KINDS = new Set(['anon', 'heap', 'stack', 'anon-named', 'shmem']);
@@ -52,7 +55,7 @@ export function isAnonRow(row: TableRow | undefined): boolean {
 }
 
 /** The kind of a flags cell: locked first (never reclaimed), then large folios, then the LRU list most pages are on. */
-export function flagsCellKind(cell: PageFlagsCell | null, inMappedRange: boolean): CellKind {
+export function flagsCellKind(cell: PageFlagsCell | null, inMappedRange: boolean): HeatCell['kind'] {
   if (cell === null) return 'unknown';
   if (cell.mappedPages === 0) return inMappedRange ? 'empty' : 'outside';
   if (cell.mlockedPages > 0 || cell.unevictablePages > 0) return 'flags-unevictable';
@@ -63,27 +66,31 @@ export function flagsCellKind(cell: PageFlagsCell | null, inMappedRange: boolean
   return 2 * cell.referencedPages >= cell.inactivePages ? 'flags-referenced' : 'flags-inactive';
 }
 
-/** The kind of an anonymous cell: swapped first, then present (or soft-dirty on the dirty layer). */
-export function anonCellKind(cell: AnonMapRecord['cells'][number], softDirtyLayer: boolean): CellKind {
-  if (cell.presentPages === null) return 'unknown';
+/** An anonymous cell: present pages as a shade of their share; swapped (none present) a glyph; layer 3 the soft-dirty share. */
+export function anonCell(cell: AnonMapRecord['cells'][number], softDirtyLayer: boolean): HeatCell {
+  const share = (n: number): number => (cell.pageCount > 0 ? Math.min(1, n / cell.pageCount) : 0);
+  if (cell.presentPages === null) return { kind: 'unknown', fill: 0 };
   if (softDirtyLayer) {
-    if (cell.softDirtyPages === null) return 'unknown';
-    if (cell.softDirtyPages > 0) return cell.softDirtyPages >= cell.pageCount ? 'anon-softdirty-full' : 'anon-softdirty-part';
+    if (cell.softDirtyPages === null) return { kind: 'unknown', fill: 0 };
+    if (cell.softDirtyPages > 0) return { kind: 'anon-softdirty', fill: share(cell.softDirtyPages) };
   }
-  if ((cell.swappedPages ?? 0) > 0 && cell.presentPages === 0) return 'anon-swapped';
-  if (cell.presentPages > 0) return cell.presentPages >= cell.pageCount ? 'anon-present-full' : 'anon-present-part';
-  return 'empty';
+  if ((cell.swappedPages ?? 0) > 0 && cell.presentPages === 0) return { kind: 'anon-swapped', fill: 0 };
+  if (cell.presentPages > 0) return { kind: 'anon-present', fill: share(cell.presentPages) };
+  return { kind: 'empty', fill: 0 };
 }
 
-function grid(kinds: CellKind[], layout: Layout): CellKind[][] {
-  const rows: CellKind[][] = [];
+function grid(cells: HeatCell[], layout: Layout): HeatCell[][] {
+  const rows: HeatCell[][] = [];
+  const none: HeatCell = { kind: 'none', fill: 0 };
   for (let r = 0; r < layout.gridRows; r++) {
-    const line: CellKind[] = [];
-    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? 'none');
+    const line: HeatCell[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(cells[r * layout.gridColumns + c] ?? none);
     rows.push(line);
   }
   return rows;
 }
+
+const fixed = (kind: HeatCell['kind']): HeatCell => ({ kind, fill: 0 });
 
 function cursorOf(state: AppState, cellCount: number, layout: Layout): { index: number; at: { row: number; column: number } | null } {
   const index = Math.min(state.cursorCell, Math.max(0, cellCount - 1));
@@ -101,9 +108,9 @@ export function flagsHeatmap(state: AppState, file: FileRecord, title: string, l
   }
   const cells = file.cells ?? [];
   const flags = sample.pageFlags && sample.pageFlags.key === `${file.device}:${file.inode}` && sample.pageFlags.cells.length === cells.length ? sample.pageFlags : undefined;
-  if (!flags) return { ...base, rows: grid(cells.map(() => 'unknown'), layout), cursor: null, status: 'reading page flags…' };
+  if (!flags) return { ...base, rows: grid(cells.map(() => fixed('unknown')), layout), cursor: null, status: 'reading page flags…' };
   const ranges = mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), sample.pageSizeBytes);
-  const kinds = flags.cells.map((c, i) => flagsCellKind(c, meetsRanges(ranges, cells[i]!.firstPage, cells[i]!.pageCount)));
+  const kinds = flags.cells.map((c, i) => fixed(flagsCellKind(c, meetsRanges(ranges, cells[i]!.firstPage, cells[i]!.pageCount))));
   const { index, at } = cursorOf(state, cells.length, layout);
   if (flags.failure) return { ...base, rows: grid(kinds, layout), cursor: at, status: printable(flags.failure.message) };
   const cell = flags.cells[index];
@@ -127,7 +134,7 @@ export function anonHeatmap(state: AppState, row: TableRow, layout: Layout): Det
   const title = `${row.label} ${m.start}–${m.end}\t${sizeText} anonymous ${source} · ${softDirtyLayer ? 'soft-dirty' : 'present/swapped'} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell`;
   const base = { title, flashes: new Map<number, 'cached' | 'evicted'>(), legend: ANON_LEGEND };
   if (!anon) return { ...base, rows: [], cursor: null, status: 'reading the page table…' };
-  const kinds = anon.cells.map((c) => anonCellKind(c, softDirtyLayer));
+  const kinds = anon.cells.map((c) => anonCell(c, softDirtyLayer));
   const { index, at } = cursorOf(state, anon.cells.length, layout);
   if (anon.failure) return { ...base, rows: grid(kinds, layout), cursor: at, status: printable(anon.failure.message) };
   const cell = anon.cells[index];

@@ -4,15 +4,20 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { FaultView } from './faults.js';
 import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
-export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
-export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
+export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
+export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+/** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
+export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
+  | { kind: 'log'; scroll: number }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
@@ -38,6 +43,12 @@ export interface DemoState {
 export interface Screen {
   columns: number;
   rows: number;
+}
+
+/** A message or an action's result, as it was said, and when (the one clock). */
+export interface LogEntry {
+  atMs: number;
+  text: string;
 }
 
 export interface Flash {
@@ -93,6 +104,10 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** The last messages and results, whole (state/log.ts): `!` shows them. */
+  log: LogEntry[];
+  /** Sampled faults of the last seconds (the fault layer). */
+  faults: FaultView;
   /** The smaps pane (S) is open in place of the heatmap. */
   smapsPane: boolean;
   /** The smaps entries the pane showed last and before: what changed (detail-views.ts). */
@@ -102,6 +117,8 @@ export interface AppState {
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
+  /** Esc on the mapping table: back to the overview, when the view was opened from it. */
+  | { type: 'back' }
   | { type: 'sampleNow' }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }

@@ -42,7 +42,7 @@ test('flags layer: a glyph per LRU state, and the cell status line gives the cou
       flagsCell(10, { mappedPages: 0 }), null, flagsCell(14, { activePages: 1, inactivePages: 1, referencedPages: 1 }),
     ],
   };
-  let s = keys(withSamples(sample), '5');
+  let s = keys(withSamples(sample), '6');
   assert.equal(s.layer, 'flags');
   s = keys(s, 'enter');
   const lines = text(s);
@@ -59,14 +59,14 @@ test('flags layer unprivileged: it says it needs root, and why', () => {
     key: 'fe:00:7', cells: Array.from({ length: 8 }, () => null),
     failure: { source: 'kpageflags', errno: 'EACCES', message: 'flags need root: PFNs read 0 without CAP_SYS_ADMIN, kpageflags is root-only' },
   };
-  const s = keys(withSamples(sample), '5');
+  const s = keys(withSamples(sample), '6');
   const view = renderAt(<App state={{ ...s, screen: { columns: 80, rows: 24 } }} />, 80, 24);
   const screen = view.text();
   view.unmount();
   assert.match(screen, /flags need root: PFNs read 0 without CAP_SYS_ADMIN, kpageflags is root-only/);
   assert.match(screen, /\?\?\?\?\?\?\?\?/, 'unknown cells, never empty ones');
   assert.match(screen, /flags of mapped pages only/, 'the title says pagemap covers mapped pages only');
-  const help = keys({ ...keys(withSamples(sample), '5'), screen: { columns: 120, rows: 200 } }, '?');
+  const help = keys({ ...keys(withSamples(sample), '6'), screen: { columns: 120, rows: 200 } }, '?');
   const helpView = renderAt(<App state={help} />, 120, 200);
   const helpText = helpView.text();
   helpView.unmount();
@@ -91,11 +91,11 @@ test('an anonymous mapping is selectable and its heatmap shows present, swapped 
   assert.equal(keys(s, 'enter').focus, 'heatmap', 'Enter goes into its heatmap');
   s = keys(s, 'enter');
   let lines = text(s);
-  assert.ok(lines.some((l) => l.startsWith('PpS.')), `present, part, swapped, none: ${lines.join('\n')}`);
+  assert.ok(lines.some((l) => l.startsWith('█▒S.')), `present, part, swapped, none: ${lines.join('\n')}`);
   assert.ok(lines.some((l) => l.includes('present 4/4  swapped 0  soft-dirty 4')), 'the status line');
   s = keys(s, '3');
   lines = text(s);
-  assert.ok(lines.some((l) => l.startsWith('*+S.')), 'layer 3: soft-dirty');
+  assert.ok(lines.some((l) => l.startsWith('█░S.')), 'layer 3: soft-dirty');
   const plan = planFor(s, false);
   assert.equal(plan.anon?.start, anon.start, 'the plan asks for its page table');
   assert.ok((plan.anon?.cellCount ?? 0) > 0);
