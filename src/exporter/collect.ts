@@ -7,6 +7,7 @@ import { sampleOnce } from '../sampler/index.js';
 import { readProcText } from '../sampler/proc-read.js';
 import { memoryStatPaths, parseCgroup, parseMeminfo, parseMemoryStat, parseStat, parseStatus, parseVmstat, type CgroupEntry } from '../proc/index.js';
 import { decodeName, type Failure, type SamplePlan } from '../model/index.js';
+import { pageSizeBytes } from '../../native/index.js';
 import { CGROUP_FAMILIES, PROCESS_FAMILIES } from './families.js';
 import { reasonOf, type Collected, type CollectedCgroup, type CollectedProcess } from './series.js';
 
@@ -166,7 +167,7 @@ export function collect(choice: Choice, bootTimeSeconds: number | null, clock: (
     systemReasons.vmstat = reasonOf(vmstatText.failure);
   }
   return {
-    timeMs, bootTimeSeconds, processes, files, filePaths: choice.files, cgroups, failures, systemReasons,
+    timeMs, bootTimeSeconds, pageSizeBytes, processes, files, filePaths: choice.files, cgroups, failures, systemReasons,
     meminfo: meminfoText.ok ? parseMeminfo(meminfoText.text).value : null,
     vmstat: vmstatText.ok ? parseVmstat(vmstatText.text).value : null,
     processesLeftOut: pids.length - sampled.length,

@@ -116,6 +116,7 @@ export const OWN_FAMILIES = [
   f('mmtop_sample_errors', 'counter', ['source'], 'Sources that failed, by source (cachestat, open, process, cgroup, vmstat, ...), summed over samples.'),
   f('mmtop_unknown', 'gauge', ['metric', 'reason', 'pid', 'comm', 'start_time', 'path', 'device', 'inode', 'cgroup'],
     'A series mmtop could not read, with the labels it would have had and why: absent from `metric`, never exported as 0.'),
+  f('mmtop_page_size_bytes', 'gauge', [], 'Bytes in a page, the unit of every _pages metric (getpagesize(2)).'),
   f('mmtop_max_series', 'gauge', [], 'The cap on exported series (--max-series); mmtop\'s own and the system\'s series do not count.'),
   f('mmtop_series', 'gauge', [], 'Series exported under the cap in the last sample.'),
   f('mmtop_series_left_out', 'gauge', [], 'Series the cap left out in the last sample (0: none).'),

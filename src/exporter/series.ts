@@ -47,6 +47,8 @@ export interface Collected {
   vmstat: Record<string, number> | null;
   /** Why meminfo or vmstat is null. */
   systemReasons: { meminfo?: string; vmstat?: string };
+  /** getpagesize(2): the unit of the _pages metrics. */
+  pageSizeBytes: number;
   /** Every failure of the interval (the errors counter counts them by source). */
   failures: Failure[];
   /** Processes chosen (--comm) but not sampled: the cap had no room left for them. */
@@ -253,6 +255,7 @@ export function ownSeries(c: Collected, totals: ExporterTotals, capped: Capped, 
     { family: 'mmtop_samples', labels: {}, value: totals.samples },
     { family: 'mmtop_last_sample_timestamp_seconds', labels: {}, value: c.timeMs / 1000 },
     { family: 'mmtop_scrapes', labels: {}, value: totals.scrapes },
+    { family: 'mmtop_page_size_bytes', labels: {}, value: c.pageSizeBytes },
     { family: 'mmtop_max_series', labels: {}, value: totals.maxSeries },
     { family: 'mmtop_series', labels: {}, value: capped.kept.length },
   ];

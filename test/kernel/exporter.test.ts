@@ -183,6 +183,13 @@ test('a real Prometheus scraping the exporter: cached pages equal fincore\'s, ma
     }, 'the held file in Prometheus');
     assert.equal(fromPrometheus, fincorePages(held));
     assert.ok(fromPrometheus >= 100);
+    // The README's bytes query: the page size joined in.
+    const bytes = await query(`mmtop_file_cached_pages{path="${held}"} * on (instance) group_left mmtop_page_size_bytes`);
+    assert.deepEqual(bytes.map((r) => Number(r.value[1])), [fromPrometheus * PAGE]);
+    const ofMapper = await query(`(mmtop_file_cached_pages * on (instance) group_left mmtop_page_size_bytes) and on (instance, device, inode) mmtop_process_file_mapped_pages{pid="${mapper.pid}"}`);
+    assert.ok(ofMapper.some((r) => r.metric.path === held), 'the README\'s join: the files a process maps');
+    const fraction = await query(`mmtop_file_cached_pages{path="${held}"} * on (instance) group_left mmtop_page_size_bytes / mmtop_file_size_bytes`);
+    assert.deepEqual(fraction.map((r) => Number(r.value[1])), [fromPrometheus / 256]);
     // Major faults: a rate above 0 while the workload reads the cold file.
     const rate = await until(async () => {
       const r = await query(`rate(mmtop_process_major_faults_total{pid="${workloadPid}"}[30s])`);

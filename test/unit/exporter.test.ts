@@ -13,7 +13,7 @@ import { printable, type Sample } from '../../src/model/index.js';
 
 function collected(samples: Sample[], extra: Partial<Collected> = {}): Collected {
   return {
-    timeMs: 1_000_000, sampleDurationMs: 12, bootTimeSeconds: 1_700_000_000,
+    timeMs: 1_000_000, sampleDurationMs: 12, bootTimeSeconds: 1_700_000_000, pageSizeBytes: 4096,
     processes: samples.map((sample) => ({ pid: sample.process!.pid, sample, rssFileBytes: 1 << 20 })),
     files: null, filePaths: [],
     cgroups: [{ name: '/system.slice/postgres.service', counters: { file: 8192, file_mapped: 4096, file_dirty: 0, file_writeback: 0, workingset_refault_file: 7, pgfault: 100, pgmajfault: 3 } }],
@@ -76,6 +76,7 @@ test('the exposition of a fake Sample parses as OpenMetrics and carries every fa
   assert.deepEqual(find(samples, 'mmtop_sample_duration_seconds').map((s) => s.value), [0.012]);
   assert.deepEqual(find(samples, 'mmtop_sample_errors_total', { source: 'cachestat' }).map((s) => s.value), [2]);
   assert.deepEqual(find(samples, 'mmtop_series_left_out').map((s) => s.value), [0]);
+  assert.deepEqual(find(samples, 'mmtop_page_size_bytes').map((s) => s.value), [4096]);
 });
 
 test('what mmtop could not read is an mmtop_unknown series with the reason, never a 0', async () => {
@@ -185,4 +186,14 @@ test('--listen and --cgroup forms', () => {
   assert.deepEqual(cgroupTarget('/sys/fs/cgroup/memory/a/b/'), { name: '/a/b', statPaths: ['/sys/fs/cgroup/memory/a/b/memory.stat'] });
   assert.deepEqual(cgroupTarget('/sys/fs/cgroup/system.slice'), { name: '/system.slice', statPaths: ['/sys/fs/cgroup/system.slice/memory.stat'] });
   assert.deepEqual(cgroupTarget('/a').statPaths, ['/sys/fs/cgroup/memory/a/memory.stat', '/sys/fs/cgroup/a/memory.stat', '/sys/fs/cgroup/unified/a/memory.stat']);
+});
+
+test('README.md\'s metric table is the one generated from src/exporter/families.ts', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { readmeMetricTable } = await import('../../scripts/readme-metrics.js');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('<!-- metrics:start -->');
+  const end = readme.indexOf('<!-- metrics:end -->');
+  assert.ok(start > 0 && end > start, 'README.md has the metrics markers');
+  assert.equal(readme.slice(start + '<!-- metrics:start -->'.length, end).trim(), readmeMetricTable(), 'run: node --import tsx scripts/readme-metrics.ts');
 });
