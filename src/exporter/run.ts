@@ -29,7 +29,7 @@ function sampleInto(exposition: Exposition, run: ExporterRun, totals: ExporterTo
   if (left !== lastLeftOut.count) {
     const byMetric = series.filter((s) => s.family === 'mmtop_series_left_out_by_metric').map((s) => `${s.labels.metric} ${s.value}`);
     log(left > 0
-      ? `--max-series ${totals.maxSeries}: left out ${left} series (${byMetric.join(', ')}${collected.processesLeftOut > 0 ? `; ${collected.processesLeftOut} processes not sampled` : ''}); choose fewer processes or files, or raise --max-series`
+      ? `--max-series ${totals.maxSeries}: left out ${left} series (${byMetric.join(', ')}${collected.processesLeftOut > 0 ? `; ${collected.processesLeftOut} process${collected.processesLeftOut === 1 ? '' : 'es'} not sampled` : ''}); choose fewer processes or files, or raise --max-series`
       : `--max-series ${totals.maxSeries}: nothing left out now`);
     lastLeftOut.count = left;
   }

@@ -203,3 +203,70 @@ test('a real Prometheus scraping the exporter: cached pages equal fincore\'s, ma
     await mapper.stop();
   }
 });
+
+test('--comm finds processes each interval, --cgroup reads memory.stat, and a process\'s cgroup comes with it', async () => {
+  const { collect } = await import('../../src/exporter/collect.js');
+  const dir = tempDir('mmtop-exporter-');
+  const file = makeColdFile(dir, 'comm.db', 16);
+  const mapper = await startMapper(file, 'read', '0,1,2');
+  try {
+    const line = fs.readFileSync(`/proc/${mapper.pid}/cgroup`, 'utf8').split('\n').find((l) => /:memory:/.test(l)) ?? fs.readFileSync(`/proc/${mapper.pid}/cgroup`, 'utf8').split('\n')[0]!;
+    const cgroupName = line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
+    const c = collect({ pids: [], comms: [/^python3$/u], cgroups: [cgroupName], files: [], maxSeries: 5000 }, null);
+    const found = c.processes.find((p) => p.pid === mapper.pid);
+    assert.ok(found?.sample, 'the mapper is found by its comm');
+    assert.ok(!c.processes.some((p) => p.pid === process.pid), 'never mmtop itself');
+    assert.ok(found.sample.files.some((f) => f.path === file && f.cachedPages === 3));
+    assert.equal(c.cgroups.filter((g) => g.name === cgroupName).length, 1, 'the cgroup once, given and the process\'s');
+    const counters = c.cgroups.find((g) => g.name === cgroupName)!.counters;
+    assert.ok(counters && (counters.file ?? counters.cache) !== undefined, 'memory.stat read');
+  } finally {
+    await mapper.stop();
+  }
+});
+
+test('in process: the cap is said on the log, a port in use is one error, another host is said at start', async () => {
+  const { runExporter } = await import('../../src/exporter/run.js');
+  const lines: string[] = [];
+  const choice = { pids: [process.pid], comms: [], cgroups: [], files: [], maxSeries: 3 };
+  const running = runExporter({ listen: { host: '127.0.0.1', port: 0 }, choice, intervalSeconds: 600, log: (l) => lines.push(l) });
+  try {
+    const start = await until(async () => lines.find((l) => l.includes('serving http://')), 'the start line', 10_000);
+    const url = /(http:\/\/\S+\/metrics)/.exec(start)![1]!;
+    // No room for the process's own four series: it is not even sampled.
+    assert.ok(lines.some((l) => /^--max-series 3: left out 4 series \(.*mmtop_process_major_faults 1.*; 1 process not sampled\)/.test(l)), lines.join('\n'));
+    const samples = samplesOf(parseOpenMetrics((await scrape(url)).body));
+    assert.ok(find(samples, 'mmtop_series_left_out')[0]!.value > 0);
+    // The same port again: one error, no server.
+    const port = Number(new URL(url).port);
+    await assert.rejects(runExporter({ listen: { host: '127.0.0.1', port }, choice, intervalSeconds: 600, log: () => undefined }), /cannot listen on 127\.0\.0\.1:\d+ \(EADDRINUSE\)/);
+  } finally {
+    process.emit('SIGTERM');
+    assert.equal(await running, 0);
+  }
+  const wide: string[] = [];
+  const open = runExporter({ listen: { host: '0.0.0.0', port: 0 }, choice: { ...choice, pids: [] }, intervalSeconds: 600, log: (l) => wide.push(l) });
+  try {
+    const start = await until(async () => wide.find((l) => l.includes('serving http://')), 'the start line', 10_000);
+    assert.match(start, /serving http:\/\/0\.0\.0\.0:\d+\/metrics, reachable from other hosts, without authentication/);
+  } finally {
+    process.emit('SIGTERM');
+    assert.equal(await open, 0);
+  }
+});
+
+test('bad exporter arguments: one line, status 2', async () => {
+  const { runMainInProcess } = await import('../helpers/cli.js');
+  for (const [args, message] of [
+    [['exporter', '--interval', '0'], /--interval must be a number of seconds from 0\.1/],
+    [['exporter', '--comm', '('], /--comm "\(" is not a regular expression/],
+    [['exporter', '--listen', '9417'], /--listen must be HOST:PORT/],
+    [['exporter', '--max-series', '1.5'], /--max-series must be a whole number/],
+    [['exporter', '--pid', 'x'], /pid must be a number/],
+  ] as const) {
+    const run = await runMainInProcess([...args]);
+    assert.equal(run.status, 2, args.join(' '));
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split('\n').length, 1);
+  }
+});
