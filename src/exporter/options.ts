@@ -3,7 +3,7 @@ import net from 'node:net';
 import { usageError } from '../cli/errors.js';
 import { parseNumberOption } from '../cli/args.js';
 
-/** Prometheus's port allocation wiki lists 9417 for nothing yet; mmtop takes it as its default. */
+/** mmtop's default: loopback only, so serving other hosts is always asked for. */
 export const DEFAULT_LISTEN = '127.0.0.1:9417';
 export const DEFAULT_INTERVAL_SECONDS = 5;
 export const DEFAULT_MAX_SERIES = 5000;
