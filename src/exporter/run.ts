@@ -29,8 +29,8 @@ function sampleInto(exposition: Exposition, run: ExporterRun, totals: ExporterTo
   if (left !== lastLeftOut.count) {
     const byMetric = series.filter((s) => s.family === 'mmtop_series_left_out_by_metric').map((s) => `${s.labels.metric} ${s.value}`);
     log(left > 0
-      ? `--max-series ${totals.maxSeries}: left out ${left} series (${byMetric.join(', ')}${collected.processesLeftOut > 0 ? `; ${collected.processesLeftOut} process${collected.processesLeftOut === 1 ? '' : 'es'} not sampled` : ''}); choose fewer processes or files, or raise --max-series`
-      : `--max-series ${totals.maxSeries}: nothing left out now`);
+      ? `exporter: --max-series ${totals.maxSeries}: left out ${left} series (${byMetric.join(', ')}${collected.processesLeftOut > 0 ? `; ${collected.processesLeftOut} process${collected.processesLeftOut === 1 ? '' : 'es'} not sampled` : ''}); choose fewer processes or files, or raise --max-series`
+      : `exporter: --max-series ${totals.maxSeries}: nothing left out now`);
     lastLeftOut.count = left;
   }
 }
@@ -68,8 +68,12 @@ export async function runExporter(run: ExporterRun): Promise<number> {
       log(`exporter: the sample failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  tick(); // before listening: the first scrape has figures
-
+  // Handlers first: a SIGTERM during the first sample (which may take a while) still ends it cleanly.
+  let stop: (() => void) | undefined;
+  const stopped = new Promise<void>((resolve) => { stop = resolve; });
+  const onSignal = (): void => stop!();
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -98,12 +102,8 @@ export async function runExporter(run: ExporterRun): Promise<number> {
   });
 
   let timer: NodeJS.Timeout | undefined;
-  let stop: (() => void) | undefined;
-  const stopped = new Promise<void>((resolve) => { stop = resolve; });
-  const onSignal = (): void => stop!();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
   try {
+    tick(); // before listening: the first scrape has figures
     const address = await new Promise<ListenAddress>((resolve, reject) => {
       server.once('error', reject);
       server.listen(run.listen.port, run.listen.host, () => {

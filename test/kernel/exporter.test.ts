@@ -234,7 +234,7 @@ test('in process: the cap is said on the log, a port in use is one error, anothe
     const start = await until(async () => lines.find((l) => l.includes('serving http://')), 'the start line', 10_000);
     const url = /(http:\/\/\S+\/metrics)/.exec(start)![1]!;
     // No room for the process's own four series: it is not even sampled.
-    assert.ok(lines.some((l) => /^--max-series 3: left out 4 series \(.*mmtop_process_major_faults 1.*; 1 process not sampled\)/.test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => /^exporter: --max-series 3: left out 4 series \(.*mmtop_process_major_faults 1.*; 1 process not sampled\)/.test(l)), lines.join('\n'));
     const samples = samplesOf(parseOpenMetrics((await scrape(url)).body));
     assert.ok(find(samples, 'mmtop_series_left_out')[0]!.value > 0);
     // The same port again: one error, no server.
