@@ -227,6 +227,22 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+    .command('exporter', 'serve page-cache residency of chosen processes and files as Prometheus metrics (OpenMetrics)',
+      (y) => recordOptions('exporter', y
+        .option('listen', { type: 'string', describe: 'HOST:PORT to serve /metrics on (default 127.0.0.1:9417: loopback only)' })
+        .option('pid', { type: 'string', array: true, describe: 'processes to export, by pid' })
+        .option('comm', { type: 'string', array: true, describe: 'processes to export, by a regular expression on their comm' })
+        .option('cgroup', { type: 'string', array: true, describe: 'memory cgroups to export (path in the hierarchy, or its /sys/fs/cgroup directory)' })
+        .option('file', { type: 'string', array: true, describe: 'files to export' })
+        .option('interval', { type: 'string', describe: 'seconds between samples, whatever the scrapes (default 5)' })
+        .option('max-series', { type: 'string', describe: 'most series exported; what is left out is counted and said (default 5000)' })),
+      async (args) => {
+        const { exporterCommand } = await import('./exporter.js');
+        exitCode = await exporterCommand({
+          listen: args.listen, pid: args.pid?.map(String), comm: args.comm?.map(String), cgroup: args.cgroup?.map(String), file: args.file?.map(String),
+          interval: args.interval, maxSeries: args['max-series'],
+        });
+      })
     .command('faults <pid>', 'every page fault of a process, where it landed (perf trace -F maj --no-syscalls)',
       (y) => recordOptions('faults', y
         .positional('pid', { type: 'string', describe: 'process id' })
