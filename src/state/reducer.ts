@@ -7,7 +7,7 @@ import {
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
-import { logged } from './log.js';
+import { LOG_ENTRIES_MAX, logged } from './log.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
@@ -307,7 +307,9 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'logScrollDown': {
       if (state.overlay?.kind !== 'log') return { state, effects: none };
       const step = Math.max(1, state.screen.rows - 4);
-      const scroll = Math.max(0, Math.min(Math.max(0, state.log.length - 1), state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
+      // The screen clamps what it shows (ui/log.ts, by wrapped lines); here only a bound: a wrapped entry
+      // takes a few lines, and the list holds LOG_ENTRIES_MAX.
+      const scroll = Math.max(0, Math.min(LOG_ENTRIES_MAX * 8, state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
       return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
