@@ -45,6 +45,7 @@ export function initialState(options: InitialOptions): AppState {
     tableScroll: 0,
     layer: 'cache',
     cursorCell: 0,
+    cursorAnchorPage: null,
     zoomLevel: 0,
     zoomWindow: null,
     flashes: {},
@@ -268,7 +269,7 @@ function zoom(state: AppState, level: number): Reduced {
   const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
   const window = zoomWindowFor(file.pageCount, cells, clamped, center);
   const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
-  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} }, effects: [{ type: 'sampleNow' }] };
 }
 
 /** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
