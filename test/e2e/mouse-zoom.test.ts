@@ -27,7 +27,7 @@ test('tmux: a click (SGR 1006) selects the row clicked; mouse mode on while mmto
   const second = makeColdFile(dir, 'click-b.db', 512);
   const t = terminal('click', 100, 30);
   t.type(mmtop(`--file ${first} ${second}`));
-  const screen = await t.waitFor(/click-a\.db\s+1M cachestat/);
+  const screen = await t.waitFor(/click-a\.db\s+1M cachestat/, 30_000);
   assert.deepEqual(t.mouseFlags(), { any: true, sgr: true }, 'mmtop asked for SGR mouse reports');
   const y = screen.split('\n').findIndex((l) => / \S*click-b\.db$/.test(l) && !/cachestat/.test(l));
   assert.ok(y > 0, 'the second file\'s row is on screen');
@@ -43,7 +43,7 @@ test('tmux: --no-mouse leaves the terminal\'s mouse alone', async () => {
   const mapper = await startMapper(file, 'read', 'every:1:8');
   const t = terminal('nomouse', 100, 30);
   t.type(mmtop(`--no-mouse ${mapper.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
   assert.deepEqual(t.mouseFlags(), { any: false, sgr: false });
   t.keys('q');
   await assertTerminalRestored(t);
@@ -56,7 +56,7 @@ test('tmux: : jumps to page 11663, and a burst of four z keeps it under the curs
   const mapper = await startMapper(file, 'read', 'every:64:1024');
   const t = terminal('burst', 100, 30);
   t.type(mmtop(`${mapper.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
   t.filter('burst.db');
   await t.waitFor(/burst\.db\s+256M cachestat/);
   t.keys(':');
