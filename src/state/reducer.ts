@@ -7,7 +7,7 @@ import {
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
-import { logged } from './log.js';
+import { LOG_ENTRIES_MAX, logged } from './log.js';
 import { NO_FAULTS, withFaultSample } from './faults.js';
 import { isAnonRow, nextSmapsSeen } from './detail-views.js';
 import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
@@ -47,6 +47,7 @@ export function initialState(options: InitialOptions): AppState {
     tableScroll: 0,
     layer: 'cache',
     cursorCell: 0,
+    cursorAnchorPage: null,
     zoomLevel: 0,
     zoomWindow: null,
     flashes: {},
@@ -274,7 +275,7 @@ function zoom(state: AppState, level: number): Reduced {
   const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
   const window = zoomWindowFor(file.pageCount, cells, clamped, center);
   const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
-  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} }, effects: [{ type: 'sampleNow' }] };
 }
 
 /** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
@@ -316,7 +317,9 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'logScrollDown': {
       if (state.overlay?.kind !== 'log') return { state, effects: none };
       const step = Math.max(1, state.screen.rows - 4);
-      const scroll = Math.max(0, Math.min(Math.max(0, state.log.length - 1), state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
+      // The screen clamps what it shows (ui/log.ts, by wrapped lines); here only a bound: a wrapped entry
+      // takes a few lines, and the list holds LOG_ENTRIES_MAX.
+      const scroll = Math.max(0, Math.min(LOG_ENTRIES_MAX * 8, state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
       return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };

@@ -78,6 +78,11 @@ export interface AppState {
   layer: Layer;
   /** The heatmap cursor, as a cell index of the focused file's cells. */
   cursorCell: number;
+  /**
+   * The page the cursor was put on (a jump, a zoom, the wheel), while it lies in the cursor's cell: zoom
+   * centres on it, so each z keeps that page under the cursor (state/jump.ts). Elsewhere, the cell's first page.
+   */
+  cursorAnchorPage: number | null;
   /** Zoom level: 0 is the whole file, each level halves the window, down to one page a cell. */
   zoomLevel: number;
   /** The page window the heatmap asked for (null: whole file). */
