@@ -6,7 +6,8 @@
 import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { GLYPHS, LEGEND } from '../residency/classify.js';
 import {
-  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
+  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
+  type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, padEndColumns, padStartColumns } from '../text/units.js';
@@ -27,13 +28,17 @@ export function headerLines(state: AppState, theme: Theme): string[] {
 }
 
 interface Column {
+  /** The header, with its unit ("RSS KiB"): said once here, the cells are bare numbers. */
   title: string;
   width: number;
   align: 'left' | 'right';
+  /** The sort column it shows (its header then carries the arrow). */
+  sort?: SortColumn;
   value: (row: TableRow, state: AppState, theme: Theme) => string;
 }
 
 const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
+const count = (n: number | null | undefined): string => (n === null ? '?' : n === undefined ? '' : String(n));
 
 function residencyBar(row: TableRow, width: number): string {
   const cells = row.file?.cells;
@@ -59,32 +64,48 @@ function residencyBar(row: TableRow, width: number): string {
   return bar.padEnd(width);
 }
 
+/** Percent cached, the unit in the header ("Cache%"). */
 function percent(row: TableRow): string {
   if (!row.isFile) return '';
-  return row.cachedPercent === null ? '?' : `${Math.round(row.cachedPercent)}%`;
+  return row.cachedPercent === null ? '?' : String(Math.round(row.cachedPercent));
+}
+
+/** The address column: a VMA's start, or a folded row's span (start-end where it fits, else the start). */
+function addressColumn(state: AppState): Column {
+  const span = state.tableView === 'files' && state.screen.columns >= 160;
+  return span
+    ? { title: 'Address span', width: 25, align: 'left', sort: 'address', value: (r) => `${r.address.padStart(12, '0').slice(-12)}-${r.endAddress.padStart(12, '0').slice(-12)}` }
+    : { title: 'Address', width: 12, align: 'left', sort: 'address', value: (r) => r.address.padStart(12, '0').slice(-12) };
 }
 
 function columnsFor(state: AppState): Column[] {
   const bar = barWidth(state.screen.columns);
+  let cols: Column[];
   if (state.target.kind === 'files') {
-    return [
-      { title: 'Size', width: 7, align: 'right', value: (r) => humanBytes(r.sizeBytes) },
-      { title: 'Cached', width: 6, align: 'right', value: percent },
-      { title: 'Dirty', width: 7, align: 'right', value: (r) => (r.file?.dirtyPages === null ? '?' : String(r.file?.dirtyPages ?? '')) },
-      { title: 'Evicted', width: 8, align: 'right', value: (r) => (r.file?.recentlyEvictedPages === null ? '?' : String(r.file?.recentlyEvictedPages ?? '')) },
+    cols = [
+      { title: 'Size', width: 7, align: 'right', sort: 'size', value: (r) => humanBytes(r.sizeBytes) },
+      { title: 'Cache%', width: 6, align: 'right', sort: 'cached', value: percent },
+      { title: 'Dirty pages', width: 7, align: 'right', sort: 'dirty', value: (r) => count(r.file?.dirtyPages) },
+      { title: 'Evicted pages', width: 8, align: 'right', value: (r) => count(r.file?.recentlyEvictedPages) },
+      { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+    ];
+  } else {
+    const wide = state.screen.columns >= 100;
+    const folded = state.tableView === 'files';
+    cols = [
+      ...(folded ? [{ title: 'VMAs', width: 4, align: 'right' as const, value: (r: TableRow) => String(r.vmas.length) }] : []),
+      // Files first at 80 columns: the name gets the room the address would take (V shows the VMAs).
+      ...(!folded || wide ? [addressColumn(state)] : []),
+      { title: 'Size KiB', width: wide ? 9 : 8, align: 'right', sort: 'size', value: (r) => kib(r.sizeBytes) },
+      { title: 'RSS KiB', width: wide ? 9 : 8, align: 'right', sort: 'rss', value: (r) => kib(r.rssBytes) },
+      { title: 'Dirty KiB', width: wide ? 8 : 6, align: 'right', sort: 'dirty', value: (r) => kib(r.dirtyBytes) },
+      { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
+      { title: 'Cache%', width: 5, align: 'right', sort: 'cached', value: percent },
       { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
     ];
   }
-  const wide = state.screen.columns >= 100;
-  return [
-    { title: 'Address', width: 12, align: 'left', value: (r) => r.address.padStart(12, '0').slice(-12) },
-    { title: 'Kbytes', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.sizeBytes) },
-    { title: 'RSS', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.rssBytes) },
-    { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
-    { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
-    { title: 'Cache', width: 5, align: 'right', value: percent },
-    { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
-  ];
+  // Room for the title and the sort arrow on every column that sorts ("Cache%▼" is not cut).
+  return cols.map((c) => ({ ...c, width: Math.max(c.width, columnsOf(c.title) + (c.sort ? 1 : 0)) }));
 }
 
 function cellText(text: string, column: Column): string {
@@ -92,7 +113,30 @@ function cellText(text: string, column: Column): string {
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
-const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
+const SORT_WORDS: Record<SortColumn, string> = { rss: 'RSS', size: 'size', cached: 'cached', dirty: 'dirty', name: 'name', address: 'address' };
+
+/**
+ * The name column's header: its title, then the table's own title at the right: the selected row's
+ * position ("3/41"), the sort, and the filter while one is on ("/lib"). What does not fit goes, the
+ * position last.
+ */
+function nameHeader(state: AppState, title: string, width: number, position: string): string {
+  const arrow = state.sort.descending ? '▼' : '▲';
+  const name = state.sort.column === 'name' ? `${title}${arrow}` : title;
+  const parts = [position, `by ${SORT_WORDS[state.sort.column]}${arrow}`];
+  if (state.filter !== '') parts.push(`/${printable(state.filter)}`);
+  for (const tried of [parts, parts.filter((_, i) => i !== 1), [parts[0]!]]) {
+    const info = tried.join(' ');
+    const room = width - columnsOf(name) - 1;
+    if (columnsOf(info) <= room) return `${name}${' '.repeat(room - columnsOf(info) + 1)}${info}`;
+    // The filter may be long: keep its start and end, if the rest fits.
+    if (tried.length === 3 && room > columnsOf(tried.slice(0, 2).join(' ')) + 6) {
+      const head = `${tried.slice(0, 2).join(' ')} `;
+      return `${name} ${head}${fitMiddle(tried[2]!, room - columnsOf(head))}`;
+    }
+  }
+  return fitEnd(name, width);
+}
 
 /** The errno that kept the mappings from being read (EACCES for another user's process), if any. */
 function mappingsDenied(state: AppState): string | undefined {
@@ -109,13 +153,13 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   const fixed = cols.reduce((a, c) => a + c.width + 1, 0);
   const nameWidth = Math.max(4, columns - fixed);
   const arrow = state.sort.descending ? '▼' : '▲';
-  const sortTitle = state.target.kind === 'files' ? (state.sort.column === 'name' ? 'File' : '') : SORT_TITLES[state.sort.column];
-  const title = (t: string): string => (t === sortTitle ? `${t}${arrow}` : t);
-  const nameTitle = state.target.kind === 'files' ? 'File' : 'Mapping';
-  const header = cols.map((c) => cellText(title(c.title), c)).join(' ') + ' ' + fitEnd(title(nameTitle), nameWidth);
-  const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
+  const title = (c: Column): string => (c.sort === state.sort.column ? `${c.title}${arrow}` : c.title);
+  const nameTitle = state.target.kind === 'files' || state.tableView === 'files' ? 'File' : 'Mapping';
   const rows = tableRows(state);
   const selected = selectedIndex(state, rows);
+  const position = rows.length === 0 ? '0/0' : `${selected + 1}/${rows.length}`;
+  const header = cols.map((c) => cellText(title(c), c)).join(' ') + ' ' + nameHeader(state, nameTitle, nameWidth, position);
+  const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
   const visible = rows.slice(state.tableScroll, state.tableScroll + layout.tableRows);
   visible.forEach((row, i) => {
     const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.label, nameWidth);
@@ -134,6 +178,15 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   return lines;
 }
 
+/**
+ * A legend item's words for this view: with files alone (--file) there is no process, so no "mapped by
+ * this process" (the cached glyph is just cached).
+ */
+function legendWords(state: AppState, words: string): string {
+  if (state.target.kind === 'process') return words;
+  return words.replace(/,? *(not )?mapped by this process/g, '').replace(/ \(\)/g, '');
+}
+
 /** The heatmap's title, its legend (always on screen), and the cursor's status line. */
 export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Theme): string[] {
   const { columns } = state.screen;
@@ -147,7 +200,7 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   let used = 0;
   for (const item of items) {
     const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
-    const text = ` ${long ? item.words : item.short}  `;
+    const text = ` ${long ? legendWords(state, item.words) : item.short}  `;
     const width = columnsOf(glyph) + columnsOf(text);
     if (used + width > columns) break;
     legend.push(glyph, theme.cell(item.kind) || (item.kind === 'outside' ? theme.style('dim') : ''));
