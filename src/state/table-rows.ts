@@ -45,10 +45,14 @@ function vmaMode(perms: string): string {
   return `${perms.slice(0, 3)}${perms[3] === 's' ? 's' : '-'}-`;
 }
 
-/** Every permission any of the VMAs has, in pmap's form ("r-x" and "rw-" fold to "rwx--"). */
+/**
+ * Every permission any of the VMAs has, in pmap's form, ending in "+" when they differ: a library's
+ * r--p, r-xp and rw-p fold to "rwx-+" (no one VMA is writable and executable: V shows each).
+ */
 function foldedMode(vmas: readonly MappingRecord[]): string {
   const has = (i: number, ch: string): boolean => vmas.some((m) => m.perms[i] === ch);
-  return `${has(0, 'r') ? 'r' : '-'}${has(1, 'w') ? 'w' : '-'}${has(2, 'x') ? 'x' : '-'}${has(3, 's') ? 's' : '-'}-`;
+  const mixed = vmas.some((m) => vmaMode(m.perms) !== vmaMode(vmas[0]!.perms));
+  return `${has(0, 'r') ? 'r' : '-'}${has(1, 'w') ? 'w' : '-'}${has(2, 'x') ? 'x' : '-'}${has(3, 's') ? 's' : '-'}${mixed ? '+' : '-'}`;
 }
 
 /**
