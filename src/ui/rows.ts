@@ -290,8 +290,9 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   }
   body.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
   for (const item of LEGEND) {
+    if (state.target.kind !== 'process' && (item.kind === 'mapped-full' || item.kind === 'outside')) continue;
     const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
-    body.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+    body.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(legendWords(state, item.words), columns - 4)}`);
   }
   body.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
   const height = Math.max(2, rows - 1);

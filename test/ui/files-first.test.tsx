@@ -195,4 +195,7 @@ test('--file: the legend says nothing of "mapped by this process"', () => {
   assert.ok(legend, lines.join('\n'));
   assert.doesNotMatch(legend, /this process/);
   assert.match(headerOf(lines) || lines.find((l) => l.startsWith('   Size')) || '', /Dirty pages/);
+  const help = screen({ ...keys(s, '?'), screen: { columns: 200, rows: 100 } }).join('\n');
+  assert.match(help, /Heatmap legend/);
+  assert.doesNotMatch(help.slice(help.indexOf('Heatmap legend')), /this process/, 'nor the help\'s legend');
 });
