@@ -199,3 +199,20 @@ test('--file: the legend says nothing of "mapped by this process"', () => {
   assert.match(help, /Heatmap legend/);
   assert.doesNotMatch(help.slice(help.indexOf('Heatmap legend')), /this process/, 'nor the help\'s legend');
 });
+
+test('process_madvise on a folded row advises each of the file\'s VMAs (by its name), not the span between them', () => {
+  let s = start(libcSample());
+  s = keys(s, 'down', 'm');
+  const r = reduce(s, { type: 'keys', keys: ['c'], nowMs: s.nowMs });
+  const effect = r.effects.find((e) => e.type === 'processAdvise');
+  assert.ok(effect && effect.type === 'processAdvise');
+  assert.equal(effect.selector, '/usr/lib/x86_64-linux-gnu/libc.so.6');
+  // A row a VMA: exactly that VMA's range, as before.
+  s = keys(start(libcSample()), 'down', 'V', 'm');
+  const one = reduce(s, { type: 'keys', keys: ['c'], nowMs: s.nowMs }).effects.find((e) => e.type === 'processAdvise');
+  assert.ok(one && one.type === 'processAdvise' && one.selector === undefined && one.start === tableRows(s).find((x) => x.id === s.selectedId)!.mapping!.start);
+  // Anonymous memory folded from several VMAs has no one name: the view says how to choose one.
+  s = keys(start(libcSample()), 'a');
+  s = keys(s, ...Array.from({ length: tableRows(s).findIndex((x) => x.label === '[anon]') }, () => 'down'), 'm', 'c');
+  assert.match(s.message?.text ?? '', /folds 2 VMAs: press V/);
+});
