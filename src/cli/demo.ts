@@ -39,7 +39,7 @@ export function demoDirectory(): { dir: string; warning: string | null } {
   return { dir, warning: `only tmpfs is at hand (${dir}): its pages cannot be evicted, so the experiment will not show eviction` };
 }
 
-export async function runDemo(options: { delaySeconds: number; mono: boolean; readOnly: boolean; ascii?: boolean }): Promise<number> {
+export async function runDemo(options: { delaySeconds: number; mono: boolean; readOnly: boolean; ascii?: boolean; mouse?: boolean }): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new CliError('the demo needs a terminal; for output to a pipe use: mmtop snapshot <pid>');
   }

@@ -38,6 +38,8 @@ export interface InteractiveOptions {
   demoFile?: string;
   /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
   budgetPercent?: number;
+  /** Clicks and the wheel (default on; --no-mouse turns them off). */
+  mouse?: boolean;
 }
 
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
@@ -78,7 +80,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
   });
 
-  const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr });
+  const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr, mouse: options.mouse !== false });
   // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
   // writes go through the borrowed terminal's (dropped while suspended or once the tty is gone, ASCII
   // stand-ins where the locale has no UTF-8).

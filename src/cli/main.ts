@@ -99,6 +99,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
         .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
@@ -108,7 +109,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         // A flag given without its value must not fall through to the demo (which writes 128 MiB).
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
-        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
+        const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');

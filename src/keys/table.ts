@@ -2,7 +2,7 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm' | 'workloadMenu' | 'adviseMenu';
+export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
@@ -13,9 +13,10 @@ export type Command =
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
-  | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown';
+  | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
+  | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown';
 
-export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Confirm';
+export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
 
 export interface KeyBinding {
   /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
@@ -44,6 +45,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: panels, footer: 'Pause' },
   { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: panels, footer: 'Delay' },
   { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: panels },
+  { keys: ['!'], command: 'log', description: 'the last messages and results, whole (the warning line cuts a long one)', group: 'General', modes: panels, footer: 'Log' },
   { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: panels },
   { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted', group: 'General', modes: panels, footer: 'Layer' },
   { keys: ['1'], command: 'layerCache', description: 'layer: page cache (cached, mapped, dirty, evicted)', group: 'General', modes: panels },
@@ -76,6 +78,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['z', '+', '='], command: 'zoomIn', description: 'zoom in around the cursor (down to one page a cell)', group: 'Heatmap', modes: ['heatmap'], footer: 'Zoom' },
   { keys: ['Z', '-'], command: 'zoomOut', description: 'zoom out', group: 'Heatmap', modes: ['heatmap'] },
   { keys: ['0'], command: 'zoomReset', description: 'whole file', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: [':'], command: 'jump', description: 'go to a page or offset of the selected file: p1234, 0x4000, 1G, 50%', group: 'Heatmap', modes: panels },
   { keys: ['escape', 'tab', 'shift+tab'], command: 'focusTable', description: 'back to the mapping table', group: 'Heatmap', modes: ['heatmap'], footer: 'Back' },
 
   { keys: ['e'], command: 'evict', description: 'evict the selected file from the page cache (posix_fadvise DONTNEED, like vmtouch -e), then say why pages stayed', group: 'Actions', modes: panels, changesSystem: true, confirm: true, footer: 'Evict' },
@@ -113,6 +116,12 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['escape'], command: 'filterCancel', description: 'clear the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['backspace'], command: 'filterErase', description: 'erase a character', group: 'Filter', modes: ['filter'] },
+  { keys: ['up', 'k', 'pageup'], command: 'logScrollUp', description: 'scroll the messages up', group: 'General', modes: ['log'] },
+  { keys: ['down', 'j', 'pagedown', 'space'], command: 'logScrollDown', description: 'scroll the messages down', group: 'General', modes: ['log'] },
+  { keys: ['escape', '!', 'q', 'enter'], command: 'close', description: 'close the messages', group: 'General', modes: ['log'] },
+  { keys: ['enter'], command: 'jumpAccept', description: 'go there', group: 'Jump', modes: ['jump'] },
+  { keys: ['escape'], command: 'jumpCancel', description: 'cancel', group: 'Jump', modes: ['jump'] },
+  { keys: ['backspace'], command: 'jumpErase', description: 'erase a character', group: 'Jump', modes: ['jump'] },
   { keys: ['y', 'Y'], command: 'confirmYes', description: 'yes, do it', group: 'Confirm', modes: ['confirm'] },
   { keys: ['n', 'N', 'escape', 'q'], command: 'confirmNo', description: 'no, cancel', group: 'Confirm', modes: ['confirm'] },
 ];

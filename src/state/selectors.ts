@@ -4,10 +4,11 @@
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
 import { fileKey, printable, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
-import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
+import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
+import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
 
 export type { RowKind, TableRow } from './table-rows.js';
@@ -146,17 +147,11 @@ export interface HeaderModel {
   activity: string[];
 }
 
-const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
-  0: 'Demo, step 1/4: a workload reads the file at random, like the article\'s script. Press e to evict it (vmtouch -e).',
-  1: 'Step 2/4: the pages the workload maps stayed (M). Press m then 1: the workload madvise(MADV_DONTNEED)s its mapping.',
-  2: 'Step 3/4: its page table no longer holds them. Press e to evict again: now they go.',
-  3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
-};
 
 /** The demo's hint, and the workload's reads/s and fault rates: a line each. */
 export function activityLines(state: AppState): string[] {
   const parts: string[] = [];
-  if (state.demo) parts.push(DEMO_HINTS[state.demo.step]);
+  parts.push(...demoHintLines(state));
   const w = state.workload;
   if (w) {
     const now = w.status;
@@ -234,6 +229,11 @@ function unknownReason(failures: readonly Failure[]): string {
 
 /** One line: what the user should know (a reclaimer, a missing source, the target gone). */
 export function warningLine(state: AppState): string {
+  return warningParts(state).join(' · ');
+}
+
+/** The warning line's parts, each whole (the messages screen, `!`, lists them). */
+export function warningParts(state: AppState): string[] {
   const parts: string[] = [];
   if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
     parts.push(`${state.statusText === null ? 'the process is gone' : printable(state.statusText)}: showing the last sample`);
@@ -251,7 +251,7 @@ export function warningLine(state: AppState): string {
   }
   // What the user can act on (a failure, a result) before what they cannot (a reclaimer).
   parts.push(...state.staticWarnings.map(printable));
-  return parts.join(' · ');
+  return parts;
 }
 
 function explainFailure(source: string): string {
@@ -272,8 +272,8 @@ function explainFailure(source: string): string {
 export interface HeatmapModel {
   /** File name and size, or why there is no heatmap. */
   title: string;
-  /** Rows of cell kinds, row-major over the grid. */
-  rows: CellKind[][];
+  /** Rows of cells (a kind and a fill each), row-major over the grid. */
+  rows: HeatCell[][];
   cursor: { row: number; column: number } | null;
   /** Cell indexes that stand out this frame. */
   flashes: Map<number, 'cached' | 'evicted'>;
@@ -291,9 +291,12 @@ export function heatmapModel(state: AppState): HeatmapModel {
   if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
-  const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
+  // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
+  const fewest = cells.reduce((a, c) => Math.min(a, c.pageCount), Infinity);
+  const most = cells.reduce((a, c) => Math.max(a, c.pageCount), 0);
+  const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };
@@ -302,10 +305,11 @@ export function heatmapModel(state: AppState): HeatmapModel {
     ? mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), pageSize)
     : [[0, Number.MAX_SAFE_INTEGER] as [number, number]];
   const kinds = cells.map((c) => classifyCell(c, state.layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
-  const rows: CellKind[][] = [];
+  const rows: HeatCell[][] = [];
+  const none: HeatCell = { kind: 'none', fill: 0 };
   for (let r = 0; r < layout.gridRows; r++) {
-    const line: CellKind[] = [];
-    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? 'none');
+    const line: HeatCell[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? none);
     rows.push(line);
   }
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));

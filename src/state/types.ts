@@ -14,6 +14,8 @@ export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'di
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
+  | { kind: 'log'; scroll: number }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
@@ -39,6 +41,12 @@ export interface DemoState {
 export interface Screen {
   columns: number;
   rows: number;
+}
+
+/** A message or an action's result, as it was said, and when (the one clock). */
+export interface LogEntry {
+  atMs: number;
+  text: string;
 }
 
 export interface Flash {
@@ -100,6 +108,8 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** The last messages and results, whole (state/log.ts): `!` shows them. */
+  log: LogEntry[];
 }
 
 /** What the reducer asks the outside world to do. */

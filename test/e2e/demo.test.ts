@@ -27,7 +27,7 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   const parent = tempDir('mmtop-demo-test-');
   const t = terminal('demo', { TMPDIR: parent });
   t.type('npm start');
-  await t.waitFor(/Demo, step 1\/4/, 30_000);
+  await t.waitFor(/Step 1\/4: a workload reads/, 30_000);
   await t.waitFor(/file1\.db\s+128M cachestat ext4/, 15_000);
   // Wait until the workload has some pages of the file in its page table (the table's RSS, in KiB), so
   // the first evict has mapped pages to leave.

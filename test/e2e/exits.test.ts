@@ -40,7 +40,7 @@ for (const way of ways) {
     t.start(100, 30, REPO_ROOT, { TMPDIR: parent, ...way.env });
     const tag = `--delay 0.${ways.indexOf(way) + 3}1`;
     t.type(`node --import tsx src/bin/mmtop.ts ${tag}`);
-    await t.waitFor(/Demo, step 1\/4/, 30_000);
+    await t.waitFor(/Step 1\/4: a workload reads/, 30_000);
     await t.waitFor(/file1\.db\s+128M cachestat/, 15_000);
     const [mmtopPid] = pidsMatching(`src/bin/mmtop.ts ${tag}$`);
     assert.ok(mmtopPid, 'mmtop is running');

@@ -52,6 +52,7 @@ const until = (what: string, condition: () => boolean, timeoutMs = 10_000): Prom
 async function assertResumed(t: Tmux, pid: number): Promise<void> {
   t.type('fg');
   await until('mmtop holds the alternate screen again', () => t.paneFlags().alternate);
+  await until('mmtop asks for mouse reports again', () => t.mouseFlags().sgr);
   const screen = await t.waitFor(/^mmtop {2}pid \d+ .*every/m, 20_000);
   assert.doesNotMatch(screen, /Stopped|^\$ /m, 'redrawn in full: nothing of the shell is left on the screen');
   assert.notEqual(stateOf(pid), 'T', 'mmtop runs again');
