@@ -82,7 +82,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     const top = lines[header + 1]!;
     assert.match(top, /data\.db\s*$/, `the data file is the table's first row:\n${screen}`);
     // VMAs, the span (from 100 columns), Size KiB, RSS KiB: 4096 pages touched, 16384 KiB.
-    const [, rss] = /^ +1 +(?:[0-9a-f]{12}-[0-9a-f]{12} +)?65536 +(\S+) /.exec(top) ?? [];
+    const [, rss] = /^ +1 +(?:[0-9a-f]{12}-[0-9a-f]{12} +)?32768 +(\S+) /.exec(top) ?? [];
     assert.ok(rss !== undefined && Number(rss) >= 16384, `its RSS is known (the page table was read), not ?: ${rss}\n${screen}`);
     assert.match(screen, /^\S*data\.db\s+32M cachestat/m, `the heatmap is the data file's: it is selected:\n${screen}`);
     assert.match(lines[header]!, / 1\/\d+ /, `the title says the first row is selected:\n${screen}`);
