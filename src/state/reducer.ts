@@ -9,7 +9,8 @@ import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
 import { logged } from './log.js';
-import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+import { NO_FAULTS, withFaultSample } from './faults.js';
+import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
 export const MIN_INTERVAL_MS = 100;
@@ -64,6 +65,7 @@ export function initialState(options: InitialOptions): AppState {
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
     log: [],
+    faults: NO_FAULTS,
   };
 }
 
@@ -116,7 +118,8 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
   if (demo && action.ok && onDemoFile) {
     if (action.kind === 'evict' && demo.step === 0 && (action.stayedPages ?? 0) > 0) next = { ...next, demo: { ...demo, step: 1 } };
     else if (action.kind === 'workloadAdvise' && action.advice === 'DONTNEED' && demo.step <= 1) next = { ...next, demo: { ...demo, step: 2 } };
-    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 } };
+    // Step 4 is about faults: the fault layer goes on, to show where the workload reads the pages back.
+    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 }, layer: 'faults' };
   }
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
@@ -139,7 +142,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
   const rows = tableRows(next);
   // The demo opens on its data file, and stays there; otherwise the selection follows the top row
   // (keepSelectionVisible): on attach the file with the most resident pages, the table sorted by RSS.
@@ -305,6 +308,9 @@ function runCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
+    // Esc on the mapping table: the session goes back to the overview when it was opened from one.
+    // Esc in the table: a filter that is on goes first (the title shows it), then back to the overview.
+    case 'back': return state.filter !== '' ? clearFilter(state) : { state, effects: [{ type: 'back' }] };
     case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
     case 'helpScrollUp':
     case 'helpScrollDown': {
@@ -334,6 +340,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerMapped': return setLayer(state, 'mapped');
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
+    case 'layerFaults': return setLayer(state, 'faults');
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -351,9 +358,6 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'filter': return { state: { ...state, overlay: { kind: 'filter', text: state.filter } }, effects: none };
     case 'filterAccept': return { state: { ...state, overlay: null }, effects: [{ type: 'sampleNow' }] };
     case 'filterCancel': return { state: keepSelectionVisible({ ...state, overlay: null, filter: '' }), effects: none };
-    case 'clearFilter':
-      if (state.filter === '') return { state, effects: none };
-      return { state: keepSelectionVisible(say({ ...state, filter: '' }, 'filter cleared')), effects: [{ type: 'sampleNow' }] };
     case 'toggleTableView': return toggleTableView(state);
     case 'filterErase': {
       if (state.overlay?.kind !== 'filter') return { state, effects: none };
@@ -361,7 +365,8 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: none };
     }
     case 'sort': {
-      const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length]!;
+      const columns = state.layer === 'faults' && state.target.kind === 'process' ? SORT_COLUMNS : SORT_COLUMNS.filter((c) => !FAULT_SORT_COLUMNS.includes(c));
+      const column = columns[(columns.indexOf(state.sort.column) + 1) % columns.length]!;
       const descending = column !== 'name' && column !== 'address';
       return { state: keepSelectionVisible(say({ ...state, sort: { column, descending } }, `sorted by ${column}`)), effects: none };
     }
@@ -396,6 +401,10 @@ function runCommand(state: AppState, command: Command): Reduced {
  * Files first <-> one row a VMA. The selection stays on the same memory: a file's row becomes its largest
  * VMA (by RSS), a VMA's row the file's.
  */
+function clearFilter(state: AppState): Reduced {
+  return { state: keepSelectionVisible(say({ ...state, filter: '' }, 'filter cleared')), effects: [{ type: 'sampleNow' }] };
+}
+
 function toggleTableView(state: AppState): Reduced {
   const row = selectedRow(state);
   const tableView = state.tableView === 'files' ? 'vmas' : 'files';

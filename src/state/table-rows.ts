@@ -36,6 +36,8 @@ export interface TableRow {
   name: string;
   /** The name as shown: printable(name). */
   label: string;
+  /** Sampled major and minor faults a second in this file (the fault layer), or null when not sampled. */
+  faultRates: { major: number; minor: number } | null;
 }
 
 export const isFileMapping = (m: MappingRecord): boolean => m.kind === 'file' || m.kind === 'memfd';
@@ -95,7 +97,7 @@ export function fileRows(sample: Sample): TableRow[] {
   return sample.files.map((f) => ({
     id: fileKey(f), kind: 'file', address: '', endAddress: '', vmas: [], sizeBytes: f.sizeBytes, rssBytes: null,
     dirtyBytes: f.dirtyPages === null ? null : f.dirtyPages * sample.pageSizeBytes, mode: '', cachedPercent: percentOf(f),
-    isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path),
+    isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path), faultRates: null,
   }));
 }
 
@@ -107,7 +109,7 @@ export function vmaRows(sample: Sample, showAnon: boolean): TableRow[] {
     return {
       id: m.start, kind: 'vma', address: m.start.slice(2), endAddress: m.end.slice(2), vmas: [m], sizeBytes: m.sizeBytes,
       rssBytes: vmaRssBytes(m, sample.pageSizeBytes), dirtyBytes: vmaDirtyBytes(m), mode: vmaMode(m.perms),
-      cachedPercent: percentOf(file), isFile: file !== undefined, file, mapping: m, name: vmaName(m), label: printable(vmaName(m)),
+      cachedPercent: percentOf(file), isFile: file !== undefined, file, mapping: m, name: vmaName(m), label: printable(vmaName(m)), faultRates: null,
     };
   });
 }
@@ -147,7 +149,7 @@ export function foldedRows(sample: Sample, showAnon: boolean): TableRow[] {
       id, kind, address: first.start.slice(2), endAddress: vmas[vmas.length - 1]!.end.slice(2), vmas,
       sizeBytes: sumOf(vmas, (m) => m.sizeBytes), rssBytes: sumOf(vmas, (m) => vmaRssBytes(m, sample.pageSizeBytes)),
       dirtyBytes: sumOf(vmas, vmaDirtyBytes), mode: foldedMode(vmas), cachedPercent: percentOf(file), isFile: file !== undefined,
-      file, mapping: vmas.length === 1 ? first : undefined, name, label: printable(name),
+      file, mapping: vmas.length === 1 ? first : undefined, name, label: printable(name), faultRates: null,
     });
   }
   return rows;
