@@ -64,8 +64,8 @@ export function createEffectsRunner(dispatch: (action: Action) => void, clock: (
         return;
       }
       case 'processAdvise': {
-        // The selected mapping, exactly: its own start and end.
-        const selection = selectRanges(effect.pid, `${effect.start}-${effect.end}`);
+        // The selected mapping, exactly: its own start and end; a folded file row: each of its VMAs.
+        const selection = selectRanges(effect.pid, effect.selector ?? `${effect.start}-${effect.end}`);
         if (!selection.ok) return report('processAdvise', `${effect.advice}: ${selection.message}`, false);
         const r = await adviseProcess(effect.pid, selection.targets, effect.advice, selection.notes);
         report('processAdvise', r.ok

@@ -7,7 +7,7 @@ export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'c
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
-  | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon'
+  | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon' | 'toggleTableView'
   | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'layerFlags' | 'smapsPane' | 'zoomIn' | 'zoomOut' | 'zoomReset'
   | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo'
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
@@ -86,7 +86,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['/', 'f4'], command: 'filter', description: 'filter mappings by text', group: 'Mapping table', modes: ['table'], footer: 'Filter' },
   { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column: RSS, size, cached, dirty, name, address', group: 'Mapping table', modes: ['table'], footer: 'Sort' },
   { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Mapping table', modes: ['table'] },
-  { keys: ['escape'], command: 'back', description: 'back to the overview (when the view was opened from it)', group: 'Mapping table', modes: ['table'] },
+  { keys: ['escape'], command: 'back', description: 'clear the filter; without one, back to the overview (when the view was opened from it)', group: 'Mapping table', modes: ['table'] },
+  { keys: ['V', 'f5'], command: 'toggleTableView', description: 'a row a file, its VMAs folded (the default), or a row a VMA (pmap -x)', group: 'Mapping table', modes: ['table'], processOnly: true },
   { keys: ['a'], command: 'toggleAnon', description: 'show or hide anonymous mappings', group: 'Mapping table', modes: ['table'], footer: 'Anon', processOnly: true },
 
   { keys: ['left', 'h'], command: 'left', description: 'cursor left one cell', group: 'Heatmap', modes: ['heatmap'] },

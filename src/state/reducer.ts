@@ -5,6 +5,7 @@ import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/
 import {
   cellForPage, focusedCellCount, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
+import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
 import { LOG_ENTRIES_MAX, logged } from './log.js';
@@ -43,7 +44,9 @@ export function initialState(options: InitialOptions): AppState {
     sort: options.target.kind === 'files' ? { column: 'name', descending: false } : { column: 'rss', descending: true },
     filter: '',
     showAnon: false,
+    tableView: 'files',
     selectedId: null,
+    selectionFollowsTop: true,
     tableScroll: 0,
     layer: 'cache',
     cursorCell: 0,
@@ -127,7 +130,7 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
 
 function switchTarget(state: AppState, target: Target, saved: Target | null): AppState {
   return {
-    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, tableScroll: 0, cursorCell: 0,
+    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, selectionFollowsTop: true, tableScroll: 0, cursorCell: 0,
     zoomLevel: 0, zoomWindow: null, flashes: {}, focus: 'table', processStatus: 'alive', statusText: null,
   };
 }
@@ -145,10 +148,12 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
   const previous = state.sample;
   let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs), smapsSeen: nextSmapsSeen(state.smapsSeen, sample.smapsDetail) };
   const rows = tableRows(next);
-  if (!rows.some((r) => r.id === next.selectedId)) {
-    // The demo opens on its data file; otherwise the first row (the largest RSS).
-    const preferred = state.demo ? rows.find((r) => r.file?.path === state.demo!.file) : undefined;
-    next = { ...next, selectedId: (preferred ?? rows[0])?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+  // The demo opens on its data file, and stays there; otherwise the selection follows the top row
+  // (keepSelectionVisible): on attach the file with the most resident pages, the table sorted by RSS.
+  const demoRow = state.demo && next.selectionFollowsTop ? rows.find((r) => r.file?.path === state.demo!.file) : undefined;
+  if (demoRow) next = { ...next, selectedId: demoRow.id, selectionFollowsTop: false, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+  else if (!rows.some((r) => r.id === next.selectedId)) {
+    next = { ...next, selectedId: rows[0]?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
   }
   next = keepSelectionVisible(next);
   // Cells that changed since the last sample of the same file and layout stand out for a moment.
@@ -179,6 +184,11 @@ function resize(state: AppState, screen: Screen): Reduced {
 
 function keepSelectionVisible(state: AppState): AppState {
   const rows = tableRows(state);
+  const top = rows[0];
+  // Not while the heatmap has the focus (a click or a jump into it): its file stays under the cursor.
+  if (state.selectionFollowsTop && state.focus === 'table' && top && top.id !== state.selectedId) {
+    state = { ...state, selectedId: top.id, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+  }
   const visible = Math.max(1, layoutOf(state).tableRows);
   const index = selectedIndex(state, rows);
   let scroll = Math.min(state.tableScroll, Math.max(0, rows.length - visible));
@@ -251,8 +261,9 @@ function selectRow(state: AppState, index: number): Reduced {
   if (rows.length === 0) return { state, effects: [] };
   const clamped = Math.max(0, Math.min(rows.length - 1, index));
   const id = rows[clamped]!.id;
-  if (id === state.selectedId) return { state, effects: [] };
-  const next = keepSelectionVisible({ ...state, selectedId: id, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} });
+  // The user chose a row: it stays selected whatever the sort puts on top.
+  if (id === state.selectedId) return { state: { ...state, selectionFollowsTop: false }, effects: [] };
+  const next = keepSelectionVisible({ ...state, selectedId: id, selectionFollowsTop: false, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} });
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
 
@@ -303,7 +314,8 @@ function runCommand(state: AppState, command: Command): Reduced {
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
     // Esc on the mapping table: the session goes back to the overview when it was opened from one.
-    case 'back': return { state, effects: [{ type: 'back' }] };
+    // Esc in the table: a filter that is on goes first (the title shows it), then back to the overview.
+    case 'back': return state.filter !== '' ? clearFilter(state) : { state, effects: [{ type: 'back' }] };
     case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
     case 'helpScrollUp':
     case 'helpScrollDown': {
@@ -349,12 +361,13 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'focusHeatmap': {
       const file = focusedFile(state);
       if (!file && !isAnonRow(selectedRow(state))) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
-      return { state: { ...state, focus: 'heatmap' }, effects: none };
+      return { state: { ...state, focus: 'heatmap', selectionFollowsTop: false }, effects: none };
     }
     case 'focusTable': return { state: { ...state, focus: 'table' }, effects: none };
     case 'filter': return { state: { ...state, overlay: { kind: 'filter', text: state.filter } }, effects: none };
     case 'filterAccept': return { state: { ...state, overlay: null }, effects: [{ type: 'sampleNow' }] };
     case 'filterCancel': return { state: keepSelectionVisible({ ...state, overlay: null, filter: '' }), effects: none };
+    case 'toggleTableView': return toggleTableView(state);
     case 'filterErase': {
       if (state.overlay?.kind !== 'filter') return { state, effects: none };
       const text = state.overlay.text.slice(0, -1);
@@ -393,6 +406,30 @@ function runCommand(state: AppState, command: Command): Reduced {
   }
 }
 
+/**
+ * Files first <-> one row a VMA. The selection stays on the same memory: a file's row becomes its largest
+ * VMA (by RSS), a VMA's row the file's.
+ */
+function clearFilter(state: AppState): Reduced {
+  return { state: keepSelectionVisible(say({ ...state, filter: '' }, 'filter cleared')), effects: [{ type: 'sampleNow' }] };
+}
+
+function toggleTableView(state: AppState): Reduced {
+  const row = selectedRow(state);
+  const tableView = state.tableView === 'files' ? 'vmas' : 'files';
+  let selectedId = state.selectedId;
+  if (row && row.vmas.length > 0) {
+    if (tableView === 'files') selectedId = foldedIdOf(row.vmas[0]!);
+    else {
+      const pageSize = state.sample?.pageSizeBytes ?? 4096;
+      const largest = row.vmas.reduce((a, m) => ((vmaRssBytes(m, pageSize) ?? -1) > (vmaRssBytes(a, pageSize) ?? -1) ? m : a));
+      selectedId = largest.start;
+    }
+  }
+  const next = keepSelectionVisible(say({ ...state, tableView, selectedId }, tableView === 'files' ? 'a row a file (VMAs folded)' : 'a row a VMA (pmap -x)'));
+  return { state: next, effects: [{ type: 'sampleNow' }] };
+}
+
 function confirm(state: AppState, question: string, effect: Effect): Reduced {
   return { state: { ...state, overlay: { kind: 'confirm', question, effect } }, effects: [] };
 }
@@ -419,9 +456,15 @@ function actionCommand(state: AppState, command: Command): Reduced {
     return { state: closeMenu, effects: [{ type: 'workloadAdvise', advice }, { type: 'redraw' }] };
   };
   const toProcess = (advice: 'COLD' | 'PAGEOUT' | 'WILLNEED'): Reduced => {
-    const mapping = row?.mapping;
-    if (state.target.kind !== 'process' || !mapping) return { state: say(closeMenu, 'select a mapping of a process first'), effects: [{ type: 'redraw' }] };
-    const effect: Effect = { type: 'processAdvise', pid: state.target.pid, start: mapping.start, end: mapping.end, path: mapping.path, advice };
+    const mapping = row?.mapping ?? row?.vmas[0];
+    if (state.target.kind !== 'process' || !row || !mapping) return { state: say(closeMenu, 'select a mapping of a process first'), effects: [{ type: 'redraw' }] };
+    // A file's folded row: every VMA of that file, by its name (selectRanges: one file, all its VMAs).
+    const folded = row.mapping === undefined;
+    if (folded && !(row.kind === 'file' && mapping.path.startsWith('/')) && row.kind !== 'heap' && row.kind !== 'stack') {
+      return { state: say(closeMenu, `${row.label} folds ${row.vmas.length} VMAs: press V for a row a VMA, then choose one`), effects: [{ type: 'redraw' }] };
+    }
+    const selector = folded ? (row.kind === 'file' ? mapping.path : `[${row.kind}]`) : undefined;
+    const effect: Effect = { type: 'processAdvise', pid: state.target.pid, start: mapping.start, end: row.vmas[row.vmas.length - 1]!.end, path: mapping.path, advice, ...(selector ? { selector } : {}) };
     if (advice === 'PAGEOUT') return confirm(closeMenu, `process_madvise PAGEOUT on ${mapping.path || mapping.start} of pid ${state.target.pid}?`, effect);
     return { state: closeMenu, effects: [effect, { type: 'redraw' }] };
   };

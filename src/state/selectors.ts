@@ -2,52 +2,21 @@
 // The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
 // every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
-import { fileKey, printable, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
+import { fileKey, printable, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
+import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
 import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
 import { cellFaults, faultKind, faultRefusalText, faultSamplingText, fileFaultRates, newestFrameAgeMs, FAULT_FADE_MS } from './faults.js';
 import { anonHeatmap, detailPlan, flagsHeatmap, isAnonRow, type LegendItem } from './detail-views.js';
 
+export type { RowKind, TableRow } from './table-rows.js';
+
 export function layoutOf(state: AppState): Layout {
   return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
-}
-
-/** One row of the mapping table (or of the file table, with files alone). */
-export interface TableRow {
-  id: string;
-  /** "7f705cc12000", or "" for a file without a process. */
-  address: string;
-  sizeBytes: number | null;
-  rssBytes: number | null;
-  dirtyBytes: number | null;
-  mode: string;
-  /** Percent of the file in the page cache, or null when unknown or not a file. */
-  cachedPercent: number | null;
-  isFile: boolean;
-  file: FileRecord | undefined;
-  mapping: MappingRecord | undefined;
-  /** The name exactly (sorting and the filter use it). */
-  name: string;
-  /** The name as shown: printable(name). */
-  label: string;
-  /** Sampled major and minor faults a second in this file (the fault layer), or null when not sampled. */
-  faultRates: { major: number; minor: number } | null;
-}
-
-const isFileMapping = (m: MappingRecord): boolean => m.kind === 'file' || m.kind === 'memfd';
-
-function mappingName(m: MappingRecord): string {
-  if (m.kind === 'anon') return '[anon]';
-  return `${m.path}${m.deleted ? ' (deleted)' : ''}`;
-}
-
-function percentOf(file: FileRecord | undefined): number | null {
-  if (!file || file.cachedPages === null || file.pageCount === null) return null;
-  return file.pageCount === 0 ? 0 : (100 * file.cachedPages) / file.pageCount;
 }
 
 function sortValue(row: TableRow, column: SortColumn): number | string {
@@ -70,7 +39,7 @@ function sortValue(row: TableRow, column: SortColumn): number | string {
 const rowsCache = new WeakMap<Sample, { key: string; rows: TableRow[] }>();
 export function tableRows(state: AppState): TableRow[] {
   if (!state.sample) return [];
-  const key = `${state.target.kind}|${state.filter}|${state.sort.column}|${state.sort.descending}|${state.showAnon}`;
+  const key = `${state.target.kind}|${state.tableView}|${state.filter}|${state.sort.column}|${state.sort.descending}|${state.showAnon}`;
   const cached = rowsCache.get(state.sample);
   if (cached && cached.key === key) return cached.rows;
   const rows = computeTableRows(state);
@@ -81,30 +50,13 @@ export function tableRows(state: AppState): TableRow[] {
 function computeTableRows(state: AppState): TableRow[] {
   const sample = state.sample;
   if (!sample) return [];
-  let rows: TableRow[];
-  if (state.target.kind === 'files') {
-    rows = sample.files.map((f) => ({
-      id: fileKey(f), address: '', sizeBytes: f.sizeBytes, rssBytes: null, dirtyBytes: f.dirtyPages === null ? null : f.dirtyPages * sample.pageSizeBytes,
-      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path), faultRates: null,
-    }));
-  } else {
-    const files = new Map(sample.files.map((f) => [fileKey(f), f]));
-    rows = sample.mappings
-      .filter((m) => state.showAnon || isFileMapping(m))
-      .map((m) => {
-        const file = isFileMapping(m) ? files.get(fileKey(m)) : undefined;
-        const dirty = m.sharedDirtyBytes === null || m.privateDirtyBytes === null ? null : m.sharedDirtyBytes + m.privateDirtyBytes;
-        return {
-          id: m.start, address: m.start.slice(2), sizeBytes: m.sizeBytes, rssBytes: m.rssBytes, dirtyBytes: dirty,
-          mode: `${m.perms.slice(0, 3)}${m.perms[3] === 's' ? 's' : '-'}-`, cachedPercent: percentOf(file), isFile: file !== undefined,
-          file, mapping: m, name: mappingName(m), label: printable(mappingName(m)),
-          faultRates: file ? fileFaultRates(state.faults, fileKey(file)) : null,
-        };
-      });
-  }
+  let rows = state.target.kind === 'files' ? fileRows(sample)
+    : state.tableView === 'vmas' ? vmaRows(sample, state.showAnon) : foldedRows(sample, state.showAnon);
+  // The fault layer's rates, a file's whatever its row (state/faults.ts).
+  for (const r of rows) r.faultRates = r.file ? fileFaultRates(state.faults, fileKey(r.file)) : null;
   const needle = state.filter.toLowerCase();
   // The filter finds a name by its bytes or by what the screen shows ("\x1b" typed as four characters).
-  if (needle !== '') rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.label.toLowerCase().includes(needle) || r.address.includes(needle));
+  if (needle !== '') rows = rows.filter((r) => r.name.toLowerCase().includes(needle) || r.label.toLowerCase().includes(needle) || r.vmas.some((m) => m.start.slice(2).includes(needle)));
   const { column, descending } = state.sort;
   const sign = descending ? -1 : 1;
   return rows.sort((a, b) => {
@@ -265,9 +217,30 @@ export function headerModel(state: AppState): HeaderModel {
   const cachedBytes = known.reduce((a, f) => a + f.cachedPages! * (s?.pageSizeBytes ?? 4096), 0);
   const totalBytes = known.reduce((a, f) => a + (f.sizeBytes ?? 0), 0);
   const mapsDenied = s !== null && s.mappings.length === 0 && s.failures.some((f) => f.source === 'maps' && f.errno);
-  const filesText = mapsDenied ? 'mapped files: ? (no perm)' : `${mappedFiles.length} files: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known.length < mappedFiles.length ? `, ${mappedFiles.length - known.length} unknown` : ''}`;
+  const filesText = mapsDenied ? 'mapped files: ? (no perm)' : filesSummary(mappedFiles.length, known.length, cachedBytes, totalBytes, s?.failures ?? []);
   const cache = `page cache: Cached ${humanBytes(sys2?.cachedBytes ?? null)}  Dirty ${humanBytes(sys2?.dirtyBytes ?? null)}  Writeback ${humanBytes(sys2?.writebackBytes ?? null)}  │ ${filesText}`;
   return { title, faults, cache, warning: warningLine(state), activity: activityLines(state) };
+}
+
+/**
+ * "3 files: 2M of 9M cached"; when no file could be read, not "0B of 0B" (which reads as zeros) but how
+ * many and why: "10 files unknown (no permission)".
+ */
+export function filesSummary(files: number, known: number, cachedBytes: number, totalBytes: number, failures: readonly Failure[]): string {
+  const noun = files === 1 ? 'file' : 'files';
+  if (files > 0 && known === 0) return `${files} ${noun} unknown (${unknownReason(failures)})`;
+  return `${files} ${noun}: ${humanBytes(cachedBytes)} of ${humanBytes(totalBytes)} cached${known < files ? `, ${files - known} unknown` : ''}`;
+}
+
+/** Why files' residency is unknown, in two or three words, from the sample's failures. */
+function unknownReason(failures: readonly Failure[]): string {
+  const fileSources = failures.filter((f) => f.source === 'cachestat' || f.source === 'open' || f.source === 'mincore');
+  // cachestat's EPERM (mm/filemap.c: only a file this user may write, or root) and mincore refused for
+  // the same reason (files.ts), an open's EACCES: all "no permission".
+  const denied = (f: Failure): boolean => f.errno === 'EPERM' || f.errno === 'EACCES' || (f.source === 'mincore' && f.message.includes('may not write'));
+  if (fileSources.some(denied)) return 'no permission';
+  if (fileSources.some((f) => f.errno === 'ENOSYS')) return 'no cachestat';
+  return fileSources.length > 0 ? 'see the warnings' : 'no source';
 }
 
 /**
@@ -394,7 +367,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
     const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
-    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
+    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
   const cursor = state.focus === 'heatmap' && cell
     ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }

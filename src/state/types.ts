@@ -8,6 +8,8 @@ import type { FaultView } from './faults.js';
 import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
+/** The table's rows: one a mapped file (its VMAs folded), or one a VMA (pmap -x). */
+export type TableView = 'files' | 'vmas';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
 export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
 /** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
@@ -72,8 +74,14 @@ export interface AppState {
   sort: { column: SortColumn; descending: boolean };
   filter: string;
   showAnon: boolean;
+  tableView: TableView;
   /** The selected table row's id (a mapping's start address, or a file's key). */
   selectedId: string | null;
+  /**
+   * The selection is the table's top row until the user moves it (a key, a click): on attach the file with
+   * the most resident pages (the default sort), and the top row again after a sort or a filter.
+   */
+  selectionFollowsTop: boolean;
   tableScroll: number;
   layer: Layer;
   /** The heatmap cursor, as a cell index of the focused file's cells. */
@@ -133,7 +141,11 @@ export type Effect =
   | { type: 'workloadStart'; file: string; pattern: Pattern; rate: number; advice: WorkloadAdvice; allowWrite: boolean }
   | { type: 'workloadStop' }
   | { type: 'workloadAdvise'; advice: string }
-  | { type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED' };
+  | {
+    type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED';
+    /** mmtop advise's selector for a folded row (a file's path, "[heap]"): every VMA of it, not start-end. */
+    selector?: string;
+  };
 
 /** What an action did, as the effects runner reports it back. */
 export type ActionKind = 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadAdvise' | 'processAdvise' | 'workload';

@@ -24,7 +24,8 @@ export function cachedPercent(file: FileRecord | undefined): string {
   if (!file) return '';
   if (file.cachedPages === null || file.pageCount === null) return '?';
   if (file.pageCount === 0) return '-';
-  return `${Math.round((100 * file.cachedPages) / file.pageCount)}%`;
+  // The unit is in the header (Cached%): the cell is the number.
+  return String(Math.round((100 * file.cachedPages) / file.pageCount));
 }
 
 export function formatSnapshot(sample: Sample): string {
@@ -41,8 +42,10 @@ export function formatSnapshot(sample: Sample): string {
   });
   const sum = (pick: (m: MappingRecord) => number | null): number | null =>
     sample.mappings.some((m) => pick(m) === null) ? null : sample.mappings.reduce((a, m) => a + (pick(m) ?? 0), 0);
-  const table = formatTable(['Address', 'Kbytes', 'RSS', 'Dirty', 'Mode', 'Cached', 'CDirty', 'Mapping'], rows);
-  const total = `total kB ${kib(sum((m) => m.sizeBytes))} ${kib(sum((m) => m.rssBytes))} ${kib(sum((m) => (m.sharedDirtyBytes === null || m.privateDirtyBytes === null ? null : m.sharedDirtyBytes + m.privateDirtyBytes)))}\n`;
+  // pmap -x's columns, each with its unit: Dirty (smaps, KiB) and CDirty (the file's dirty pages in the
+  // page cache, counted per folio) are the same pages in two units, so the headers say which.
+  const table = formatTable(['Address', 'Kbytes', 'RSS_KiB', 'Dirty_KiB', 'Mode', 'Cached%', 'CDirty_pages', 'Mapping'], rows);
+  const total = `total KiB ${kib(sum((m) => m.sizeBytes))} ${kib(sum((m) => m.rssBytes))} ${kib(sum((m) => (m.sharedDirtyBytes === null || m.privateDirtyBytes === null ? null : m.sharedDirtyBytes + m.privateDirtyBytes)))}\n`;
   return head + table + total + formatFailures(sample);
 }
 

@@ -7,7 +7,8 @@ import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
-  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
+  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
+  type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
 import { ANON_LEGEND, FLAGS_LEGEND } from '../state/detail-views.js';
@@ -37,13 +38,17 @@ function warningText(warning: string, columns: number): string {
 }
 
 interface Column {
+  /** The header, with its unit ("RSS KiB"): said once here, the cells are bare numbers. */
   title: string;
   width: number;
   align: 'left' | 'right';
+  /** The sort column it shows (its header then carries the arrow). */
+  sort?: SortColumn;
   value: (row: TableRow, state: AppState, theme: Theme) => string;
 }
 
 const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
+const count = (n: number | null | undefined): string => (n === null ? '?' : n === undefined ? '' : String(n));
 
 /**
  * The table's bar: the focused file carries the heatmap's cells (thousands), folded here into `width`
@@ -75,36 +80,52 @@ function residencyBar(row: TableRow, width: number): string {
   return bar.padEnd(width);
 }
 
+/** Percent cached, the unit in the header ("Cache%"). */
 function percent(row: TableRow): string {
   if (!row.isFile) return '';
-  return row.cachedPercent === null ? '?' : `${Math.round(row.cachedPercent)}%`;
+  return row.cachedPercent === null ? '?' : String(Math.round(row.cachedPercent));
+}
+
+/** The address column: a VMA's start, or a folded row's span (start-end where it fits, else the start). */
+function addressColumn(state: AppState): Column {
+  const span = state.tableView === 'files' && state.screen.columns >= 160;
+  return span
+    ? { title: 'Address span', width: 25, align: 'left', sort: 'address', value: (r) => `${r.address.padStart(12, '0').slice(-12)}-${r.endAddress.padStart(12, '0').slice(-12)}` }
+    : { title: 'Address', width: 12, align: 'left', sort: 'address', value: (r) => r.address.padStart(12, '0').slice(-12) };
 }
 
 function columnsFor(state: AppState): Column[] {
   const bar = barWidth(state.screen.columns);
+  let cols: Column[];
   if (state.target.kind === 'files') {
-    return [
-      { title: 'Size', width: 7, align: 'right', value: (r) => humanBytes(r.sizeBytes) },
-      { title: 'Cached', width: 6, align: 'right', value: percent },
-      { title: 'Dirty', width: 7, align: 'right', value: (r) => (r.file?.dirtyPages === null ? '?' : String(r.file?.dirtyPages ?? '')) },
-      { title: 'Evicted', width: 8, align: 'right', value: (r) => (r.file?.recentlyEvictedPages === null ? '?' : String(r.file?.recentlyEvictedPages ?? '')) },
+    cols = [
+      { title: 'Size', width: 7, align: 'right', sort: 'size', value: (r) => humanBytes(r.sizeBytes) },
+      { title: 'Cache%', width: 6, align: 'right', sort: 'cached', value: percent },
+      { title: 'Dirty pages', width: 7, align: 'right', sort: 'dirty', value: (r) => count(r.file?.dirtyPages) },
+      { title: 'Evicted pages', width: 8, align: 'right', value: (r) => count(r.file?.recentlyEvictedPages) },
+      { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+    ];
+  } else {
+    const wide = state.screen.columns >= 100;
+    const folded = state.tableView === 'files';
+    cols = [
+      ...(folded ? [{ title: 'VMAs', width: 4, align: 'right' as const, value: (r: TableRow) => String(r.vmas.length) }] : []),
+      // Files first at 80 columns: the name gets the room the address would take (V shows the VMAs).
+      ...(!folded || wide ? [addressColumn(state)] : []),
+      { title: 'Size KiB', width: wide ? 9 : 8, align: 'right', sort: 'size', value: (r) => kib(r.sizeBytes) },
+      { title: 'RSS KiB', width: wide ? 9 : 8, align: 'right', sort: 'rss', value: (r) => kib(r.rssBytes) },
+      { title: 'Dirty KiB', width: wide ? 8 : 6, align: 'right', sort: 'dirty', value: (r) => kib(r.dirtyBytes) },
+      { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
+      { title: 'Cache%', width: 5, align: 'right', sort: 'cached', value: percent },
+      ...(state.layer === 'faults' ? [
+        { title: 'Maj/s', width: 6, align: 'right', sort: 'majflt', value: faultRate('major') },
+        { title: 'Min/s', width: 6, align: 'right', sort: 'minflt', value: faultRate('minor') },
+      ] satisfies Column[] : []),
       { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
     ];
   }
-  const wide = state.screen.columns >= 100;
-  return [
-    { title: 'Address', width: 12, align: 'left', value: (r) => r.address.padStart(12, '0').slice(-12) },
-    { title: 'Kbytes', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.sizeBytes) },
-    { title: 'RSS', width: wide ? 9 : 8, align: 'right', value: (r) => kib(r.rssBytes) },
-    { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
-    { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
-    { title: 'Cache', width: 5, align: 'right', value: percent },
-    ...(state.layer === 'faults' ? [
-      { title: 'Maj/s', width: 6, align: 'right', value: faultRate('major') },
-      { title: 'Min/s', width: 6, align: 'right', value: faultRate('minor') },
-    ] satisfies Column[] : []),
-    { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
-  ];
+  // Room for the title and the sort arrow on every column that sorts ("Cache%▼" is not cut).
+  return cols.map((c) => ({ ...c, width: Math.max(c.width, columnsOf(c.title) + (c.sort ? 1 : 0)) }));
 }
 
 function cellText(text: string, column: Column): string {
@@ -112,7 +133,30 @@ function cellText(text: string, column: Column): string {
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
-const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address', majflt: 'Maj/s', minflt: 'Min/s' };
+const SORT_WORDS: Record<SortColumn, string> = { rss: 'RSS', size: 'size', cached: 'cached', dirty: 'dirty', name: 'name', address: 'address', majflt: 'majflt/s', minflt: 'minflt/s' };
+
+/**
+ * The name column's header: its title, then the table's own title at the right: the selected row's
+ * position ("3/41"), the sort, and the filter while one is on ("/lib"). What does not fit goes, the
+ * position last.
+ */
+function nameHeader(state: AppState, title: string, width: number, position: string): string {
+  const arrow = state.sort.descending ? '▼' : '▲';
+  const name = state.sort.column === 'name' ? `${title}${arrow}` : title;
+  const parts = [position, `by ${SORT_WORDS[state.sort.column]}${arrow}`];
+  if (state.filter !== '') parts.push(`/${printable(state.filter)}`);
+  for (const tried of [parts, parts.filter((_, i) => i !== 1), [parts[0]!]]) {
+    const info = tried.join(' ');
+    const room = width - columnsOf(name) - 1;
+    if (columnsOf(info) <= room) return `${name}${' '.repeat(room - columnsOf(info) + 1)}${info}`;
+    // The filter may be long: keep its start and end, if the rest fits.
+    if (tried.length === 3 && room > columnsOf(tried.slice(0, 2).join(' ')) + 6) {
+      const head = `${tried.slice(0, 2).join(' ')} `;
+      return `${name} ${head}${fitMiddle(tried[2]!, room - columnsOf(head))}`;
+    }
+  }
+  return fitEnd(name, width);
+}
 
 /** Sampled faults a second per file, while the fault layer is on: "?" where not sampled, "" for anon. */
 const faultRate = (which: 'major' | 'minor') => (r: TableRow): string => {
@@ -136,13 +180,13 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   const fixed = cols.reduce((a, c) => a + c.width + 1, 0);
   const nameWidth = Math.max(4, columns - fixed);
   const arrow = state.sort.descending ? '▼' : '▲';
-  const sortTitle = state.target.kind === 'files' ? (state.sort.column === 'name' ? 'File' : '') : SORT_TITLES[state.sort.column];
-  const title = (t: string): string => (t === sortTitle ? `${t}${arrow}` : t);
-  const nameTitle = state.target.kind === 'files' ? 'File' : 'Mapping';
-  const header = cols.map((c) => cellText(title(c.title), c)).join(' ') + ' ' + fitEnd(title(nameTitle), nameWidth);
-  const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
+  const title = (c: Column): string => (c.sort === state.sort.column ? `${c.title}${arrow}` : c.title);
+  const nameTitle = state.target.kind === 'files' || state.tableView === 'files' ? 'File' : 'Mapping';
   const rows = tableRows(state);
   const selected = selectedIndex(state, rows);
+  const position = rows.length === 0 ? '0/0' : `${selected + 1}/${rows.length}`;
+  const header = cols.map((c) => cellText(title(c), c)).join(' ') + ' ' + nameHeader(state, nameTitle, nameWidth, position);
+  const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
   const visible = rows.slice(state.tableScroll, state.tableScroll + layout.tableRows);
   visible.forEach((row, i) => {
     const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.label, nameWidth);
@@ -159,6 +203,15 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   }
   while (lines.length < layout.tableRows + 1) lines.push(pad('', columns));
   return lines;
+}
+
+/**
+ * A legend item's words for this view: with files alone (--file) there is no process, so no "mapped by
+ * this process" (the cached glyph is just cached).
+ */
+function legendWords(state: AppState, words: string): string {
+  if (state.target.kind === 'process') return words;
+  return words.replace(/,? *(not )?mapped by this process/g, '').replace(/^cached only$/, 'cached').replace(/ \(\)/g, '');
 }
 
 /** The heatmap's title, its legend (always on screen), and the cursor's status line. */
@@ -186,7 +239,7 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const long = entries.reduce((a, l) => a + columnsOf(l.glyph) + columnsOf(l.long) + 3, 0) <= columns;
   let used = 0;
   for (const item of entries) {
-    const text = ` ${long ? item.long : item.short}  `;
+    const text = ` ${long ? legendWords(state, item.long) : item.short}  `;
     const width = columnsOf(item.glyph) + columnsOf(text);
     if (used + width > columns) break;
     legend.push(item.glyph, item.sgr);
@@ -302,7 +355,8 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   body.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
   body.push(pad(`  ${LEVEL_WORDS} (ASCII: 1 2 3 #)`, columns));
   for (const item of LEGEND) {
-    body.push(`  ${styled(legendGlyph(item.kind), theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+    if (state.target.kind !== 'process' && (item.kind === 'mapped' || item.kind === 'outside')) continue;
+    body.push(`  ${styled(legendGlyph(item.kind), theme.cell(item.kind))} ${pad(legendWords(state, item.words), columns - 4)}`);
   }
   for (const note of HEATMAP_NOTES) body.push(pad(`  ${note}`, columns));
   // The flags layer's and an anonymous mapping's own legends (state/detail-views.ts).

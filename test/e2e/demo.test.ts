@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -31,7 +32,7 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   // Wait until the workload has some pages of the file in its page table (the table's RSS, in KiB), so
   // the first evict has mapped pages to leave.
   await t.waitUntil((s) => {
-    const rss = /^[0-9a-f]{12}\s+131072\s+(\d+)\s/m.exec(s);
+    const rss = /^ {0,3}\d{1,4} +(?:[0-9a-f]{12}\S* +)?131072\s+(\d+)\s/m.exec(s);
     return rss && Number(rss[1]) >= 64 ? true : undefined;
   }, 'file1.db with 16 or more pages resident in the workload', 30_000);
   // The reader starts warm (every page mapped): it takes about no major fault until step 3.
@@ -76,7 +77,7 @@ test('keys: w starts a workload on the selected file, v views it and back, x sto
   const mapper = await startMapper(file, 'read', 'every:8:64');
   const t = terminal('keys');
   t.type(`node --import tsx src/bin/mmtop.ts ${mapper.pid}`);
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(TABLE_ROW);
   t.filter('target.db');
   await t.waitFor(/target\.db\s+16M cachestat/);
   t.keys('w');
@@ -103,7 +104,7 @@ test('--read-only: actions are off and the help greys them', async () => {
   const t = terminal('readonly');
   t.type(`node --import tsx src/bin/mmtop.ts --read-only ${mapper.pid}`);
   await t.waitFor(/read-only/);
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(TABLE_ROW);
   t.keys('e');
   await t.waitFor(/! Evict: off in --read-only mode/);
   t.keys('?');

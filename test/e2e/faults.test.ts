@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanupAll, makeColdFile, REPO_ROOT, startScript, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -21,7 +22,7 @@ test('tmux: the fault layer lights the cells of the pages the process reads, and
   sessions.push(t);
   t.start(100, 30, REPO_ROOT);
   t.type(`node --import tsx src/bin/mmtop.ts --delay 0.5 ${reader.pid}`);
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(TABLE_ROW);
   t.filter('faulted');
   await t.waitFor(/faulted\.db\s+256K cachestat ext4/);
   t.keys('5');

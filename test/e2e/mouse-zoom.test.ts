@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -43,7 +44,7 @@ test('tmux: --no-mouse leaves the terminal\'s mouse alone', async () => {
   const mapper = await startMapper(file, 'read', 'every:1:8');
   const t = terminal('nomouse', 100, 30);
   t.type(mmtop(`--no-mouse ${mapper.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   assert.deepEqual(t.mouseFlags(), { any: false, sgr: false });
   t.keys('q');
   await assertTerminalRestored(t);
@@ -56,7 +57,7 @@ test('tmux: : jumps to page 11663, and a burst of four z keeps it under the curs
   const mapper = await startMapper(file, 'read', 'every:64:1024');
   const t = terminal('burst', 100, 30);
   t.type(mmtop(`${mapper.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   t.filter('burst.db');
   // The heatmap's own cells (65536 pages in the grid's 1400), not the table bar's the file had before.
   await t.waitFor(/burst\.db\s+256M cachestat .*46–47 pages\/cell, whole file/);

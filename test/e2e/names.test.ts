@@ -11,6 +11,7 @@ import { decodeName } from '../../src/model/index.js';
 import { computeLayout } from '../../src/state/layout.js';
 import { cleanupAll, makeColdFileBytes, REPO_ROOT, startScript, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW, TABLE_ROW_LINE, TABLE_ROW_START } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -75,7 +76,7 @@ test('tmux: hostile names and comm: shown escaped, the title stays, no control w
   for (const [, shown] of HOSTILE) {
     t.keys('/', 'Escape');
     t.filter(shown); // the filter finds a name by what the screen shows
-    await t.waitFor(new RegExp(`^[0-9a-f]{12} .*${shown.replace(/[\\[\]().]/g, '\\$&')}$`, 'm'));
+    await t.waitFor(new RegExp(`${TABLE_ROW_START}.*${shown.replace(/[\\[\]().]/g, '\\$&')}$`, 'm'));
     t.keys('e');
     await t.waitFor(/^\[y\/N\] Evict /m);
     t.keys('n');
@@ -118,7 +119,7 @@ test('tmux 80x24: CJK, emoji and combining names: no line wider than the termina
   const footer = heatmapTitle + layout.heatmapInfoRows + layout.gridRows; // the line above the spare last one
   const t = terminal('wide', columns, rows);
   t.type(mmtop(`--delay 0.5 ${child.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m, FIRST_FRAME_MS);
+  await t.waitFor(TABLE_ROW, FIRST_FRAME_MS);
   t.filter(path.basename(dir));
   // Sorted by RSS, most first: file N has N + 1 pages mapped, so the rows go w3, w2, w1, w0.
   for (let row = 0; row < WIDE.length; row++) {
@@ -127,12 +128,12 @@ test('tmux 80x24: CJK, emoji and combining names: no line wider than the termina
     const screen = await t.waitFor(new RegExp(`-w${i}\\.db\\s+64K cachestat`));
     const lines = screen.split('\n');
     for (const line of lines) assert.ok(stringWidth(line) <= columns, `row ${i}: ${stringWidth(line)} columns: ${line}`);
-    assert.match(lines[tableHeader]!, /^Address /, `row ${i}: the table header is on line ${tableHeader + 1}`);
+    assert.match(lines[tableHeader]!, /^VMAs /, `row ${i}: the table header is on line ${tableHeader + 1}`);
     assert.match(lines[heatmapTitle]!, new RegExp(`-w${i}\\.db\\s+64K cachestat`), `row ${i}: the heatmap title right below the table`);
     assert.match(lines[heatmapTitle + 1]!, /^░▒▓█ /, `row ${i}: the legend below it:\n${screen}`);
     assert.match(lines[footer]!, /^F10Quit/, `row ${i}: the footer on the last line:\n${screen}`);
     const tableRows = lines.slice(tableHeader + 1, heatmapTitle);
-    assert.equal(tableRows.filter((l) => /^[0-9a-f]{12} /.test(l)).length, WIDE.length, `row ${i}: one table row a file`);
+    assert.equal(tableRows.filter((l) => TABLE_ROW_LINE.test(l)).length, WIDE.length, `row ${i}: one table row a file`);
   }
   t.keys('q');
   await assertTerminalRestored(t);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { clockTicksPerSecond } from '../../native/index.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const bundleDir = path.join(REPO_ROOT, 'dist', `no-exec-test-${process.pid}`);
 const entry = path.join(bundleDir, 'bin', 'mmtop.js');
@@ -81,7 +82,7 @@ test('the TUI under strace: samples, a workload it is asked to start, and no oth
   sessions.push(t);
   t.start(120, 40, REPO_ROOT);
   t.type([...strace(traceFile), process.execPath, entry, '-d', '0.2', String(mapper.pid)].join(' '));
-  await t.waitFor(/^[0-9a-f]{12} /m, 20_000);
+  await t.waitFor(TABLE_ROW, 20_000);
   // A CPU % is only known from the second sample on: its number on screen means several samples ran.
   await t.waitFor(/^mmtop  pid \d+ python3 \S+  up \S+  cpu \d+\.\d%/m, 20_000);
   t.filter('tui-traced');

@@ -33,7 +33,7 @@ test('tmux: mmtop opens the overview; Enter on the test process opens its view, 
   await t.waitFor(new RegExp(`^ +${mapper.pid} root .* python3 `, 'm'), 15_000);
   t.keys('Enter');
   await t.waitFor(new RegExp(`^mmtop {2}pid ${mapper.pid} python3`, 'm'), 15_000);
-  await t.waitFor(/^Address +Kbytes +RSS/m);
+  await t.waitFor(/^VMAs +(Address +)?Size KiB +RSS KiB/m);
   t.keys('Escape');
   const back = await t.waitFor(/^mmtop {2}overview/m, 15_000);
   assert.match(back, new RegExp(`filter "${mapper.pid}"`), 'the overview as it was left');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, eventually, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, removeSocket, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -83,7 +84,7 @@ test('kill -TSTP from elsewhere suspends like Ctrl-Z; kill -STOP (not caught) is
   const mapper = await startMapper(makeColdFile(dir, 'tstp.db', 64), 'read', 'every:1:8');
   const t = terminal('suspend-tstp');
   t.type(`${MMTOP} ${mapper.pid}`);
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   const [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
   assert.ok(pid);
   process.kill(pid, 'SIGTSTP');
@@ -166,7 +167,7 @@ test('a closed terminal that sends no SIGHUP (tmux kill-session; mmtop hears onl
   try {
     tmux(t, '-f', '/dev/null', 'new-session', '-d', '-s', t.session, '-x', '100', '-y', '30', '-c', REPO_ROOT,
       `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 bash ${script}`);
-    await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+    await t.waitFor(TABLE_ROW, 30_000);
     [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
     tmux(t, 'kill-session', '-t', t.session);
   } finally {
@@ -231,7 +232,7 @@ test('TERM=vt100 (no colours in its terminfo): no SGR colour, the glyphs and rev
   const t = terminal('term-vt100');
   const log = recordPane(t, dir);
   t.type(`env TERM=vt100 ${MMTOP} ${mapper.pid}`);
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   t.filter('mono.db');
   await t.waitFor(/mono\.db\s+256K cachestat/);
   t.keys('Enter'); // the heatmap: the cells' colours too
@@ -250,10 +251,10 @@ for (const how of [{ name: 'LANG=C', env: 'LANG=C', flag: '' }, { name: '--ascii
     const t = terminal(`ascii-${how.flag ? 'flag' : 'lang'}`, {}, 80, 24);
     const log = recordPane(t, dir);
     t.type(`env ${how.env} ${MMTOP} ${how.flag}${mapper.pid}`);
-    await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+    await t.waitFor(TABLE_ROW, 30_000);
     t.filter('donn');
     const table = await t.waitFor(/donn\?es-\?{3}\.db/);
-    assert.match(table, /RSSv/, 'the sort arrow');
+    assert.match(table, /RSS KiBv/, 'the sort arrow');
     assert.match(table, / \| /, 'the header\'s separators');
     t.keys('Enter');
     await t.waitFor(/^cell \d+\/\d+/m);

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW, TABLE_ROW_LINE } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -40,7 +41,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     const mapper = await startMapper(file, 'read', `every:1:${touched}`);
     const t = terminal(`tui-${columns}`, columns, rows);
     t.type(mmtop(`--delay 0.5 ${mapper.pid}`));
-    await t.waitFor(/^[0-9a-f]{12} /m);
+    await t.waitFor(TABLE_ROW);
     t.filter('touched');
     await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
     // The state asserted, waited for: the first row every page cached and mapped, then 20 more, then
@@ -50,7 +51,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
       const grid = gridRows(s);
       return grid[0] === expected[0] && grid[1] === expected[1] ? s : undefined;
     }, `the grid rows ${expected.join(' / ')}`);
-    const tableLines = screen.split('\n').filter((l) => /^[0-9a-f]{12} /.test(l));
+    const tableLines = screen.split('\n').filter((l) => TABLE_ROW_LINE.test(l));
     assert.equal(tableLines.length, 1, 'the filter leaves the one mapping');
     assert.match(screen, /█ mapped|█ cached, mapped/, 'the legend is on screen');
 
@@ -77,7 +78,7 @@ test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one pag
   const t = terminal('zoom', 100, 30);
   // With CI=true in the environment too: Ink would draw nothing live, so mmtop drops it on a terminal.
   t.type(`CI=true ${mmtop(`${mapper.pid}`)}`);
-  await t.waitFor(/^[0-9a-f]{12} /m);
+  await t.waitFor(TABLE_ROW);
   t.filter('zoom.db');
   await t.waitFor(/zoom\.db\s+256M cachestat/);
   t.keys('Enter', 'Right', 'Right');

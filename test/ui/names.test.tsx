@@ -124,7 +124,7 @@ function stateOf(paths: string[], columns: number, rows: number): AppState {
 /** Where each panel's first line is: a line that wrapped would move every one below it. */
 function landmarks(lines: string[]): { tableHeader: number; legend: number; status: number; footer: number; count: number } {
   return {
-    tableHeader: lines.findIndex((l) => l.startsWith('Address')),
+    tableHeader: lines.findIndex((l) => /^(VMAs|Address) /.test(l)),
     legend: lines.findIndex((l) => l.startsWith('░▒▓█ ')),
     status: lines.findIndex((l) => /^cell \d+\//.test(l)),
     footer: lines.findIndex((l) => l.startsWith('F10Quit')),
@@ -145,10 +145,11 @@ for (const [columns, rows] of [[80, 24], [80, 40], [200, 50]] as const) {
       view.unmount();
       for (const line of lines) assert.ok(stringWidth(line) <= columns, `row ${i} selected: ${stringWidth(line)} columns: ${line}`);
       assert.deepEqual(landmarks(lines), expected, `row ${i} selected: the panels are where they belong`);
-      const nameRows = lines.filter((l) => /^[0-9a-f]{12} /.test(l));
+      const nameRows = lines.filter((l) => l.includes('/srv/'));
       const cut = nameRows.filter((l) => l.includes('…'));
       assert.ok(columns >= 200 || cut.length > 0, 'the long names were cut');
-      for (const l of cut) assert.equal(stringWidth(l), columns, `a row cut to fit fills the line exactly: ${l}`);
+      // Exactly, or one column short: "…" takes one column, so a cut in two-column text leaves one blank.
+      for (const l of cut) assert.ok(stringWidth(l) >= columns - 1, `a row cut to fit fills the line: ${l}`);
       s = keys(s, 'down');
     }
   });
