@@ -15,3 +15,4 @@ export { filesystemOf, type FilesystemInfo } from './statfs.js';
 export { probeFaultSampling } from './perf.js';
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';
+export { LockedRange, memlockLimit } from './mlock.js';
