@@ -19,6 +19,7 @@ const NEEDS: Record<string, string> = {
   fincore: 'fincore needs a file (or a directory with -R)',
   evict: 'evict needs a file',
   touch: 'touch needs a file',
+  lock: 'lock needs a file (or a directory)',
   advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
   workload: 'workload needs a file',
 };
@@ -161,7 +162,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }))),
       async (args) => {
         const { fincoreCommand } = await import('./fincore.js');
-        const { selected, range } = selectionFromArgs(args, args.R, NEEDS.fincore!);
+        const { selected, range } = selectionFromArgs(args, args.R, NEEDS.fincore!, true);
         exitCode = fincoreCommand({
           paths: [], selected, range, json: args.json, recursive: args.R, cells: cellsOption(args.cells),
           output: args.output, outputAll: args['output-all'], bytes: args.bytes, noHeadings: args.noheadings, raw: args.raw, utilJson: args.J,
@@ -183,6 +184,17 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       async (args) => {
         const { selected, range } = selectionFromArgs(args, true, NEEDS.touch!);
         exitCode = await (await import('./actions.js')).touchCommand({ paths: [], selected, range, willneed: args.willneed });
+      })
+    .command('lock [paths..]', 'map and mlock files\' pages and hold them until Ctrl-C or SIGTERM (vmtouch -l, -L, -d, -P)',
+      (y) => recordOptions('lock', withSelection(y
+        .positional('paths', { type: 'string', array: true, describe: 'files or directories (walked)' })
+        .option('daemon', { type: 'boolean', default: false, describe: 'hold them in the background and return (vmtouch -d)' })
+        .option('pidfile', { type: 'string', describe: 'write the holder\'s pid to this new file, removed on exit (vmtouch -P)' })
+        .option('daemon-child', { type: 'boolean', default: false, hidden: true }))),
+      async (args) => {
+        if (args.pidfile === '') throw usageError('--pidfile needs a file');
+        const { selected, range } = selectionFromArgs(args, true, NEEDS.lock!);
+        exitCode = await (await import('./lock.js')).lockCommand({ selected, range, daemon: args.daemon, pidfile: args.pidfile, daemonChild: args['daemon-child'] });
       })
     .command('advise <pid> <range> <advice>', 'process_madvise COLD, PAGEOUT or WILLNEED on a process\'s mapping (a path, or start-end)',
       (y) => recordOptions('advise', y

@@ -26,8 +26,11 @@ export interface SelectionArgs {
   'files-from'?: string;
 }
 
-/** The files and range the flags select; `need` is the usage line when there are no names at all. */
-export function selectionFromArgs(args: SelectionArgs, recursive: boolean, need: string): { selected: Selected; range: RangeSpec | undefined } {
+/**
+ * The files and range the flags select; `need` is the usage line when there are no names at all;
+ * `keepGivenNames` lists a name given twice twice (fincore).
+ */
+export function selectionFromArgs(args: SelectionArgs, recursive: boolean, need: string, keepGivenNames = false): { selected: Selected; range: RangeSpec | undefined } {
   const paths = (args.paths ?? []).map(String);
   const problems: string[] = [];
   if (args['files-from'] !== undefined) {
@@ -47,6 +50,7 @@ export function selectionFromArgs(args: SelectionArgs, recursive: boolean, need:
     maxSizeBytes,
     follow: args.follow === true,
     countHardLinks: args['hard-links'] === true,
+    keepGivenNames,
   });
   selected.problems.unshift(...problems);
   return { selected, range };

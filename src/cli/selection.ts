@@ -90,6 +90,11 @@ export interface SelectOptions {
   follow: boolean;
   /** Keep a file reached twice by hard links (vmtouch -h); by default once. */
   countHardLinks: boolean;
+  /**
+   * Names given (not found in a directory) are listed as given, twice if given twice: fincore prints a row
+   * per argument as util-linux does. The actions (a lock would count a page twice) leave this false.
+   */
+  keepGivenNames?: boolean;
 }
 
 /** How deep the walk goes, and how many files it lists at most: bounded, whatever the tree. */
@@ -182,7 +187,7 @@ export function selectFiles(paths: string[], options: SelectOptions): Selected {
       return;
     }
     const id = `${st.dev}:${st.ino}`;
-    if (!options.countHardLinks && seenInodes.has(id)) {
+    if (!options.countHardLinks && seenInodes.has(id) && !(depth === 0 && options.keepGivenNames === true)) {
       out.skipped.hardLinks++;
       return;
     }
