@@ -55,6 +55,15 @@ export async function touchFile(
     const { firstPage, pageCount } = pages ?? { firstPage: 0, pageCount: filePages };
     const endPage = Math.min(filePages, firstPage + pageCount);
     const truthful = mincoreTellsTruth(handle.fd, st);
+    // A range means those pages: POSIX_FADV_RANDOM turns readahead off on this open file (mm/fadvise.c sets
+    // FMODE_RANDOM), so a read brings in the pages it asks for and none past the range's end.
+    if (pages !== undefined) {
+      try {
+        fadvise(handle.fd, 0, 0, 'RANDOM', path);
+      } catch {
+        // Readahead stays: more pages than asked may come in, none fewer.
+      }
+    }
     const buffer = Buffer.alloc(CHUNK_BYTES);
     let pagesRead = 0;
     let bytesRead = 0;

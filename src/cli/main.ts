@@ -86,7 +86,24 @@ function checkWatchable(paths: string[]): void {
   }
 }
 
-export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+/**
+ * `--files-from -` as `--files-from=-`: yargs-parser drops a lone "-" after a string option (it is neither
+ * the value nor a positional), so stdin could not be named the way find(1) users type it.
+ */
+export function joinStdinDash(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
+    if (argv[i] === '--files-from' && argv[i + 1] === '-') {
+      out.push('--files-from=-');
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
+export async function main(givenArgv: string[] = hideBin(process.argv)): Promise<number> {
+  const argv = joinStdinDash(givenArgv);
   let exitCode = 0;
   const parser = yargs(argv)
     // `mmtop -- -1` must reach the pid check as "-1", not as the number -1 in argv._ (or not at all).
