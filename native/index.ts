@@ -8,11 +8,15 @@ export { forcedFallbacks, type ForcedFallback } from './fallbacks.js';
 export {
   openPagemap, pagemapScan, pagemapRegionsByRead, readPagemap, PAGEMAP_READ_CHUNK_PAGES, readKpageflags, type PageRegion,
   PM_PRESENT, PM_PFN_MASK, KPF_MMAP,
+  pagemapScanAnon, pagemapAnonByRead, readPagemapInto, openKpageflags, readKpageflagsInto, type AnonRegion,
 } from './pagemap.js';
 export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
 export { FileMapping, type MappingOptions } from './mapping.js';
 export { filesystemOf, type FilesystemInfo } from './statfs.js';
-export { probeFaultSampling } from './perf.js';
+export {
+  probeFaultSampling, FaultSampler, readRing, ringDataPages, readMlockKb, SAMPLE_RECORD_BYTES,
+  type FaultKind, type FaultRecord, type FaultSink, type PollResult, type ThreadFailure,
+} from './perf.js';
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';
 export { LockedRange, memlockLimit } from './mlock.js';

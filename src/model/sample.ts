@@ -2,6 +2,8 @@
 // snapshot --json, fincore, recordings) is a function of it. Unknown values are null, never 0.
 
 import type { PageWindow } from '../residency/cells.js';
+import type { FaultSampling } from './faults.js';
+import type { AnonMapRecord, PageFlagsRecord, SmapsDetail } from './page-detail.js';
 
 export const SAMPLE_VERSION = 1;
 
@@ -179,6 +181,14 @@ export interface Sample {
   files: FileRecord[];
   system: SystemInfo | null;
   cgroup: CgroupInfo | null;
+  /** Sampled page faults since the last tick (only while the plan asks: the fault layer is on). */
+  faults?: FaultSampling;
+  /** Page flags of the focused file's mapped pages (SamplePlan.pageFlags), root only. */
+  pageFlags?: PageFlagsRecord;
+  /** The page table of the focused anonymous mapping (SamplePlan.anon). */
+  anonMap?: AnonMapRecord;
+  /** Whole smaps entries of the selected VMAs (SamplePlan.smapsOf), from the last smaps read. */
+  smapsDetail?: SmapsDetail[];
 }
 
 /** Key of a file by device and inode: "fe:00:15343623". */
@@ -216,6 +226,14 @@ export interface SamplePlan {
    * A file never measured yet is measured. Absent: every file is measured.
    */
   offscreen?: { allowanceMs: number };
+  /** Sample the target's page faults (perf events; the fault layer). Only in the sampler thread. */
+  faults?: boolean;
+  /** Read the page flags of the focused file's mapped pages (the flags layer: sampler/page-detail.ts). */
+  pageFlags?: boolean;
+  /** An anonymous mapping in focus (hex start): its heatmap of present, swapped and soft-dirty pages. */
+  anon?: { start: string; cellCount: number };
+  /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane); 'all': every VMA (snapshot --smaps). */
+  smapsOf?: string[] | 'all';
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };

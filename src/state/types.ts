@@ -4,14 +4,20 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { FaultView } from './faults.js';
+import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
-export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
-export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
+export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
+export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+/** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
+export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
+  | { kind: 'log'; scroll: number }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
@@ -37,6 +43,12 @@ export interface DemoState {
 export interface Screen {
   columns: number;
   rows: number;
+}
+
+/** A message or an action's result, as it was said, and when (the one clock). */
+export interface LogEntry {
+  atMs: number;
+  text: string;
 }
 
 export interface Flash {
@@ -66,6 +78,11 @@ export interface AppState {
   layer: Layer;
   /** The heatmap cursor, as a cell index of the focused file's cells. */
   cursorCell: number;
+  /**
+   * The page the cursor was put on (a jump, a zoom, the wheel), while it lies in the cursor's cell: zoom
+   * centres on it, so each z keeps that page under the cursor (state/jump.ts). Elsewhere, the cell's first page.
+   */
+  cursorAnchorPage: number | null;
   /** Zoom level: 0 is the whole file, each level halves the window, down to one page a cell. */
   zoomLevel: number;
   /** The page window the heatmap asked for (null: whole file). */
@@ -92,11 +109,21 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** The last messages and results, whole (state/log.ts): `!` shows them. */
+  log: LogEntry[];
+  /** Sampled faults of the last seconds (the fault layer). */
+  faults: FaultView;
+  /** The smaps pane (S) is open in place of the heatmap. */
+  smapsPane: boolean;
+  /** The smaps entries the pane showed last and before: what changed (detail-views.ts). */
+  smapsSeen: SmapsSeen;
 }
 
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
+  /** Esc on the mapping table: back to the overview, when the view was opened from it. */
+  | { type: 'back' }
   | { type: 'sampleNow' }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }

@@ -20,6 +20,10 @@ export const ASCII_GLYPHS: Readonly<Record<string, string>> = {
   '—': '-',
   '·': '-', // the separator between header flags and between warnings
   '×': 'x', // "×3" and "30×8"
+  '░': '1', // the heatmap's shades (residency/glyph.ts): the same four levels, in digits
+  '▒': '2',
+  '▓': '3',
+  '█': '#',
 };
 
 const NON_ASCII = /[^\x00-\x7f]+/g;
