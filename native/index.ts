@@ -19,3 +19,4 @@ export {
 } from './perf.js';
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';
+export { LockedRange, memlockLimit } from './mlock.js';

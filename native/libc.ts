@@ -19,6 +19,10 @@ export const c = {
   prctl: libc.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
   sysconf: libc.func('long sysconf(int name)'),
   sync: libc.func('void sync()'),
+  /** mlock2(2), glibc 2.27+: MLOCK_ONFAULT locks pages as they fault in. */
+  mlock2: libc.func('int mlock2(void *addr, size_t len, unsigned int flags)'),
+  munlock: libc.func('int munlock(void *addr, size_t len)'),
+  getrlimit: libc.func('int getrlimit(int resource, _Out_ uint8_t *rlim)'),
   // syscall(2) for calls glibc 2.36 does not wrap. Fixed prototypes per shape: on x86_64 and aarch64
   // Linux a variadic callee reads integer arguments from the same registers as a fixed one.
   /** cachestat(fd, range*, cstat*, flags) */

@@ -2,9 +2,10 @@
 // `vmtouch -e` does. Pages stay when a process maps them, when they are dirty or under writeback, or when
 // the file lives in memory (tmpfs); the result says which.
 import fs from 'node:fs';
-import { errnoOf, fadvise, filesystemOf, type CacheCounts } from '../../native/index.js';
+import { errnoOf, fadvise, filesystemOf, pageSizeBytes, type CacheCounts } from '../../native/index.js';
 import { deviceString, fsPath } from '../model/index.js';
-import { wholeFileCounts } from '../sampler/file-counts.js';
+import { rangeCounts, wholeFileCounts } from '../sampler/file-counts.js';
+import type { PageRange } from './touch.js';
 import { findMappers, type Mapper } from './mappers.js';
 
 export interface EvictResult {
@@ -22,9 +23,15 @@ export interface EvictResult {
 }
 
 /** The file's counts where its pages are (an overlay file's layer); null when unknown. */
-const counts = (fd: number, path: string): CacheCounts | null => wholeFileCounts(fd, path);
+const counts = (fd: number, path: string, pages?: PageRange): CacheCounts | null => (pages === undefined ? wholeFileCounts(fd, path)
+  : pages.pageCount === 0 ? { cachedPages: 0, dirtyPages: 0, writebackPages: 0, evictedPages: 0, recentlyEvictedPages: 0 }
+    : rangeCounts(fd, path, { offsetBytes: pages.firstPage * pageSizeBytes, lengthBytes: pages.pageCount * pageSizeBytes }));
 
-export async function evictFile(path: string): Promise<EvictResult> {
+/**
+ * DONTNEED over the file, or over `pages` of it (whole pages: the kernel drops only pages the range covers
+ * whole, mm/fadvise.c, so the range is given in pages). The counts are the range's.
+ */
+export async function evictFile(path: string, pages?: PageRange): Promise<EvictResult> {
   let fd: number;
   try {
     fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -36,13 +43,14 @@ export async function evictFile(path: string): Promise<EvictResult> {
     if (!stat.isFile()) {
       return { path, cachedPagesBefore: null, cachedPagesAfter: null, dirtyPages: null, mappedBy: [], unreadableProcesses: 0, reason: null, error: 'not a regular file' };
     }
-    const before = counts(fd, path);
+    const before = counts(fd, path, pages);
     try {
-      fadvise(fd, 0, 0, 'DONTNEED', path);
+      if (pages === undefined) fadvise(fd, 0, 0, 'DONTNEED', path);
+      else if (pages.pageCount > 0) fadvise(fd, pages.firstPage * pageSizeBytes, pages.pageCount * pageSizeBytes, 'DONTNEED', path);
     } catch (error) {
       return { path, cachedPagesBefore: before?.cachedPages ?? null, cachedPagesAfter: null, dirtyPages: before?.dirtyPages ?? null, mappedBy: [], unreadableProcesses: 0, reason: null, error: error instanceof Error ? error.message : String(error) };
     }
-    const after = counts(fd, path);
+    const after = counts(fd, path, pages);
     const stayed = after === null ? null : after.cachedPages;
     const { mappers, unreadable } = stayed === null || stayed > 0 ? await findMappers(deviceString(stat.dev), stat.ino) : { mappers: [], unreadable: 0 };
     let memoryBacked = false;

@@ -1,8 +1,11 @@
 // `mmtop evict`, `mmtop touch`, `mmtop advise`: the TUI's actions from the command line.
-import { MADV, type MadviseAdvice } from '../../native/index.js';
+import { MADV, pageSizeBytes, type MadviseAdvice } from '../../native/index.js';
 import { adviseProcess, REMOTE_ADVICE, selectRanges, type AdviseTarget } from '../actions/advise.js';
 import { evictFile } from '../actions/evict.js';
-import { touchFile, willneedFile } from '../actions/touch.js';
+import { touchFile, willneedFile, type PageRange } from '../actions/touch.js';
+import { rangePages, type RangeSpec, type Selected } from './selection.js';
+import fs from 'node:fs';
+import { fsPath } from '../model/index.js';
 import { humanBytes } from '../text/units.js';
 import { CliError, usageError } from './errors.js';
 import { expandPaths } from './fincore.js';
@@ -10,39 +13,82 @@ import { requireLiveProcess } from './args.js';
 import { printable } from '../model/index.js';
 import { sayError, sayLine } from './say.js';
 
-export async function evictCommand(options: { paths: string[]; json: boolean }): Promise<number> {
+/** Options every file action takes: the files selected, and the range of each. */
+export interface FileActionOptions {
+  paths: string[];
+  selected?: Selected;
+  range?: RangeSpec;
+}
+
+function filesOf(options: FileActionOptions, problems: string[]): string[] {
+  if (!options.selected) return expandPaths(options.paths, false, problems);
+  problems.push(...options.selected.problems);
+  return options.selected.files;
+}
+
+/** The pages `range` covers in `file`; undefined for the whole file (or when the file cannot be stat'ed: the action says why). */
+function pagesOf(file: string, range: RangeSpec | undefined): PageRange | undefined {
+  if (range === undefined) return undefined;
+  try {
+    return rangePages(range, fs.statSync(fsPath(file)).size, pageSizeBytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function evictCommand(options: FileActionOptions & { json: boolean }): Promise<number> {
   const problems: string[] = [];
-  const files = expandPaths(options.paths, false, problems);
+  const files = filesOf(options, problems);
   const results = [];
-  for (const file of files) results.push(await evictFile(file));
+  for (const file of files) results.push(await evictFile(file, pagesOf(file, options.range)));
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ version: 1, files: results.map(({ error, ...r }) => (error ? { ...r, error } : r)) })}\n`);
   } else {
     for (const r of results) {
       if (r.error) continue;
       const n = (v: number | null): string => (v === null ? '?' : String(v));
-      sayLine(`${r.path}: ${n(r.cachedPagesBefore)} -> ${n(r.cachedPagesAfter)} cached pages${r.reason ? `; ${r.reason}` : ''}`);
+      sayLine(`${r.path}: ${n(r.cachedPagesBefore)} -> ${n(r.cachedPagesAfter)} cached pages${options.range ? ' in the range' : ''}${r.reason ? `; ${r.reason}` : ''}`);
     }
   }
   for (const r of results) if (r.error) problems.push(`${r.path}: ${r.error}`);
-  if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) sayError(p);
-    throw new CliError(problems[problems.length - 1]!);
-  }
-  return 0;
+  return finish(problems);
 }
 
-export async function touchCommand(options: { paths: string[]; willneed: boolean }): Promise<number> {
+export async function touchCommand(options: FileActionOptions & { willneed: boolean }): Promise<number> {
   const problems: string[] = [];
-  const files = expandPaths(options.paths, false, problems);
-  for (const file of files) {
-    const r = options.willneed ? willneedFile(file) : await touchFile(file, (done, total) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r${printable(file)}: ${humanBytes(done)} of ${humanBytes(total)}`);
-    });
-    if (process.stderr.isTTY && !options.willneed) process.stderr.write('\n');
-    if (r.error) problems.push(`${file}: ${r.error}`);
-    else sayLine(`${file}: ${options.willneed ? 'WILLNEED sent' : `read ${humanBytes(r.bytesRead)}`}, ${r.cachedPagesAfter ?? '?'} pages cached`);
+  const files = filesOf(options, problems);
+  // Ctrl-C between reads: say what was done, exit 130 as a shell would.
+  let stopped = false;
+  const stop = (): void => { stopped = true; };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for (const file of files) {
+      if (stopped) break;
+      const pages = pagesOf(file, options.range);
+      const r = options.willneed ? willneedFile(file, pages) : await touchFile(file, (done, total) => {
+        if (process.stderr.isTTY) process.stderr.write(`\r${printable(file)}: ${humanBytes(done)} of ${humanBytes(total)}`);
+      }, pages, () => stopped);
+      if (process.stderr.isTTY && !options.willneed) process.stderr.write('\n');
+      if (r.error) problems.push(`${file}: ${r.error}`);
+      else if (options.willneed) sayLine(`${file}: WILLNEED sent, ${r.cachedPagesAfter ?? '?'} pages cached`);
+      else {
+        sayLine(`${file}: read ${r.pagesRead} pages (${humanBytes(r.bytesRead)}) in ${(r.elapsedMs / 1000).toFixed(3)} s, ${r.pagesAlreadyCached} already cached; `
+          + `${r.cachedPagesAfter ?? '?'} of ${r.pageCount} pages cached${options.range ? ' in the range' : ''}`);
+      }
+    }
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
   }
+  if (stopped) {
+    sayError('stopped by a signal');
+    return 130;
+  }
+  return finish(problems);
+}
+
+function finish(problems: string[]): number {
   if (problems.length > 0) {
     for (const p of problems.slice(0, -1)) sayError(p);
     throw new CliError(problems[problems.length - 1]!);

@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { fsPath, printable } from '../model/index.js';
 import { parseBudgetPercent, parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
+import { selectionFromArgs, withSelection } from './selection-args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
@@ -17,6 +18,7 @@ const NEEDS: Record<string, string> = {
   fincore: 'fincore needs a file (or a directory with -R)',
   evict: 'evict needs a file',
   touch: 'touch needs a file',
+  lock: 'lock needs a file (or a directory)',
   advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
   workload: 'workload needs a file',
   faults: 'faults needs a pid',
@@ -84,7 +86,24 @@ function checkWatchable(paths: string[]): void {
   }
 }
 
-export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
+/**
+ * `--files-from -` as `--files-from=-`: yargs-parser drops a lone "-" after a string option (it is neither
+ * the value nor a positional), so stdin could not be named the way find(1) users type it.
+ */
+export function joinStdinDash(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
+    if (argv[i] === '--files-from' && argv[i + 1] === '-') {
+      out.push('--files-from=-');
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
+export async function main(givenArgv: string[] = hideBin(process.argv)): Promise<number> {
+  const argv = joinStdinDash(givenArgv);
   let exitCode = 0;
   const parser = yargs(argv)
     // `mmtop -- -1` must reach the pid check as "-1", not as the number -1 in argv._ (or not at all).
@@ -200,26 +219,56 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         const { snapshotCommand } = await import('./snapshot.js');
         exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps });
       })
-    .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
-      (y) => recordOptions('fincore', y
+    .command('fincore [paths..]', 'page-cache residency of files, like util-linux fincore',
+      (y) => recordOptions('fincore', withSelection(y
         .positional('paths', { type: 'string', array: true, describe: 'files, or directories with -R' })
-        .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON: mmtop\'s records, and util-linux\'s rows under "fincore"' })
+        .option('J', { type: 'boolean', default: false, describe: 'print util-linux fincore\'s JSON ({"fincore": [...]})' })
+        .option('output', { alias: 'o', type: 'string', describe: 'columns, as fincore -o (+LIST adds to the default; see --output-all)' })
+        .option('output-all', { type: 'boolean', default: false, describe: 'every column: PAGES SIZE FILE RES and cachestat\'s DIRTY, WRITEBACK, EVICTED, RECENTLY_EVICTED (bytes, and _PAGES)' })
+        .option('bytes', { alias: 'b', type: 'boolean', default: false, describe: 'sizes in bytes, not 4K, 1.5M' })
+        .option('noheadings', { alias: 'n', type: 'boolean', default: false, describe: 'no header line' })
+        .option('raw', { alias: 'r', type: 'boolean', default: false, describe: 'fincore\'s raw output: no alignment, blanks escaped as \\x20' })
+        .option('total', { alias: 'c', type: 'boolean', default: false, describe: 'a TOTAL line after the files' })
+        .option('pages', { type: 'boolean', default: false, describe: 'with -J/--json: each file\'s cached pages as runs [first, count] (pcstat -pps)' })
         .option('R', { alias: 'recursive', type: 'boolean', default: false, describe: 'look inside directories' })
-        .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' })),
+        .option('cells', { type: 'string', describe: 'draw each file as a bar this wide (like vmtouch -v)' }))),
       async (args) => {
         const { fincoreCommand } = await import('./fincore.js');
-        exitCode = fincoreCommand({ paths: (args.paths ?? []).map(String), json: args.json, recursive: args.R, cells: cellsOption(args.cells) });
+        const { selected, range } = selectionFromArgs(args, args.R, NEEDS.fincore!, true);
+        exitCode = fincoreCommand({
+          paths: [], selected, range, json: args.json, recursive: args.R, cells: cellsOption(args.cells),
+          output: args.output, outputAll: args['output-all'], bytes: args.bytes, noHeadings: args.noheadings, raw: args.raw, utilJson: args.J,
+          total: args.total, pages: args.pages,
+        });
       })
-    .command('evict <paths..>', 'drop files\' pages from the page cache (vmtouch -e), and say why pages stayed',
-      (y) => recordOptions('evict', y
-        .positional('paths', { type: 'string', array: true })
-        .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
-      async (args) => { exitCode = await (await import('./actions.js')).evictCommand({ paths: (args.paths ?? []).map(String), json: args.json }); })
-    .command('touch <paths..>', 'read files into the page cache (vmtouch -t)',
-      (y) => recordOptions('touch', y
-        .positional('paths', { type: 'string', array: true })
-        .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' })),
-      async (args) => { exitCode = await (await import('./actions.js')).touchCommand({ paths: (args.paths ?? []).map(String), willneed: args.willneed }); })
+    .command('evict [paths..]', 'drop files\' pages from the page cache (vmtouch -e), and say why pages stayed',
+      (y) => recordOptions('evict', withSelection(y
+        .positional('paths', { type: 'string', array: true, describe: 'files or directories (walked)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }))),
+      async (args) => {
+        const { selected, range } = selectionFromArgs(args, true, NEEDS.evict!);
+        exitCode = await (await import('./actions.js')).evictCommand({ paths: [], selected, range, json: args.json });
+      })
+    .command('touch [paths..]', 'read files into the page cache (vmtouch -t), skipping pages already cached',
+      (y) => recordOptions('touch', withSelection(y
+        .positional('paths', { type: 'string', array: true, describe: 'files or directories (walked)' })
+        .option('willneed', { type: 'boolean', default: false, describe: 'only ask the kernel to read ahead (POSIX_FADV_WILLNEED)' }))),
+      async (args) => {
+        const { selected, range } = selectionFromArgs(args, true, NEEDS.touch!);
+        exitCode = await (await import('./actions.js')).touchCommand({ paths: [], selected, range, willneed: args.willneed });
+      })
+    .command('lock [paths..]', 'map and mlock files\' pages and hold them until Ctrl-C or SIGTERM (vmtouch -l, -L, -d, -P)',
+      (y) => recordOptions('lock', withSelection(y
+        .positional('paths', { type: 'string', array: true, describe: 'files or directories (walked)' })
+        .option('daemon', { type: 'boolean', default: false, describe: 'hold them in the background and return (vmtouch -d)' })
+        .option('pidfile', { type: 'string', describe: 'write the holder\'s pid to this new file, removed on exit (vmtouch -P)' })
+        .option('daemon-child', { type: 'boolean', default: false, hidden: true }))),
+      async (args) => {
+        if (args.pidfile === '') throw usageError('--pidfile needs a file');
+        const { selected, range } = selectionFromArgs(args, true, NEEDS.lock!);
+        exitCode = await (await import('./lock.js')).lockCommand({ selected, range, daemon: args.daemon, pidfile: args.pidfile, daemonChild: args['daemon-child'] });
+      })
     .command('advise <pid> <range> <advice>', 'process_madvise COLD, PAGEOUT or WILLNEED on a process\'s mapping (a path, or start-end)',
       (y) => recordOptions('advise', y
         .positional('pid', { type: 'string' })

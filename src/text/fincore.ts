@@ -1,5 +1,5 @@
-// `mmtop fincore` as text: util-linux fincore's columns with its cachestat ones (RES PAGES SIZE DIRTY
-// WRITEBACK EVICTED RECENTLY_EVICTED FILE), and vmtouch -v style bars with --cells.
+// `mmtop fincore` as text: util-linux fincore's columns with its cachestat ones (RES PAGES SIZE DIRTY_PAGES
+// WRITEBACK_PAGES EVICTED_PAGES RECENTLY_EVICTED_PAGES FILE, util-linux 2.40 names), and vmtouch -v style bars with --cells.
 import type { FileRecord } from '../model/index.js';
 import { formatTableLines, residencyBar } from './table.js';
 import { humanBytes, numberOrUnknown } from './units.js';
@@ -10,7 +10,7 @@ export function formatFincore(files: FileRecord[], pageSizeBytes: number, withBa
     humanBytes(f.sizeBytes), numberOrUnknown(f.dirtyPages), numberOrUnknown(f.writebackPages),
     numberOrUnknown(f.evictedPages), numberOrUnknown(f.recentlyEvictedPages), f.path,
   ]);
-  const [header, ...lines] = formatTableLines(['RES', 'PAGES', 'SIZE', 'DIRTY', 'WRITEBACK', 'EVICTED', 'RECENTLY_EVICTED', 'FILE'], rows);
+  const [header, ...lines] = formatTableLines(['RES', 'PAGES', 'SIZE', 'DIRTY_PAGES', 'WRITEBACK_PAGES', 'EVICTED_PAGES', 'RECENTLY_EVICTED_PAGES', 'FILE'], rows);
   // With --cells, each file's bar on the line below it (the bar holds no name: nothing to escape).
   const out = [header!];
   lines.forEach((line, i) => {

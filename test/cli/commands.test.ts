@@ -90,7 +90,7 @@ test('fincore: util-linux columns and numbers, --json, -R, --cells bars', () => 
   fs.closeSync(fd);
   const text = runCli(['fincore', a]);
   assert.equal(text.status, 0, text.stderr);
-  assert.match(text.stdout.split('\n')[0]!, /^\s*RES\s+PAGES\s+SIZE\s+DIRTY\s+WRITEBACK\s+EVICTED\s+RECENTLY_EVICTED\s+FILE$/);
+  assert.match(text.stdout.split('\n')[0]!, /^\s*RES\s+PAGES\s+SIZE\s+DIRTY_PAGES\s+WRITEBACK_PAGES\s+EVICTED_PAGES\s+RECENTLY_EVICTED_PAGES\s+FILE$/);
   const theirs = execFileSync('fincore', ['--raw', '--noheadings', '--output', 'PAGES', a], { encoding: 'utf8' }).trim();
   const json = JSON.parse(runCli(['fincore', '--json', a]).stdout);
   assert.equal(json.version, 1);

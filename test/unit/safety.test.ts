@@ -36,14 +36,15 @@ test('files are written only by the workload (its own or --allow-write), the doc
     'native/perf.ts', // the perf ring's own pages: data_tail is written to hand read records back (perf_event_open(2))
     'src/actions/drop-caches.ts',
     'src/cli/interactive.tsx', // $MMTOP_STATS_FILE for the benchmark
+    'src/cli/lock.ts', // --pidfile: O_CREAT | O_EXCL | O_NOFOLLOW, removed on exit
     'src/doctor/probe.ts', // its own temp file
     'src/workload/program.ts', // --create, --log, and writes only with --allow-write or to a file it created
   ].sort());
 });
 
-test('child processes only from two places, and only node itself: the workload and the doctor\'s probe target', () => {
+test('child processes only from three places, and only node itself: the workload and the doctor\'s probe target', () => {
   const spawners = files.filter(({ text }) => /from\s+['"]node:child_process['"]/.test(text)).map(({ f }) => f).sort();
-  assert.deepEqual(spawners, ['src/doctor/probe.ts', 'src/workload/controller.ts']);
+  assert.deepEqual(spawners, ['src/cli/lock.ts', 'src/doctor/probe.ts', 'src/workload/controller.ts']); // lock --daemon: itself again, detached
   for (const { f, text } of files.filter(({ f }) => spawners.includes(f))) {
     for (const call of text.match(/\b(spawn|execFile|fork)(Sync)?\([^,)]*/g) ?? []) {
       assert.match(call, /\(process\.execPath$/, `${f}: ${call} starts something other than node`);
