@@ -78,6 +78,7 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
   const notes = [
     state.message && state.message.untilMs > state.nowMs ? state.message.text : '',
     state.cgroup !== null ? `cgroup ${printable(state.cgroup)}` : '',
+    state.holdersOf !== null && state.pane === 'processes' ? `of ${printable(state.holdersOf.path)}` : '',
     state.filter !== '' ? `filter "${printable(state.filter)}"` : '',
     state.pane === 'files' ? ageText(d, d.timeMs) : paneAge(state.pane === 'processes' ? d.processesAtMs : d.cgroupsAtMs, d.timeMs, state.intervalMs),
     state.pane !== 'files' && d.filesScan.progress ? ageText(d, d.timeMs) : '',
