@@ -133,8 +133,29 @@ export function cgroupRows(state: OverviewViewState): PaneRow[] {
   return list.sort((a, b) => sign * by[column](a, b) || compareText(a.path, b.path)).map((c) => ({ pane: 'cgroups', id: c.path, cgroup: c }));
 }
 
+/**
+ * The rows of each pane, kept per Overview while the filter, narrowing and sort stay: a frame asks for all
+ * three (the tab line counts them) and each key for the current one; sorting 20,000 files each time is not free.
+ */
+const rowsMemo = new WeakMap<Overview, Map<string, PaneRow[]>>();
+
 export function paneRows(state: OverviewViewState, pane: Pane = state.pane): PaneRow[] {
-  return pane === 'processes' ? processRows(state) : pane === 'files' ? fileRows(state) : cgroupRows(state);
+  const data = state.data;
+  const compute = (): PaneRow[] => (pane === 'processes' ? processRows(state) : pane === 'files' ? fileRows(state) : cgroupRows(state));
+  if (!data) return compute();
+  const key = JSON.stringify([pane, state.filter, state.cgroup, state.holdersOf?.pids ?? null, state.sort[pane]]);
+  let byKey = rowsMemo.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    rowsMemo.set(data, byKey);
+  }
+  let rows = byKey.get(key);
+  if (!rows) {
+    rows = compute();
+    if (byKey.size > 32) byKey.clear();
+    byKey.set(key, rows);
+  }
+  return rows;
 }
 
 /** The selected row's index in the pane's rows (the first row when the selection is gone). */
