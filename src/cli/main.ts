@@ -19,6 +19,7 @@ const NEEDS: Record<string, string> = {
   touch: 'touch needs a file',
   advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
   workload: 'workload needs a file',
+  faults: 'faults needs a pid',
 };
 
 /**
@@ -225,6 +226,18 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+    .command('faults <pid>', 'every page fault of a process, where it landed (perf trace -F maj --no-syscalls)',
+      (y) => recordOptions('faults', y
+        .positional('pid', { type: 'string', describe: 'process id' })
+        .option('major', { type: 'boolean', default: false, describe: 'major faults (read from disk): the default' })
+        .option('minor', { type: 'boolean', default: false, describe: 'minor faults (the page was in memory)' })
+        .option('all', { type: 'boolean', default: false, describe: 'major and minor faults' })
+        .option('json', { type: 'boolean', default: false, describe: 'one JSON object a line' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds' })),
+      async (args) => {
+        const { faultsCommand } = await import('./faults.js');
+        exitCode = await faultsCommand({ pid: parsePid(args.pid), major: args.major, minor: args.minor, all: args.all, json: args.json, duration: args.duration });
+      })
     .command('workload <file>', 'map a file and touch it at a rate: the article\'s random reader',
       (y) => recordOptions('workload', y
         .positional('file', { type: 'string' })
@@ -239,13 +252,14 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('status-ms', { type: 'string', hidden: true })
         .option('control', { type: 'boolean', default: false, hidden: true })
         .option('remove-on-exit', { type: 'boolean', default: false, hidden: true })
-        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' })),
+        .option('seed', { type: 'string', describe: 'random seed, 0 to 4294967295 (default 0: from the clock)' })
+        .option('warm', { type: 'boolean', default: false, describe: 'map every page first: faults only once pages go (with --create the file stays cached)' })),
       async (args) => {
         const { workloadCommand } = await import('./workload.js');
         exitCode = await workloadCommand({
           file: String(args.file), pattern: args.pattern, rate: args.rate, advice: args.advice, duration: args.duration, log: args.log, append: args.append,
           allowWrite: args['allow-write'], create: args.create, statusMs: args['status-ms'], control: args.control,
-          removeOnExit: args['remove-on-exit'], seed: args.seed,
+          removeOnExit: args['remove-on-exit'], seed: args.seed, warm: args.warm,
         });
       })
     .strict()

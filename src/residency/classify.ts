@@ -5,8 +5,8 @@
 // (faults, page flags) is one more case here: a kind and a fill per cell.
 import type { Cell } from '../model/index.js';
 
-export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted';
-export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];
+export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'faults';
+export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'faults'];
 
 /**
  * What fills a cell. `mapped`, `cached`, `dirty` and `writeback` come with a fill and are drawn as a shade;
@@ -14,7 +14,15 @@ export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];
  * cached), `outside` (blank: none cached, and no VMA of the process covers the cell), `unknown` (?), `none`
  * (no cell: past the end of the file).
  */
-export type CellKind = 'mapped' | 'cached' | 'dirty' | 'writeback' | 'evicted' | 'empty' | 'outside' | 'unknown' | 'none';
+export type CellKind = 'mapped' | 'cached' | 'dirty' | 'writeback' | 'evicted' | 'empty' | 'outside' | 'unknown' | 'none'
+  // The fault layer (state/faults.ts), glyphs of their own: a sampled fault in the last tick (# major,
+  // + minor), or one in the seconds before, fading (* and -).
+  | 'fault-major' | 'fault-major-old' | 'fault-minor' | 'fault-minor-old';
+
+/** The fault layer's kinds: its legend shows only these; the other layers' legends leave them out. */
+export function isFaultKind(kind: CellKind): boolean {
+  return kind.startsWith('fault-');
+}
 
 export interface HeatCell {
   kind: CellKind;
@@ -38,6 +46,8 @@ export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; line: string
   { kind: 'empty', words: 'not cached', line: 'not cached', short: 'none' },
   { kind: 'outside', words: 'not cached, outside this process\'s mappings', line: 'outside the mappings', short: 'outside' },
   { kind: 'unknown', words: 'unknown (no permission or no source)', line: 'unknown', short: 'unknown' },
+  { kind: 'fault-major', words: 'fault layer: a major fault in the last tick (*: in the seconds before)', line: 'major fault (*: fading)', short: 'major' },
+  { kind: 'fault-minor', words: 'fault layer: a minor fault in the last tick (-: in the seconds before)', line: 'minor fault (-: fading)', short: 'minor' },
 ];
 
 /** The kinds drawn as a shade of their fill. */

@@ -16,7 +16,10 @@ export function fillLevel(fill: number): 0 | 1 | 2 | 3 | 4 {
 /** Words for the levels, for the legend and the help. */
 export const LEVEL_WORDS = 'how full: ░ up to 1/4, ▒ up to 1/2, ▓ more, █ all';
 
-const FIXED: Record<string, string> = { evicted: 'x', empty: '.', outside: ' ', unknown: '?', none: ' ' };
+const FIXED: Record<string, string> = {
+  evicted: 'x', empty: '.', outside: ' ', unknown: '?', none: ' ',
+  'fault-major': '#', 'fault-major-old': '*', 'fault-minor': '+', 'fault-minor-old': '-',
+};
 
 export function glyphOf(cell: HeatCell): string {
   if (isShaded(cell.kind)) {

@@ -10,9 +10,11 @@ export function demoHint(step: 0 | 1 | 2 | 3, mono: boolean): string {
   const mapped = mono ? 'bold' : 'green';
   switch (step) {
     case 0: return 'Step 1/4: a workload reads the file at random. Press e to evict it (vmtouch -e).';
-    case 1: return `Step 2/4: the pages it maps stayed (${mapped} ░). Press m, then 1: MADV_DONTNEED.`;
+    // The reader starts warm (cli/demo.ts): it maps every page, so every cell stays whole (█).
+    case 1: return `Step 2/4: the pages it maps stayed (${mapped} █). Press m, then 1: MADV_DONTNEED.`;
     case 2: return 'Step 3/4: its page table no longer holds them. Press e again: now they go.';
-    case 3: return 'Step 4/4: gone (.). Watch majflt/s climb as it reads them back. q quits.';
+    // The fault layer comes on at this step (state/reducer.ts): # marks where it faults pages back in.
+    case 3: return 'Step 4/4: gone. Watch majflt/s climb from 0 as it reads them back (#). q quits.';
   }
 }
 

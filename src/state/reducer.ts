@@ -8,7 +8,8 @@ import {
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
 import { logged } from './log.js';
-import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+import { NO_FAULTS, withFaultSample } from './faults.js';
+import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
 export const MIN_INTERVAL_MS = 100;
@@ -61,6 +62,7 @@ export function initialState(options: InitialOptions): AppState {
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
     log: [],
+    faults: NO_FAULTS,
   };
 }
 
@@ -113,7 +115,8 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
   if (demo && action.ok && onDemoFile) {
     if (action.kind === 'evict' && demo.step === 0 && (action.stayedPages ?? 0) > 0) next = { ...next, demo: { ...demo, step: 1 } };
     else if (action.kind === 'workloadAdvise' && action.advice === 'DONTNEED' && demo.step <= 1) next = { ...next, demo: { ...demo, step: 2 } };
-    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 } };
+    // Step 4 is about faults: the fault layer goes on, to show where the workload reads the pages back.
+    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 }, layer: 'faults' };
   }
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
@@ -136,7 +139,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
     // The demo opens on its data file; otherwise the first row (the largest RSS).
@@ -325,6 +328,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerMapped': return setLayer(state, 'mapped');
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
+    case 'layerFaults': return setLayer(state, 'faults');
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -348,7 +352,8 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: none };
     }
     case 'sort': {
-      const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length]!;
+      const columns = state.layer === 'faults' && state.target.kind === 'process' ? SORT_COLUMNS : SORT_COLUMNS.filter((c) => !FAULT_SORT_COLUMNS.includes(c));
+      const column = columns[(columns.indexOf(state.sort.column) + 1) % columns.length]!;
       const descending = column !== 'name' && column !== 'address';
       return { state: keepSelectionVisible(say({ ...state, sort: { column, descending } }, `sorted by ${column}`)), effects: none };
     }

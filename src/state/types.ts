@@ -4,10 +4,13 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { FaultView } from './faults.js';
 
 export type Focus = 'table' | 'heatmap';
-export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
-export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
+export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
+export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+/** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
+export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
@@ -102,6 +105,8 @@ export interface AppState {
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
   /** The last messages and results, whole (state/log.ts): `!` shows them. */
   log: LogEntry[];
+  /** Sampled faults of the last seconds (the fault layer). */
+  faults: FaultView;
 }
 
 /** What the reducer asks the outside world to do. */

@@ -4,7 +4,7 @@
 // painted below it. Text is fitted first and styled after, so a cut never lands inside an escape
 // sequence; the fit functions are the edge every line crosses, and escape what no name may write raw.
 import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
-import { classifyCell, isShaded, LEGEND, type CellKind } from '../residency/classify.js';
+import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
@@ -98,6 +98,10 @@ function columnsFor(state: AppState): Column[] {
     { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
     { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
     { title: 'Cache', width: 5, align: 'right', value: percent },
+    ...(state.layer === 'faults' ? [
+      { title: 'Maj/s', width: 6, align: 'right', value: faultRate('major') },
+      { title: 'Min/s', width: 6, align: 'right', value: faultRate('minor') },
+    ] satisfies Column[] : []),
     { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
   ];
 }
@@ -107,7 +111,14 @@ function cellText(text: string, column: Column): string {
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
-const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
+const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address', majflt: 'Maj/s', minflt: 'Min/s' };
+
+/** Sampled faults a second per file, while the fault layer is on: "?" where not sampled, "" for anon. */
+const faultRate = (which: 'major' | 'minor') => (r: TableRow): string => {
+  if (!r.isFile) return '';
+  const v = r.faultRates?.[which];
+  return v === undefined ? '?' : v >= 10 ? v.toFixed(0) : v.toFixed(1);
+};
 
 /** The errno that kept the mappings from being read (EACCES for another user's process), if any. */
 function mappingsDenied(state: AppState): string | undefined {
@@ -156,12 +167,18 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const [path = '', details = ''] = model.title.split('\t');
   const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - columnsOf(details) - 2))}  ${details}`;
   const legend = new RunBuilder();
+  // The fault layer's legend: its own kinds, and the cells without a fault; the other layers leave those out.
+  const faultLayer = state.layer === 'faults';
   const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.some((c) => c.kind === 'unknown')))
-    && (state.target.kind === 'process' || (l.kind !== 'mapped' && l.kind !== 'outside')));
+    && (state.target.kind === 'process' || (l.kind !== 'mapped' && l.kind !== 'outside'))
+    && (faultLayer ? isFaultKind(l.kind) || l.kind === 'empty' || l.kind === 'outside' : !isFaultKind(l.kind)));
   // First the shades (how full), then a glyph a kind in its colour (or, in mono, its attribute).
   const entries = [
-    { glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' },
-    ...items.map((l) => ({ glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''), long: l.line, short: l.short })),
+    ...(faultLayer ? [] : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
+    ...items.map((l) => ({
+      glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''),
+      long: faultLayer && l.kind === 'empty' ? 'no fault sampled' : l.line, short: l.short,
+    })),
   ];
   const long = entries.reduce((a, l) => a + columnsOf(l.glyph) + columnsOf(l.long) + 3, 0) <= columns;
   let used = 0;

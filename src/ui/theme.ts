@@ -26,6 +26,7 @@ const monoStyles: Record<StyleName, string> = {
 /** The kind of a cell is its colour; the shade is its fill (residency/glyph.ts). */
 const cellColour: Record<CellKind, string> = {
   mapped: '32', cached: '36', dirty: '31', writeback: '35', evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+  'fault-major': '1;31', 'fault-major-old': '31', 'fault-minor': '1;33', 'fault-minor-old': '33',
 };
 /**
  * Without colour the kind is an attribute: bold for pages this process maps, underline for dirty and
@@ -33,6 +34,7 @@ const cellColour: Record<CellKind, string> = {
  */
 const cellMono: Record<CellKind, string> = {
   mapped: '1', cached: '', dirty: '4', writeback: '1;4', evicted: '', empty: '', outside: '', unknown: '', none: '',
+  'fault-major': '1', 'fault-major-old': '', 'fault-minor': '1', 'fault-minor-old': '',
 };
 
 export function makeTheme(mono: boolean): Theme {

@@ -13,11 +13,12 @@ const FILE = '/var/tmp/mmtop-demo-x/file1.db';
 
 function demoState(step: 0 | 1 | 2 | 3, mono = false): AppState {
   let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 80, rows: 24 }, mono, readOnly: false, demoFile: FILE });
-  // After the first evict: the workload's mapped pages stayed, a few in each cell (mapped = cached).
+  // After the first evict: the workload's mapped pages stayed; it maps every page (the demo's reader starts
+  // warm), so every cell stays whole (mapped = cached).
   const sample = fakeSample({ files: [{ path: FILE, inode: 41, pageCount: 32768, pattern: 'M'.repeat(720) }] });
   for (const cell of sample.files[0]!.cells!) {
-    cell.cachedPages = 3;
-    cell.mappedPages = 3;
+    cell.cachedPages = cell.pageCount;
+    cell.mappedPages = cell.pageCount;
   }
   s = reduce(s, { type: 'sample', sample, processStatus: 'alive', nowMs: 1000 }).state;
   return { ...s, demo: { file: FILE, step } };
@@ -40,13 +41,13 @@ test('demo at 80x24: the footer shows the evict, madvise and messages keys', () 
   assert.match(footer, /^F10Quit F1Help eEvict mMadvise !Log /);
 });
 
-test('demo step 2: the words name what the screen shows (green ░ in colour, bold ░ in mono)', () => {
+test('demo step 2: the words name what the screen shows (green █ in colour, bold █ in mono)', () => {
   const colour = renderAt(<App state={demoState(1)} />, 80, 24).raw();
-  assert.match(demoHint(1, false), /green ░/);
-  assert.match(colour, /\x1b\[32m░░░░/, 'mapped cells with a few pages cached: green ░');
+  assert.match(demoHint(1, false), /green █/);
+  assert.match(colour, /\x1b\[32m████/, 'mapped cells, every page cached and mapped: green █');
   const mono = renderAt(<App state={demoState(1, true)} />, 80, 24).raw();
-  assert.match(demoHint(1, true), /bold ░/);
-  assert.match(mono, /\x1b\[1m░░░░/, 'in mono: bold ░');
+  assert.match(demoHint(1, true), /bold █/);
+  assert.match(mono, /\x1b\[1m████/, 'in mono: bold █');
 });
 
 test('!: the messages screen shows a result cut on the warning line, whole', () => {
