@@ -211,8 +211,9 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
         budgetPercent: options.budgetPercent, mouse: options.mouse, terminal, hints,
       });
     } catch (error) {
-      code = 1;
-      crashMessage = `mmtop: ${printable(error instanceof Error ? error.message : String(error))}\n`;
+      // The view could not start (the process went meanwhile): say so here rather than end mmtop.
+      code = BACK_TO_OVERVIEW;
+      state = { ...state, message: { text: printable(error instanceof Error ? error.message : String(error)), untilMs: clock() + 5000 } };
     }
     away = false;
     if (code !== BACK_TO_OVERVIEW || terminal.gone) {

@@ -15,7 +15,7 @@ export type Command =
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
   | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
   | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown'
-  | 'back' | 'paneNext' | 'panePrevious' | 'paneProcesses' | 'paneFiles' | 'paneCgroups' | 'open' | 'widen';
+  | 'back' | 'paneNext' | 'panePrevious' | 'paneProcesses' | 'paneFiles' | 'paneCgroups' | 'open' | 'widen' | 'holders';
 
 export type Group = 'General' | 'Overview' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
 
@@ -74,7 +74,8 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['/', 'f4'], command: 'filter', description: 'filter the rows by text (name, pid, user, cgroup, path)', group: 'Overview', modes: ['overview'], footer: 'Filter' },
   { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column', group: 'Overview', modes: ['overview'], footer: 'Sort' },
   { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Overview', modes: ['overview'] },
-  { keys: ['escape'], command: 'widen', description: 'clear the filter, then the cgroup: back to the whole machine', group: 'Overview', modes: ['overview'] },
+  { keys: ['p'], command: 'holders', description: 'on the files pane: the processes that map or hold the selected file, to open one', group: 'Overview', modes: ['overview'] },
+  { keys: ['escape'], command: 'widen', description: 'clear the filter, then the file\'s processes, then the cgroup: back to the whole machine', group: 'Overview', modes: ['overview'] },
 
   { keys: ['up', 'k'], command: 'up', description: 'previous mapping', group: 'Mapping table', modes: ['table'] },
   { keys: ['down', 'j'], command: 'down', description: 'next mapping', group: 'Mapping table', modes: ['table'] },

@@ -7,7 +7,13 @@ import { RunBuilder, styled, type Theme } from '../ui/theme.js';
 import { paneRows, selectedRowIndex, tableHeight, type Pane, type PaneRow, type OverviewViewState } from './state.js';
 import type { Overview, OverviewFile, SarRates } from './types.js';
 
-const pad = (text: string, width: number): string => fitEnd(text, width);
+/** Printable ASCII only: one column a character, nothing to escape (most cells: numbers, units, plain names). */
+const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
+/** fitEnd, without measuring text whose width is its length. */
+const pad = (text: string, width: number): string => {
+  if (!PLAIN.test(text)) return fitEnd(text, width);
+  return text.length <= width ? text.padEnd(width) : `${text.slice(0, Math.max(0, width - 1))}…`.slice(0, width);
+};
 const bytes = (b: number | null | undefined): string => humanBytes(b ?? null);
 const pagesAsBytes = (pages: number | null, pageBytes: number): string => (pages === null ? '?' : humanBytes(pages * pageBytes));
 
@@ -78,6 +84,7 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
   const notes = [
     state.message && state.message.untilMs > state.nowMs ? state.message.text : '',
     state.cgroup !== null ? `cgroup ${printable(state.cgroup)}` : '',
+    state.holdersOf !== null && state.pane === 'processes' ? `of ${printable(state.holdersOf.path)}` : '',
     state.filter !== '' ? `filter "${printable(state.filter)}"` : '',
     state.pane === 'files' ? ageText(d, d.timeMs) : paneAge(state.pane === 'processes' ? d.processesAtMs : d.cgroupsAtMs, d.timeMs, state.intervalMs),
     state.pane !== 'files' && d.filesScan.progress ? ageText(d, d.timeMs) : '',
@@ -154,6 +161,10 @@ function nameColumns(pane: Pane): { titles: string[]; values: (r: PaneRow) => st
 }
 
 function cellText(text: string, column: Column): string {
+  if (PLAIN.test(text)) {
+    const cut = text.slice(0, column.width);
+    return column.align === 'right' ? cut.padStart(column.width) : cut.padEnd(column.width);
+  }
   const fitted = cutColumns(text, column.width);
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }

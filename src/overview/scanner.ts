@@ -168,7 +168,8 @@ export class OverviewScanner {
   scanAll(): void {
     if (this.#processList.length === 0) this.refresh();
     this.startFilesScan();
-    while (!this.stepFiles(Infinity));
+    // One call with no budget finishes the scan; the bound keeps a broken step from spinning.
+    for (let i = 0; i < 4 && this.#cycle !== null; i++) this.stepFiles(Infinity);
   }
 
   #finish(c: Cycle): void {

@@ -26,6 +26,8 @@ export interface OverviewViewState {
   scroll: Record<Pane, number>;
   /** Processes and files narrowed to this memory cgroup (and its children); null: the whole machine. */
   cgroup: string | null;
+  /** Processes narrowed to the holders of one file (`p` on the files pane): the file's path and their pids. */
+  holdersOf: { path: string; pids: number[] } | null;
   screen: { columns: number; rows: number };
   mono: boolean;
   intervalMs: number;
@@ -63,7 +65,7 @@ export function initialOverviewState(options: { screen: { columns: number; rows:
     sort: { processes: { column: 'rssFile', descending: true }, files: { column: 'cached', descending: true }, cgroups: { column: 'file', descending: true } },
     filter: '', filtering: false, help: false,
     selected: { processes: null, files: null, cgroups: null }, scroll: { processes: 0, files: 0, cgroups: 0 },
-    cgroup: options.cgroup ?? null, screen: options.screen, mono: options.mono, intervalMs: options.intervalMs,
+    cgroup: options.cgroup ?? null, holdersOf: null, screen: options.screen, mono: options.mono, intervalMs: options.intervalMs,
     paused: false, nowMs: 0, message: null,
   };
 }
@@ -91,6 +93,7 @@ function matches(filter: string, ...texts: Array<string | null | undefined>): bo
 /** Processes after the cgroup and the filter, sorted. */
 export function processRows(state: OverviewViewState): PaneRow[] {
   const list = (state.data?.processes ?? []).filter((p) => (state.cgroup === null || inCgroup(p.cgroup, state.cgroup))
+    && (state.holdersOf === null || state.holdersOf.pids.includes(p.pid))
     && matches(state.filter, p.comm, String(p.pid), p.user, p.cgroup));
   const { column, descending } = state.sort.processes;
   const by: Record<SortColumn<'processes'>, (a: OverviewProcess, b: OverviewProcess) => number> = {
@@ -130,8 +133,29 @@ export function cgroupRows(state: OverviewViewState): PaneRow[] {
   return list.sort((a, b) => sign * by[column](a, b) || compareText(a.path, b.path)).map((c) => ({ pane: 'cgroups', id: c.path, cgroup: c }));
 }
 
+/**
+ * The rows of each pane, kept per Overview while the filter, narrowing and sort stay: a frame asks for all
+ * three (the tab line counts them) and each key for the current one; sorting 20,000 files each time is not free.
+ */
+const rowsMemo = new WeakMap<Overview, Map<string, PaneRow[]>>();
+
 export function paneRows(state: OverviewViewState, pane: Pane = state.pane): PaneRow[] {
-  return pane === 'processes' ? processRows(state) : pane === 'files' ? fileRows(state) : cgroupRows(state);
+  const data = state.data;
+  const compute = (): PaneRow[] => (pane === 'processes' ? processRows(state) : pane === 'files' ? fileRows(state) : cgroupRows(state));
+  if (!data) return compute();
+  const key = JSON.stringify([pane, state.filter, state.cgroup, state.holdersOf?.pids ?? null, state.sort[pane]]);
+  let byKey = rowsMemo.get(data);
+  if (!byKey) {
+    byKey = new Map();
+    rowsMemo.set(data, byKey);
+  }
+  let rows = byKey.get(key);
+  if (!rows) {
+    rows = compute();
+    if (byKey.size > 32) byKey.clear();
+    byKey.set(key, rows);
+  }
+  return rows;
 }
 
 /** The selected row's index in the pane's rows (the first row when the selection is gone). */
@@ -256,8 +280,17 @@ function run(state: OverviewViewState, command: Command): OverviewReduced {
       const next = settle({ ...state, cgroup: row.cgroup.path, pane: 'processes', filter: '' });
       return { state: say(next, `in cgroup ${printable(row.cgroup.path)} (Esc: the whole machine)`), effects: none };
     }
+    case 'holders': {
+      const row = rows[index];
+      if (row?.pane !== 'files') return { state: say(state, 'p: on the files pane, the processes that map or hold the selected file'), effects: none };
+      if (row.file.holders.length === 0) return { state: say(state, `${printable(row.file.path)}: no process maps or holds it`), effects: none };
+      const holdersOf = { path: row.file.path, pids: row.file.holders.map((h) => h.pid) };
+      const next = settle({ ...state, holdersOf, pane: 'processes', filter: '' });
+      return { state: say(next, `the processes of ${printable(row.file.path)}: Enter opens one, Esc shows all`), effects: none };
+    }
     case 'widen': {
       if (state.filter !== '') return { state: settle({ ...state, filter: '' }), effects: none };
+      if (state.holdersOf !== null) return { state: settle({ ...state, holdersOf: null }), effects: none };
       if (state.cgroup !== null) return { state: settle(say({ ...state, cgroup: null }, 'the whole machine')), effects: none };
       return { state, effects: none };
     }

@@ -107,6 +107,14 @@ test('the reducer: processes by RssFile, panes by Tab and 1/2/3, sort, filter, E
   assert.deepEqual(fileRows(s).map((r) => r.pane === 'files' && r.file.path), ['/data/a.db'], 'files held by a process in it');
   s = keys(s, 'escape').state;
   assert.equal(s.cgroup, null);
+  // p on a file: its processes, to open one; Esc: all again.
+  s = keys(s, '2', 'home').state; // sorted by name above: /data/a.db first
+  s = keys(s, 'p').state;
+  assert.equal(s.pane, 'processes');
+  assert.deepEqual(processRows(s).map((r) => r.id), ['20', '10'], 'the two that map /data/a.db');
+  assert.deepEqual(keys(s, 'down', 'enter').effects, [{ type: 'openProcess', pid: 10, comm: 'small' }]);
+  s = keys(s, 'escape').state;
+  assert.equal(processRows(s).length, 3);
   assert.deepEqual(keys(s, 'q').effects, [{ type: 'quit' }]);
   assert.equal(keys(s, '2').state.pane, 'files');
 });
