@@ -20,6 +20,12 @@ import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { CliError } from './errors.js';
 import { createEffectsRunner, type EffectsRunner, type WorkloadRelay } from './effects.js';
 import type { WorkloadHandle } from '../workload/controller.js';
+import type { ReplaySource } from '../replay/source.js';
+import { nextDelayMs, type ReplayState } from '../replay/timeline.js';
+import { Recorder } from '../record/recorder.js';
+import { createNamed, writeAll } from '../record/out-file.js';
+import { frameToSvg } from '../terminal/svg.js';
+import fs from 'node:fs';
 
 export interface InteractiveOptions {
   target: Target;
@@ -38,6 +44,8 @@ export interface InteractiveOptions {
   demoFile?: string;
   /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
   budgetPercent?: number;
+  /** `mmtop replay`: Samples come from the recording instead of the sampler thread. */
+  replay?: { source: ReplaySource; state: ReplayState };
 }
 
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
@@ -63,7 +71,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   }
   const profile = terminalProfile(process.env);
   if (profile.refusal) throw new CliError(refusalMessage(profile.refusal));
-  const reclaimers = detectReclaimers();
+  // A replay shows another time's system: this machine's reclaimer is no part of it.
+  const reclaimers = options.replay ? { running: false } : detectReclaimers();
   const staticWarnings = [
     ...(options.hints ?? []),
     ...(reclaimers.running ? ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] : []),
@@ -76,7 +85,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     readOnly: options.readOnly,
     staticWarnings,
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
+    ...(options.replay ? { replay: options.replay.state } : {}),
   });
+  const replay = options.replay?.source;
+  /** The recording the R key started, if any: it gets every Sample the view gets, and nothing more is read. */
+  let recorder: Recorder | undefined;
+  /** The last notice from the Sample source, said once until it changes. */
+  let lastNotice: string | undefined;
 
   const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr });
   // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
@@ -157,10 +172,67 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   const dispatch = (action: Action): void => {
     if (finished) return;
+    const before = state.replay;
     const { state: next, effects } = reduce(state, action);
     state = next;
     paint();
     for (const effect of effects) runEffect(effect);
+    const after = state.replay;
+    if (replay && before && after) {
+      // The replay moved: show that Sample; it started, stopped or changed speed: time the next one.
+      if (after.index !== before.index) {
+        replay.seek(after.index);
+        void tick(true);
+      }
+      if (after.index !== before.index || after.playing !== before.playing || after.speed !== before.speed) schedule();
+    }
+  };
+
+  const say = (text: string): void => dispatch({ type: 'message', text, nowMs: clock() });
+
+  /** R: a new file named on screen, or the end of the one being written. */
+  const toggleRecording = (): void => {
+    if (recorder) {
+      const { path, samples } = recorder;
+      recorder.close();
+      recorder = undefined;
+      dispatch({ type: 'recording', path: null, text: `recording stopped: ${samples} Samples in ${path}`, nowMs: clock() });
+      return;
+    }
+    const stem = state.target.kind === 'process' ? `mmtop-${state.target.pid}` : 'mmtop-files';
+    const opened = createNamed(stem, '.ndjson', Date.now());
+    if (!opened.ok) return say(`cannot record: ${opened.path}: ${opened.reason}`);
+    recorder = new Recorder(opened.fd, opened.path);
+    // The Sample on screen first, so the recording starts where the user pressed R.
+    if (state.sample && (state.processStatus === 'alive' || state.processStatus === 'none')) record(state.sample);
+    dispatch({ type: 'recording', path: opened.path, text: `recording to ${opened.path} (R stops; mmtop replay FILE shows it)`, nowMs: clock() });
+  };
+
+  const record = (sample: AppState['sample']): void => {
+    if (!recorder || !sample) return;
+    const written = recorder.write(sample);
+    if (!written.ok) {
+      const { path, samples } = recorder;
+      recorder = undefined;
+      dispatch({ type: 'recording', path: null, text: `recording stopped: cannot write ${path} (${written.code}); ${samples} Samples kept`, nowMs: clock() });
+    }
+  };
+
+  /** S: the screen as it is, to a new SVG file. */
+  const screenshot = (): void => {
+    const frame = painter.frame;
+    if (!frame) return say('nothing on screen to save yet');
+    const stem = state.target.kind === 'process' ? `mmtop-${state.target.pid}` : 'mmtop-files';
+    const opened = createNamed(stem, '.svg', Date.now());
+    if (!opened.ok) return say(`cannot save the screen: ${opened.path}: ${opened.reason}`);
+    try {
+      writeAll(opened.fd, frameToSvg(frame, { mono: state.mono }));
+      say(`screen saved to ${opened.path}`);
+    } catch (error) {
+      say(`cannot save the screen: ${opened.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
   };
 
   const runEffect = (effect: Effect): void => {
@@ -168,6 +240,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       case 'quit': void finish(0); break;
       case 'sampleNow': void tick(true); break;
       case 'redraw': redrawAll(); break;
+      case 'recordToggle': toggleRecording(); break;
+      case 'screenshot': screenshot(); break;
       default: runner?.run(effect); break;
     }
   };
@@ -175,6 +249,12 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const schedule = (): void => {
     if (finished) return;
     clearTimeout(timer);
+    if (replay) {
+      // A replay moves only when it plays: the next Sample after the recorded gap over the speed.
+      const delayMs = state.replay?.playing ? nextDelayMs(state.replay) : null;
+      if (delayMs !== null) timer = setTimeout(() => dispatch({ type: 'replayStep', delta: 1, nowMs: clock() }), delayMs);
+      return;
+    }
     timer = setTimeout(() => void tick(false), state.intervalMs);
   };
 
@@ -203,7 +283,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         : state.target;
       if (lastTickMs !== undefined) offscreenCreditMs = Math.min(offscreenCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
       lastTickMs = now;
-      const result = await sampler!.request(target, planFor(state, smaps, Math.max(0, offscreenCreditMs)));
+      const plan = planFor(state, smaps, Math.max(0, offscreenCreditMs));
+      const result = await sampler!.request(target, plan);
       offscreenCreditMs -= result.offscreenMs ?? 0;
       if (smaps) {
         lastSmapsMs = now;
@@ -212,8 +293,18 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       if (finished) return;
       stats.samples++;
       stats.firstSampleMs ??= clock() - stats.startMs;
-      const sample = carrySmaps(state.sample, result.sample);
-      dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });
+      if (replay) {
+        // A recorded Sample carries its own smaps figures; the one before it is the recording's, not the screen's.
+        dispatch({ type: 'sample', sample: result.sample, previous: replay.previous(plan), processStatus: result.processStatus, nowMs: clock() });
+      } else {
+        const sample = carrySmaps(state.sample, result.sample);
+        dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });
+        if (result.processStatus === 'alive' || result.processStatus === 'none') record(sample);
+      }
+      if (result.notice !== lastNotice) {
+        lastNotice = result.notice;
+        if (result.notice) say(result.notice);
+      }
     } catch (error) {
       dispatch({ type: 'message', text: `sampling failed: ${error instanceof Error ? error.message : String(error)}`, nowMs: clock() });
     } finally {
@@ -221,7 +312,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       if (again) {
         again = false;
         void tick(true);
-      } else {
+      } else if (!replay) {
         schedule();
       }
     }
@@ -256,6 +347,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     stdout.off('resize', onResize);
     jobControl?.dispose();
     try {
+      recorder?.close();
       ink?.unmount();
     } finally {
       terminal.restore();
@@ -307,7 +399,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   });
 
   try {
-    sampler = startSamplerThread();
+    sampler = replay ?? startSamplerThread();
     runner = createEffectsRunner(dispatch, clock);
     if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
     mount();

@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { fsPath, printable } from '../model/index.js';
-import { parseBudgetPercent, parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
+import { parseBudgetPercent, parseCells, parseDelaySeconds, parseNumberOption, parsePid, requireLiveProcess } from './args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
@@ -20,6 +20,8 @@ const NEEDS: Record<string, string> = {
   touch: 'touch needs a file',
   advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
   workload: 'workload needs a file',
+  record: 'record needs a pid (and -o FILE, or -o - for stdout)',
+  replay: 'replay needs a recording (mmtop record -o FILE) or a snapshot --json file',
 };
 
 /**
@@ -139,10 +141,38 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
-        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
+        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })
+        .option('svg', { type: 'string', describe: 'save the interactive view\'s screen as an SVG picture to this new file' })
+        .option('size', { type: 'string', describe: 'with --svg: the screen\'s COLUMNSxROWS (default the terminal\'s, or 200x50)' })),
       async (args) => {
         const { snapshotCommand } = await import('./snapshot.js');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
+        if (args.size !== undefined && args.svg === undefined) throw usageError('--size goes with --svg');
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, ...(args.svg !== undefined ? { svg: String(args.svg) } : {}), ...(args.size !== undefined ? { size: String(args.size) } : {}) });
+      })
+    .command('record <pid>', 'write a Sample a line (snapshot --json\'s JSON) to a new file, for mmtop replay',
+      (y) => recordOptions('record', y
+        .positional('pid', { type: 'string', describe: 'process id' })
+        .option('output', { alias: 'o', type: 'string', describe: 'the new file to write (never an existing one), or - for stdout' })
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between Samples (default 1)' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds (default: until the process exits or Ctrl-C)' })
+        .option('cells', { type: 'string', describe: 'heatmap cells per file: how far a replay can zoom (default 1000)' })),
+      async (args) => {
+        if (args.output === undefined || args.output === '') throw usageError('record needs -o FILE (a new file), or -o - for stdout');
+        const { recordCommand, DEFAULT_RECORD_CELLS } = await import('./record.js');
+        exitCode = await recordCommand({
+          pid: parsePid(args.pid), output: String(args.output), delaySeconds: parseDelaySeconds(args.delay ?? '1'),
+          durationSeconds: args.duration === undefined ? undefined : parseNumberOption('--duration', args.duration, { min: 0, max: 366 * 86_400, positive: true, what: 'a positive number of seconds', above: 'a year' }),
+          cells: cellsOption(args.cells) ?? DEFAULT_RECORD_CELLS,
+        });
+      })
+    .command('replay <file>', 'the interactive view of a recording (mmtop record, the R key) or of a snapshot --json file',
+      (y) => recordOptions('replay', y
+        .positional('file', { type: 'string', describe: 'the recording' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only' })),
+      async (args) => {
+        const { replayCommand } = await import('./replay.js');
+        exitCode = await replayCommand({ file: String(args.file), mono: args.mono, ascii: args.ascii });
       })
     .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
       (y) => recordOptions('fincore', y

@@ -2,7 +2,7 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm' | 'workloadMenu' | 'adviseMenu';
+export type Mode = 'table' | 'heatmap' | 'help' | 'filter' | 'confirm' | 'workloadMenu' | 'adviseMenu' | 'jump';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
@@ -13,9 +13,10 @@ export type Command =
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
-  | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown';
+  | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
+  | 'record' | 'screenshot' | 'stepForward' | 'stepBack' | 'replayFaster' | 'replaySlower' | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase';
 
-export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Confirm';
+export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Confirm' | 'Keep and replay' | 'Jump';
 
 export interface KeyBinding {
   /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
@@ -34,6 +35,10 @@ export interface KeyBinding {
   processOnly?: boolean;
   /** Shown in the footer, with this label. */
   footer?: string;
+  /** Only in a replay (`mmtop replay`): it moves through the recording. */
+  replayOnly?: boolean;
+  /** Only live: a replay has nothing new to record. */
+  liveOnly?: boolean;
 }
 
 const panels: readonly Mode[] = ['table', 'heatmap'];
@@ -41,7 +46,7 @@ const panels: readonly Mode[] = ['table', 'heatmap'];
 export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['q', 'f10', 'ctrl+c'], command: 'quit', description: 'quit', group: 'General', modes: [...panels, 'help'], footer: 'Quit' },
   { keys: ['?', 'f1'], command: 'help', description: 'this help', group: 'General', modes: panels, footer: 'Help' },
-  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: panels, footer: 'Pause' },
+  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample); in a replay, play or pause', group: 'General', modes: panels, footer: 'Pause' },
   { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: panels, footer: 'Delay' },
   { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: panels },
   { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: panels },
@@ -85,6 +90,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['v'], command: 'switchView', description: 'view the workload\'s process, and back', group: 'Actions', modes: panels },
   { keys: ['D'], command: 'dropCaches', description: 'drop the whole system\'s clean page cache (sync; echo 1 > /proc/sys/vm/drop_caches)', group: 'Actions', modes: panels, changesSystem: true, confirm: true, needs: 'root' },
 
+  { keys: ['R'], command: 'record', description: 'start or stop recording the Samples shown to a new file, named on screen (replay it with mmtop replay FILE)', group: 'Keep and replay', modes: panels, liveOnly: true },
+  { keys: ['S'], command: 'screenshot', description: 'save the screen as an SVG picture in a new file, named on screen', group: 'Keep and replay', modes: panels },
+  { keys: ['.'], command: 'stepForward', description: 'replay: the next Sample', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Step' },
+  { keys: [','], command: 'stepBack', description: 'replay: the Sample before', group: 'Keep and replay', modes: panels, replayOnly: true },
+  { keys: ['>'], command: 'replayFaster', description: 'replay: play faster (1x, 4x, 16x)', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Speed' },
+  { keys: ['<'], command: 'replaySlower', description: 'replay: play slower', group: 'Keep and replay', modes: panels, replayOnly: true },
+  { keys: ['J'], command: 'jump', description: 'replay: jump to a time (1:30 from the start, +10 or -10 seconds, #N the Nth Sample, @HH:MM:SS)', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Jump' },
+
   { keys: ['1'], command: 'startRandomRead', description: 'random reads (the article\'s script)', group: 'Workload menu', modes: ['workloadMenu'] },
   { keys: ['2'], command: 'startSequentialRead', description: 'sequential reads, a page at a time', group: 'Workload menu', modes: ['workloadMenu'] },
   { keys: ['3'], command: 'startHotCold', description: '90% of reads in the first tenth of the file', group: 'Workload menu', modes: ['workloadMenu'] },
@@ -108,6 +121,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['up', 'k', 'pageup'], command: 'helpScrollUp', description: 'scroll the help up', group: 'General', modes: ['help'] },
   { keys: ['down', 'j', 'pagedown', 'space'], command: 'helpScrollDown', description: 'scroll the help down', group: 'General', modes: ['help'] },
   { keys: ['escape', '?', 'f1', 'enter'], command: 'close', description: 'close the help', group: 'General', modes: ['help'] },
+  { keys: ['enter'], command: 'jumpAccept', description: 'jump there', group: 'Jump', modes: ['jump'] },
+  { keys: ['escape'], command: 'jumpCancel', description: 'stay where the replay is', group: 'Jump', modes: ['jump'] },
+  { keys: ['backspace'], command: 'jumpErase', description: 'erase a character', group: 'Jump', modes: ['jump'] },
   { keys: ['enter'], command: 'filterAccept', description: 'keep the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['escape'], command: 'filterCancel', description: 'clear the filter', group: 'Filter', modes: ['filter'] },
   { keys: ['backspace'], command: 'filterErase', description: 'erase a character', group: 'Filter', modes: ['filter'] },

@@ -7,6 +7,7 @@ import {
 } from './selectors.js';
 import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
+import { clampIndex, JUMP_HELP, parseJump, SPEEDS, type ReplayState } from '../replay/timeline.js';
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 60_000;
@@ -22,6 +23,8 @@ export interface InitialOptions {
   staticWarnings?: string[];
   /** The demo's data file: the hint line walks the article's experiment on it. */
   demoFile?: string;
+  /** `mmtop replay`: the recording's place (its first Sample, paused). */
+  replay?: ReplayState;
 }
 
 export function initialState(options: InitialOptions): AppState {
@@ -57,6 +60,8 @@ export function initialState(options: InitialOptions): AppState {
     ownFiles: options.demoFile ? [options.demoFile] : [],
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
+    replay: options.replay ?? null,
+    recording: null,
   };
 }
 
@@ -67,7 +72,11 @@ export function modeOf(state: AppState): Mode {
 export function reduce(state: AppState, action: Action): Reduced {
   switch (action.type) {
     case 'sample':
-      return { state: withSample(state, action.sample, action.processStatus, action.nowMs), effects: [] };
+      return { state: withSample(state, action.sample, action.processStatus, action.nowMs, action.previous), effects: [] };
+    case 'replayStep':
+      return replayMove({ ...state, nowMs: action.nowMs }, (state.replay?.index ?? 0) + action.delta);
+    case 'recording':
+      return { state: say({ ...state, recording: action.path, nowMs: action.nowMs }, action.text, 6000), effects: [] };
     case 'resize':
       return resize(state, action.screen);
     case 'tick':
@@ -125,13 +134,13 @@ function say(state: AppState, text: string, ms = 3000): AppState {
   return { ...state, message: { text, untilMs: state.nowMs + ms } };
 }
 
-function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number): AppState {
+function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
   const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
   if (gone) {
     const text = sample.failures.find((f) => f.source === 'process')?.message ?? `process ${processStatus}`;
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
-  const previous = state.sample;
+  const previous = previousGiven !== undefined ? previousGiven : state.sample;
   let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
@@ -188,6 +197,9 @@ function onKey(state: AppState, key: string): Reduced {
     const text = state.overlay.text + (key === 'space' ? ' ' : key);
     return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: [] };
   }
+  if (mode === 'jump' && state.overlay?.kind === 'jump' && isPrintable(key)) {
+    return { state: { ...state, overlay: { kind: 'jump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
+  }
   const binding = bindingFor(key, mode);
   if (!binding && key.startsWith('alt+') && key.length > 4) {
     // No Alt bindings: ESC and a key that arrived in one read (tmux, a fast typist) are two keys.
@@ -197,6 +209,11 @@ function onKey(state: AppState, key: string): Reduced {
   }
   if (!binding) return { state, effects: [] };
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
+  if (state.replay && (binding.changesSystem || binding.group === 'Actions' || binding.liveOnly)) {
+    return { state: say(state, `${binding.footer ?? binding.keys[0]}: off in a replay (it shows a recording: there is no live system to act on)`), effects: [] };
+  }
+  if (state.replay && (binding.command === 'slower' || binding.command === 'faster')) return { state: say(state, 'a replay keeps the recorded delay: > and < change its speed'), effects: [] };
+  if (binding.replayOnly && !state.replay) return { state: say(state, `${binding.keys[0]}: only in a replay (mmtop replay FILE)`), effects: [] };
   if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
 }
@@ -258,7 +275,9 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: { ...state, overlay: { kind: 'help', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
-    case 'pause': return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
+    case 'pause':
+      if (state.replay) return replayPlay(state);
+      return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
     case 'redraw': return { state, effects: [{ type: 'redraw' }] };
     case 'slower':
     case 'faster': {
@@ -305,6 +324,28 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'zoomIn': return zoom(state, state.zoomLevel + 1);
     case 'zoomOut': return zoom(state, state.zoomLevel - 1);
     case 'zoomReset': return zoom(state, 0);
+    case 'record': return { state, effects: [{ type: 'recordToggle' }] };
+    case 'screenshot': return { state, effects: [{ type: 'screenshot' }] };
+    case 'stepForward': return replayMove(state, (state.replay?.index ?? 0) + 1, true);
+    case 'stepBack': return replayMove(state, (state.replay?.index ?? 0) - 1, true);
+    case 'replayFaster':
+    case 'replaySlower': {
+      if (!state.replay) return { state, effects: none };
+      const at = SPEEDS.indexOf(state.replay.speed) + (command === 'replayFaster' ? 1 : -1);
+      const speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, at))]!;
+      return { state: say({ ...state, replay: { ...state.replay, speed } }, `replay at ${speed}x`), effects: none };
+    }
+    case 'jump': return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
+    case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };
+    case 'jumpErase': return state.overlay?.kind === 'jump' ? { state: { ...state, overlay: { kind: 'jump', text: state.overlay.text.slice(0, -1) } }, effects: none } : { state, effects: none };
+    case 'jumpAccept': {
+      if (state.overlay?.kind !== 'jump' || !state.replay) return { state: { ...state, overlay: null }, effects: none };
+      const closed = { ...state, overlay: null };
+      if (state.overlay.text.trim() === '') return { state: say(closed, `jump: give ${JUMP_HELP}`), effects: none };
+      const where = parseJump(state.overlay.text, state.replay, -new Date(state.replay.timesMs[0] ?? 0).getTimezoneOffset());
+      if ('error' in where) return { state: say(closed, where.error, 6000), effects: none };
+      return replayMove(closed, where.index, true);
+    }
     case 'confirmYes': {
       if (state.overlay?.kind !== 'confirm') return { state, effects: none };
       return { state: { ...state, overlay: null }, effects: [state.overlay.effect, { type: 'redraw' }] };
@@ -312,6 +353,27 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'confirmNo': return { state: say({ ...state, overlay: null }, 'cancelled'), effects: [{ type: 'redraw' }] };
     default: return actionCommand(state, command);
   }
+}
+
+/** Shows Sample `index` of the replay (clamped); a step by hand pauses the playing. */
+function replayMove(state: AppState, index: number, byHand = false): Reduced {
+  const replay = state.replay;
+  if (!replay) return { state, effects: [] };
+  const to = clampIndex(replay, index);
+  const atEnd = to === replay.timesMs.length - 1;
+  const playing = byHand ? false : replay.playing && !atEnd;
+  let next: AppState = { ...state, replay: { ...replay, index: to, playing } };
+  if (to === replay.index && byHand) next = say(next, to === 0 ? 'the first Sample of the recording' : 'the last Sample of the recording');
+  else if (replay.playing && !playing && !byHand) next = say(next, 'the end of the recording: , steps back, J jumps');
+  return { state: next, effects: [] };
+}
+
+/** Space in a replay: play from here (from the start when at the end), or pause. */
+function replayPlay(state: AppState): Reduced {
+  const replay = state.replay!;
+  if (replay.playing) return { state: say({ ...state, replay: { ...replay, playing: false } }, 'replay paused'), effects: [] };
+  const index = replay.index >= replay.timesMs.length - 1 ? 0 : replay.index;
+  return { state: say({ ...state, replay: { ...replay, index, playing: true } }, `playing at ${replay.speed}x (> faster, < slower)`), effects: [] };
 }
 
 function confirm(state: AppState, question: string, effect: Effect): Reduced {

@@ -7,6 +7,7 @@ import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells
 import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
+import { replayFlags } from '../replay/timeline.js';
 import type { AppState, SortColumn } from './types.js';
 
 export function layoutOf(state: AppState): Layout {
@@ -227,7 +228,11 @@ export function headerModel(state: AppState): HeaderModel {
   const pr = s?.process;
   const pp = prev?.process;
   const interval = `${state.intervalMs / 1000}s`;
-  const flags = [state.paused ? 'PAUSED' : `every ${interval}`, state.readOnly ? 'read-only' : ''].filter(Boolean).join(' · ');
+  const flags = [
+    state.replay ? replayFlags(state.replay) : state.paused ? 'PAUSED' : `every ${interval}`,
+    state.readOnly && !state.replay ? 'read-only' : '',
+    state.recording ? `● REC ${printable(state.recording.slice(state.recording.lastIndexOf('/') + 1))}` : '',
+  ].filter(Boolean).join(' · ');
   let title: string;
   if (state.target.kind === 'files') {
     title = `mmtop  files: ${s?.files.length ?? 0}  ${flags}`;

@@ -4,6 +4,7 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { ReplayState } from '../replay/timeline.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
@@ -15,6 +16,7 @@ export type Overlay =
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
+  | { kind: 'jump'; text: string }
   | null;
 
 /** A workload mmtop started: its child process and what it reported last. */
@@ -92,6 +94,10 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** `mmtop replay`: where the replay is in its recording; null live. */
+  replay: ReplayState | null;
+  /** The file the Samples shown are being recorded to (R), or null. */
+  recording: string | null;
 }
 
 /** What the reducer asks the outside world to do. */
@@ -106,13 +112,17 @@ export type Effect =
   | { type: 'workloadStart'; file: string; pattern: Pattern; rate: number; advice: WorkloadAdvice; allowWrite: boolean }
   | { type: 'workloadStop' }
   | { type: 'workloadAdvise'; advice: string }
-  | { type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED' };
+  | { type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED' }
+  | { type: 'recordToggle' }
+  | { type: 'screenshot' };
 
 /** What an action did, as the effects runner reports it back. */
 export type ActionKind = 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadAdvise' | 'processAdvise' | 'workload';
 
 export type Action =
-  | { type: 'sample'; sample: Sample; processStatus: ProcessStatus; nowMs: number }
+  | { type: 'sample'; sample: Sample; processStatus: ProcessStatus; nowMs: number; /** The Sample before it, when not the one shown (a replay that jumped). */ previous?: Sample | null }
+  | { type: 'replayStep'; delta: number; nowMs: number }
+  | { type: 'recording'; path: string | null; text: string; nowMs: number }
   | { type: 'keys'; keys: string[]; nowMs: number }
   | { type: 'resize'; screen: Screen }
   | { type: 'tick'; nowMs: number }
