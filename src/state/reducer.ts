@@ -76,7 +76,7 @@ export function reduce(state: AppState, action: Action): Reduced {
     case 'replayStep':
       return replayMove({ ...state, nowMs: action.nowMs }, (state.replay?.index ?? 0) + action.delta);
     case 'recording':
-      return { state: say({ ...state, recording: action.path, nowMs: action.nowMs }, action.text, 6000), effects: [] };
+      return { state: say({ ...state, recording: action.path, nowMs: action.nowMs }, action.text, 15_000), effects: [] };
     case 'resize':
       return resize(state, action.screen);
     case 'tick':

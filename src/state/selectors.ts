@@ -231,7 +231,8 @@ export function headerModel(state: AppState): HeaderModel {
   const flags = [
     state.replay ? replayFlags(state.replay) : state.paused ? 'PAUSED' : `every ${interval}`,
     state.readOnly && !state.replay ? 'read-only' : '',
-    state.recording ? `● REC ${printable(state.recording.slice(state.recording.lastIndexOf('/') + 1))}` : '',
+    // The file's name is said when recording starts and stops (a name would push the flags off a narrow title).
+    state.recording ? '● REC' : '',
   ].filter(Boolean).join(' · ');
   let title: string;
   if (state.target.kind === 'files') {
