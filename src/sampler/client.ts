@@ -1,6 +1,7 @@
 // The main thread's side of the sampler thread: request(target, plan) -> Promise<SampleResult>.
 import { Worker } from 'node:worker_threads';
-import type { SamplePlan, SampleResult, Target } from '../model/index.js';
+import type { Sample, SamplePlan, SampleResult, Target } from '../model/index.js';
+import { decodeDelta, type SampleDelta } from './delta.js';
 
 export interface SamplerClient {
   request(target: Target, plan: SamplePlan): Promise<SampleResult>;
@@ -26,12 +27,33 @@ export function startSamplerThread(): SamplerClient {
   worker.unref();
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>();
-  worker.on('message', (message: { id: number; result?: SampleResult; error?: string; closed?: true }) => {
+  // The last Sample rebuilt from the thread's deltas (delta.ts): every message is decoded, answered or
+  // not, so this stays the thread's `lastSent`. After a delta that cannot be decoded, the next request
+  // asks for every record.
+  let base: Sample | null = null;
+  let baseSeq = 0;
+  let needFull = false;
+  worker.on('message', (message: { id: number; result?: Omit<SampleResult, 'sample'>; delta?: SampleDelta; error?: string; closed?: true }) => {
+    let decodeError: string | null = null;
+    let result: SampleResult | undefined;
+    if (message.result && message.delta) {
+      const decoded = decodeDelta(base, baseSeq, message.delta);
+      if (decoded.ok) {
+        base = decoded.sample;
+        baseSeq = message.delta.seq;
+        result = { ...message.result, sample: decoded.sample };
+      } else {
+        base = null;
+        baseSeq = 0;
+        needFull = true;
+        decodeError = decoded.reason;
+      }
+    }
     const waiter = pending.get(message.id);
     if (!waiter) return;
     pending.delete(message.id);
-    if (message.result || message.closed) waiter.resolve(message.result as SampleResult);
-    else waiter.reject(new Error(message.error ?? 'sampler failed'));
+    if (result || message.closed) waiter.resolve(result as SampleResult);
+    else waiter.reject(new Error(decodeError ?? message.error ?? 'sampler failed'));
   });
   const failAll = (error: Error): void => {
     for (const waiter of pending.values()) waiter.reject(error);
@@ -44,7 +66,8 @@ export function startSamplerThread(): SamplerClient {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, target, plan });
+        worker.postMessage({ id, target, plan, ...(needFull ? { full: true } : {}) });
+        needFull = false;
       });
     },
     async close() {

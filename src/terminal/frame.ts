@@ -4,6 +4,7 @@
 // string-width's, as the line builders fit their text with it; a wide character's first cell carries it
 // with width 2 and the cell after it is its continuation (symbol "", width 0).
 import stringWidth from 'string-width';
+import { isNarrowRun } from '../text/narrow.js';
 
 export interface Row {
   /** The styled line this row was built from: an unchanged line reuses its row, unparsed and undiffed. */
@@ -53,7 +54,6 @@ export function frameFromLines(lines: readonly string[], columns: number, rows: 
 }
 
 const segmenter = new Intl.Segmenter();
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * The cells of one styled line, cut or padded to `columns`. Only SGR sequences (CSI … m) are understood;
@@ -72,7 +72,7 @@ export function rowFromLine(line: string, columns: number): Row {
     const end = esc === -1 ? line.length : esc;
     if (end > i) {
       const text = line.slice(i, end);
-      if (PRINTABLE_ASCII.test(text)) {
+      if (isNarrowRun(text)) {
         for (let k = 0; k < text.length && x < columns; k++, x++) {
           symbols[x] = text[k]!;
           styles[x] = style;

@@ -1,6 +1,7 @@
 // Units for people: sizes, counts, rates, durations. Unknown is "?", never 0. And text fitted to columns.
 import stringWidth from 'string-width';
 import { printableText } from '../model/names.js';
+import { isNarrowRun } from './narrow.js';
 
 /** util-linux style sizes: "0B", "4K", "1.5M", "128M" (powers of 1024). */
 export function humanBytes(bytes: number | null): string {
@@ -48,14 +49,11 @@ export function humanDuration(seconds: number | null): string {
 // text through printableText(): fitting is the edge every line crosses, so no control reaches the
 // terminal from it, and escape sequences (styling) are added only after fitting, never cut.
 
-/** Printable ASCII: one column a code unit, no segmentation needed (nearly every line). */
-// eslint-disable-next-line no-control-regex
-const PLAIN = /^[\x20-\x7e]*$/;
 const segmenter = new Intl.Segmenter();
 
 /** Columns `text` takes on a terminal (escape sequences count for nothing). */
 export function columnsOf(text: string): number {
-  return PLAIN.test(text) ? text.length : stringWidth(text);
+  return isNarrowRun(text) ? text.length : stringWidth(text);
 }
 
 /** The grapheme clusters of `text` with their columns. */
@@ -67,7 +65,7 @@ function clusters(text: string): Array<{ text: string; columns: number }> {
 
 /** The longest head of `text` (whole clusters) that fits in `width` columns. */
 function headWithin(text: string, width: number): string {
-  if (PLAIN.test(text)) return text.slice(0, Math.max(0, width));
+  if (isNarrowRun(text)) return text.slice(0, Math.max(0, width));
   let used = 0;
   let out = '';
   for (const c of clusters(text)) {
@@ -80,7 +78,7 @@ function headWithin(text: string, width: number): string {
 
 /** The longest tail of `text` (whole clusters) that fits in `width` columns. */
 function tailWithin(text: string, width: number): string {
-  if (PLAIN.test(text)) return width <= 0 ? '' : text.slice(-width);
+  if (isNarrowRun(text)) return width <= 0 ? '' : text.slice(-width);
   const list = clusters(text);
   let used = 0;
   let from = list.length;

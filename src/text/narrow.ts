@@ -1,0 +1,40 @@
+// Text whose every UTF-16 code unit is a grapheme of its own that takes one terminal column: printable
+// ASCII and the UI's own glyphs (box drawing, block elements and shades, geometric shapes, arrows, braille).
+// Such text needs no segmentation and no string-width call per character: its columns are its length, and
+// it may be cut anywhere. The heatmap is made of shades and braille, so without this every frame segmented
+// a screenful of them (stringWidth was the main thread's largest cost in the idle profile, issue 10).
+import stringWidth from 'string-width';
+
+/**
+ * The candidates, each checked once against string-width (the measure the line builders and Ink use): a
+ * character string-width gives another width (an emoji-presentation shape such as U+25FD) is not narrow.
+ */
+const CANDIDATE_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x20, 0x7e],
+  [0xb7, 0xb7], // middle dot
+  [0x2190, 0x21ff], // arrows
+  [0x2500, 0x25ff], // box drawing, block elements, geometric shapes
+  [0x2800, 0x28ff], // braille patterns
+];
+
+let table: Uint8Array | null = null;
+
+function narrowTable(): Uint8Array {
+  if (table) return table;
+  const t = new Uint8Array(0x2900);
+  for (const [from, to] of CANDIDATE_RANGES) {
+    for (let code = from; code <= to; code++) if (stringWidth(String.fromCharCode(code)) === 1) t[code] = 1;
+  }
+  table = t;
+  return t;
+}
+
+/** Whether every code unit of `text` is a one-column grapheme of its own (see above). */
+export function isNarrowRun(text: string): boolean {
+  const t = narrowTable();
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= t.length || t[code] === 0) return false;
+  }
+  return true;
+}
