@@ -21,11 +21,12 @@ function medianGapMs(timesMs: readonly number[]): number {
 }
 
 export async function replayCommand(options: ReplayOptions): Promise<number> {
+  // The file first: a recording this mmtop cannot read is refused in one line wherever it runs.
+  const indexed = indexRecording(options.file);
+  if (!indexed.ok) throw new CliError(indexed.reason);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new CliError('replay shows the interactive view and needs a terminal; the recording itself is JSON lines (jq reads it)');
   }
-  const indexed = indexRecording(options.file);
-  if (!indexed.ok) throw new CliError(indexed.reason);
   const { index } = indexed;
   const reader = new RecordingReader(index);
   try {
