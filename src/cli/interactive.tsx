@@ -7,7 +7,7 @@ import { parseKeys } from '../keys/index.js';
 import { detectReclaimers } from '../doctor/reclaimer.js';
 import { startSamplerThread, type SamplerClient } from '../sampler/client.js';
 import { carrySmaps } from '../sampler/carry.js';
-import type { Target } from '../model/index.js';
+import { printable, type Target } from '../model/index.js';
 import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
 import { App } from '../ui/App.js';
 import { inkScreenLines, liveLines } from '../ui/screen.js';
@@ -346,8 +346,11 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     stdin.off('data', onData);
     stdout.off('resize', onResize);
     jobControl?.dispose();
+    // A recording still going when the view ends is closed whole; where it is is said once the terminal is back.
+    const kept = recorder ? `mmtop: recorded ${recorder.samples} Samples to ${printable(recorder.path)}\n` : undefined;
     try {
       recorder?.close();
+      recorder = undefined;
       ink?.unmount();
     } finally {
       terminal.restore();
@@ -355,6 +358,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       await runner?.shutdown().catch(() => undefined);
       await sampler?.close().catch(() => undefined);
       await Promise.resolve(options.cleanup?.()).catch(() => undefined);
+      if (kept) process.stderr.write(kept);
       if (crashMessage) process.stderr.write(crashMessage);
       if (process.env.MMTOP_STATS_FILE) {
         const { writeFileSync } = await import('node:fs');

@@ -5,7 +5,7 @@
 // gives them (ECMA-48 8.3.117, xterm ctlseqs). As xterm does by default (boldColors), bold text in one of
 // the eight base colours is drawn in its bright variant. No browser, no network, no font file: a viewer
 // draws the text in the first of `fontFamily` it has.
-import type { Frame, Row } from './frame.js';
+import { applySgr, type Frame, type Row } from './frame.js';
 
 export interface SvgOptions {
   /** Font size in px (default 14). */
@@ -211,4 +211,18 @@ export function frameToSvg(frame: Frame, options: SvgOptions = {}): string {
     `</svg>`,
     '',
   ].join('\n');
+}
+
+/**
+ * The lines of a terminal capture with escapes (`tmux capture-pane -e`), each made to stand alone: tmux
+ * writes an SGR code only where the style changes, so a line starts in the style the one before ended in.
+ * Each line gets that style written at its start, and can then go through frameFromLines like any line.
+ */
+export function standaloneLines(capture: string): string[] {
+  let style = '';
+  return capture.replace(/\n$/, '').split('\n').map((line) => {
+    const out = style === '' ? line : `\x1b[${style}m${line}`;
+    for (const m of line.matchAll(/\x1b\[([0-9;:]*)m/g)) style = applySgr(style, m[1]!);
+    return out;
+  });
 }

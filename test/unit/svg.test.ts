@@ -9,7 +9,7 @@ import { initialState, reduce, type AppState } from '../../src/state/index.js';
 import { liveLines } from '../../src/ui/screen.js';
 import { makeTheme } from '../../src/ui/theme.js';
 import { frameFromLines, type Frame } from '../../src/terminal/frame.js';
-import { frameToSvg, parseStyle, XTERM_16, xterm256, xmlText } from '../../src/terminal/svg.js';
+import { frameToSvg, parseStyle, standaloneLines, XTERM_16, xterm256, xmlText } from '../../src/terminal/svg.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 import { cleanupAll, tempDir } from '../helpers/kernel.js';
 
@@ -91,4 +91,16 @@ test('rsvg-convert renders it: a heatmap cell drawn in its colour, the table hea
   assert.ok(!(XTERM_16[9] in mapped), 'no red in the mapped cells');
   assert.ok((dirty[XTERM_16[9]] ?? 0) > 5, `D cells: glyph pixels in bright red (${JSON.stringify(dirty)})`);
   assert.ok((header[XTERM_16[2]] ?? 0) > (cw * ch) / 2, `the table header on green (${JSON.stringify(header)})`);
+});
+
+test('a tmux capture with escapes: each line starts in the style the one before ended in', () => {
+  // capture-pane -e writes a code only where the style changes, across line ends.
+  const capture = '\x1b[30m\x1b[42mAddress  \nnext row\x1b[0m plain\nlast\n';
+  const lines = standaloneLines(capture);
+  assert.equal(lines.length, 3);
+  const frame = frameFromLines(lines, 12, 3);
+  assert.equal(frame.rows[0]!.styles[0], '30;42');
+  assert.equal(frame.rows[1]!.styles[0], '30;42', 'the second line carries the first one\'s style');
+  assert.equal(frame.rows[1]!.styles[9], '');
+  assert.equal(frame.rows[2]!.styles[0], '');
 });
