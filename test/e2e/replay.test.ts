@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { runCli } from '../helpers/cli.js';
 import { humanDuration } from '../../src/text/units.js';
 import type { Sample } from '../../src/model/index.js';
 
@@ -28,7 +29,7 @@ function comparable(screen: string): string[] {
 
 const upOf = (sample: Sample): string => humanDuration(sample.system!.uptimeSeconds! - sample.process!.startTimeTicks / sample.clockTicksPerSecond);
 
-test('tmux: R records the Samples shown; replay shows the same screen at the same Sample; , and . step; S saves an SVG', async () => {
+test('tmux: R records the Samples shown; replay shows the same screen at the same Sample; , and . step; a snapshot replays; S saves an SVG', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'same.db', 4096);
   const mapper = await startMapper(file, 'read', 'every:3:700');
@@ -67,6 +68,10 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   await t.waitFor(/recording stopped: \d+ Samples/);
   t.keys('q');
   await assertTerminalRestored(t);
+  const snapshot = path.join(dir, 'snapshot.json');
+  const snap = runCli(['snapshot', String(mapper.pid), '--json', '--cells', '64']);
+  assert.equal(snap.status, 0, snap.stderr);
+  fs.writeFileSync(snapshot, snap.stdout);
   await mapper.stop();
 
   const samples = fs.readFileSync(recording, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Sample);
@@ -92,6 +97,14 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   assert.deepEqual(comparable(await t.waitFor(new RegExp(`REPLAY ${count}/${count} `))), comparable(live), 'forward again: the last Sample');
   t.keys('e');
   await t.waitFor(/Evict: off in a replay/);
+  t.keys('q');
+  await assertTerminalRestored(t);
+
+  // A snapshot --json file opens the same way: a recording of one Sample.
+  t.type(mmtop(`replay ${snapshot}`));
+  await t.waitFor(/REPLAY 1\/1 0:00\/0:00 paused/, 30_000);
+  t.filter('same.db');
+  await t.waitFor(/same\.db\s+16M cachestat ext4 .* 64 pages\/cell/);
   t.keys('q');
   await assertTerminalRestored(t);
 
