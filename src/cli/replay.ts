@@ -2,7 +2,8 @@
 // --json` file, its Samples in place of the sampler's (src/replay/source.ts). Actions are off: there is no
 // live system behind a recording.
 import path from 'node:path';
-import { printable, type Target } from '../model/index.js';
+import fs from 'node:fs';
+import { fsPath, printable, type Target } from '../model/index.js';
 import { indexRecording, RecordingReader } from '../replay/recording.js';
 import { ReplaySource } from '../replay/source.js';
 import type { ReplayState } from '../replay/timeline.js';
@@ -14,6 +15,9 @@ export interface ReplayOptions {
   ascii: boolean;
 }
 
+/** A recording this large is announced before it is read. */
+const LARGE_BYTES = 64 * 1024 * 1024;
+
 /** The median gap between Samples, the recording's delay (1 s for a single Sample). */
 function medianGapMs(timesMs: readonly number[]): number {
   const gaps = timesMs.slice(1).map((t, i) => t - timesMs[i]!).sort((a, b) => a - b);
@@ -21,7 +25,15 @@ function medianGapMs(timesMs: readonly number[]): number {
 }
 
 export async function replayCommand(options: ReplayOptions): Promise<number> {
-  // The file first: a recording this mmtop cannot read is refused in one line wherever it runs.
+  // The file first: a recording this mmtop cannot read is refused in one line wherever it runs. Every line
+  // is checked once (a second or so per 100 MB here): a long recording gets a word while that happens.
+  let sizeBytes = 0;
+  try {
+    sizeBytes = fs.statSync(fsPath(options.file)).size;
+  } catch {
+    // indexRecording says why in its own words.
+  }
+  if (sizeBytes > LARGE_BYTES) process.stderr.write(`mmtop: reading ${Math.round(sizeBytes / 1024 / 1024)} MiB of Samples from ${printable(options.file)}…\n`);
   const indexed = indexRecording(options.file);
   if (!indexed.ok) throw new CliError(indexed.reason);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { rebinFile } from '../../src/replay/rebin.js';
 import { indexAtTime, nextDelayMs, parseJump, type ReplayState } from '../../src/replay/timeline.js';
 import { checkLine, indexRecording, RecordingReader } from '../../src/replay/recording.js';
-import { ReplaySource } from '../../src/replay/source.js';
+import { fitToPlan, ReplaySource } from '../../src/replay/source.js';
 import { initialState, reduce, type AppState } from '../../src/state/index.js';
 import { fakeFile, fakeSample } from '../helpers/fake-sample.js';
 import { cleanupAll, tempDir } from '../helpers/kernel.js';
@@ -139,4 +139,19 @@ test('damage named by line: not JSON, not a Sample, back in time; a newer versio
   const missing = indexRecording('/var/tmp/no-such-recording.ndjson');
   assert.ok(!missing.ok && /no such file/.test(missing.reason));
   assert.ok(!checkLine('[]').ok);
+});
+
+test('the replay source lays the focused file out for the plan, and a zoom finer than recorded says so', () => {
+  const sample = fakeSample({ timeMs: 1000, files: [{ path: '/f', inode: 7, pageCount: 400, pattern: 'MMOO....'.repeat(5) }] });
+  const key = `${sample.files[0]!.device}:7`;
+  const plan = (cellCount: number, window?: { firstPage: number; pageCount: number }) => ({ cellCount: 10, smaps: true, pageTable: true, system: true, focus: { key, cellCount, ...(window ? { window } : {}) } });
+  const same = fitToPlan(sample, plan(40));
+  assert.equal(same.notice, undefined);
+  assert.equal(same.sample.files[0]!.cells!.length, 40);
+  assert.equal(fitToPlan(sample, plan(20)).sample.files[0]!.cells!.length, 20);
+  assert.equal(fitToPlan(sample, plan(400)).notice, undefined, 'the whole file in fewer cells than the grid: what was recorded, nothing to say');
+  const zoomed = fitToPlan(sample, plan(400, { firstPage: 0, pageCount: 400 / 2 }));
+  assert.match(zoomed.notice ?? '', /^recorded at 10 pages a cell: zooming further shows no more than the recording holds/);
+  assert.equal(zoomed.sample.files[0]!.cells!.length, 20);
+  assert.equal(sample.files[0]!.cells!.length, 40, 'the recorded Sample is not changed');
 });
