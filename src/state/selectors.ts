@@ -229,7 +229,7 @@ export function headerModel(state: AppState): HeaderModel {
   const pp = prev?.process;
   const interval = `${state.intervalMs / 1000}s`;
   const flags = [
-    state.replay ? replayFlags(state.replay) : state.paused ? 'PAUSED' : `every ${interval}`,
+    state.replay ? '' : state.paused ? 'PAUSED' : `every ${interval}`,
     state.readOnly && !state.replay ? 'read-only' : '',
     // The file's name is said when recording starts and stops (a name would push the flags off a narrow title).
     state.recording ? '● REC' : '',
@@ -243,6 +243,8 @@ export function headerModel(state: AppState): HeaderModel {
   } else {
     title = `mmtop  pid ${state.target.pid}  ${state.statusText === null ? 'waiting for the first sample' : printable(state.statusText)}  ${flags}`;
   }
+  // A replay says so first: where it is matters more than the flags a narrow title cuts.
+  if (state.replay) title = `mmtop ${replayFlags(state.replay)} │${title.slice('mmtop'.length)}`.trimEnd();
   const proc = pr && pp && pp.pid === pr.pid
     ? `proc fault/s ${humanRate(rate(pr.minorFaults + pr.majorFaults, pp.minorFaults + pp.majorFaults, seconds))} majflt/s ${humanRate(rate(pr.majorFaults, pp.majorFaults, seconds))}`
     : state.target.kind === 'files' ? '' : 'proc fault/s ? majflt/s ?';

@@ -206,7 +206,11 @@ export function footerLine(state: AppState, theme: Theme): string {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
     return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
   }
-  for (const binding of KEY_TABLE) {
+  // In a replay its own keys come right after Quit, Help and Space: a narrow footer keeps them.
+  const order = state.replay
+    ? [...KEY_TABLE.filter((b) => ['quit', 'help', 'pause'].includes(b.command)), ...KEY_TABLE.filter((b) => b.replayOnly), ...KEY_TABLE.filter((b) => !b.replayOnly && !['quit', 'help', 'pause'].includes(b.command))]
+    : KEY_TABLE;
+  for (const binding of order) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
     if (binding.processOnly && state.target.kind !== 'process') continue;
     if (binding.replayOnly && !state.replay) continue;

@@ -23,7 +23,8 @@ const mmtop = (args: string): string => `node --import ${REPO_ROOT}node_modules/
 /** The screen without what says live or replay: the title's flags, the message line and the footer. */
 function comparable(screen: string): string[] {
   const lines = screen.split('\n');
-  const title = lines[0]!.replace(/  (PAUSED|every |REPLAY ).*$/, '');
+  // Live: "mmtop  pid …  PAUSED · ● REC"; replayed: "mmtop REPLAY 5/5 0:02/0:02 paused │  pid …".
+  const title = lines[0]!.replace(/^mmtop REPLAY .*? │/, 'mmtop').replace(/  (PAUSED|every ).*$/, '');
   return [title, ...lines.slice(1, 3), ...lines.slice(4, -2)];
 }
 
@@ -35,7 +36,7 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   const mapper = await startMapper(file, 'read', 'every:3:700');
   const t = new Tmux('replay');
   sessions.push(t);
-  t.start(100, 30, dir);
+  t.start(120, 30, dir);
   t.type(mmtop(`-d 0.5 ${mapper.pid}`));
   await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
   t.filter('same.db');
