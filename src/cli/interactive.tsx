@@ -295,7 +295,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       stats.firstSampleMs ??= clock() - stats.startMs;
       if (replay) {
         // A recorded Sample carries its own smaps figures; the one before it is the recording's, not the screen's.
-        dispatch({ type: 'sample', sample: result.sample, previous: replay.previous(plan), processStatus: result.processStatus, nowMs: clock() });
+        dispatch({ type: 'sample', sample: result.sample, previous: replay.previousOf(result.sample), processStatus: result.processStatus, nowMs: clock() });
       } else {
         const sample = carrySmaps(state.sample, result.sample);
         dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });

@@ -42,16 +42,22 @@ export class ReplaySource implements SamplerClient {
 
   request(_target: Target, plan: SamplePlan): Promise<SampleResult> {
     try {
-      const { sample, notice } = fitToPlan(this.reader.sample(this.#index), plan);
-      return Promise.resolve({ sample, processStatus: sample.process || sample.files.length > 0 ? (sample.process ? 'alive' : 'none') : 'none', ...(notice ? { notice } : {}) });
+      const index = this.#index;
+      const { sample, notice } = fitToPlan(this.reader.sample(index), plan);
+      // The one before it, laid out the same way, taken now: a seek while this answer is on its way must
+      // not pair it with another Sample's predecessor.
+      this.#previous.set(sample, index === 0 ? null : fitToPlan(this.reader.sample(index - 1), plan).sample);
+      return Promise.resolve({ sample, processStatus: sample.process ? 'alive' : 'none', ...(notice ? { notice } : {}) });
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  /** The Sample before the one shown, laid out the same way (rates and changed cells are between the two). */
-  previous(plan: SamplePlan): Sample | null {
-    return this.#index === 0 ? null : fitToPlan(this.reader.sample(this.#index - 1), plan).sample;
+  #previous = new WeakMap<Sample, Sample | null>();
+
+  /** The recorded Sample before `sample` (one this source answered with), for rates and changed cells; null for the first. */
+  previousOf(sample: Sample): Sample | null {
+    return this.#previous.get(sample) ?? null;
   }
 
   close(): Promise<void> {

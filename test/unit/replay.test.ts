@@ -100,7 +100,7 @@ function writeRecording(name: string, lines: string[]): string {
 }
 const line = (sample: unknown): string => `${JSON.stringify(sample)}\n`;
 
-test('a recording cut mid-line is read to the line before, and the line is named', () => {
+test('a recording cut mid-line is read to the line before, and the line is named', async () => {
   const samples = [1, 2, 3].map((i) => fakeSample({ timeMs: i * 1000 }));
   const whole = samples.map(line);
   const file = writeRecording('cut.ndjson', [whole[0]!, whole[1]!, whole[2]!.slice(0, 500)]);
@@ -112,8 +112,14 @@ test('a recording cut mid-line is read to the line before, and the line is named
   const source = new ReplaySource(reader);
   try {
     source.seek(1);
-    assert.equal(reader.sample(1).timeMs, 2000);
-    assert.equal(source.previous({ cellCount: 10, smaps: true, pageTable: true, system: true })?.timeMs, 1000, 'the Sample before, for rates');
+    const plan = { cellCount: 10, smaps: true, pageTable: true, system: true };
+    const answer = await source.request({ kind: 'process', pid: 4242 }, plan);
+    assert.equal(answer.sample.timeMs, 2000);
+    source.seek(0);
+    assert.equal(source.previousOf(answer.sample)?.timeMs, 1000, 'the Sample before it, for rates, whatever was sought since');
+    assert.equal(source.previousOf((await source.request({ kind: 'process', pid: 4242 }, plan)).sample), null, 'none before the first');
+    source.seek(5);
+    assert.equal((await source.request({ kind: 'process', pid: 4242 }, plan)).sample.timeMs, 2000, 'a seek past the end stays on the last');
   } finally {
     reader.close();
   }
