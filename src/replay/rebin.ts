@@ -56,6 +56,13 @@ export function rebinFile(file: FileRecord, cellCount: number, window?: PageWind
     }
     const merged: Cell = { ...unknownCell(t), firstPage: parts[0]!.firstPage, pageCount: parts.reduce((a, c) => a + c.pageCount, 0) };
     for (const key of COUNTS) merged[key] = parts.some((c) => c[key] === null) ? null : parts.reduce((a, c) => a + (c[key] as number), 0);
+    // Counts a newer Sample adds to its cells are summed the same way (a field some part lacks is left out).
+    for (const key of Object.keys(parts[0]!)) {
+      if (key in merged) continue;
+      const values = parts.map((c) => (c as unknown as Record<string, unknown>)[key]);
+      if (values.every((v) => typeof v === 'number')) (merged as unknown as Record<string, unknown>)[key] = (values as number[]).reduce((a, v) => a + v, 0);
+      else if (values.every((v) => v === null || typeof v === 'number')) (merged as unknown as Record<string, unknown>)[key] = null;
+    }
     cells.push(merged);
   }
   return { file: { ...rest, ...cellWindow, cells } };

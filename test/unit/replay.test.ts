@@ -27,6 +27,8 @@ test('rebin: the same layout is kept; coarser cells are exact sums; finer than r
   const fine = rebinFile(file, 400, { firstPage: 100, pageCount: 100 });
   assert.equal(fine.coarsePagesPerCell, 10, 'one page a cell asked, ten a cell recorded');
   assert.deepEqual(fine.file.cells!.map((c) => c.firstPage), [100, 110, 120, 130, 140, 150, 160, 170, 180, 190]);
+  const extra = { ...file, cells: file.cells!.map((c) => ({ ...c, faultPages: 1 })) };
+  assert.equal((rebinFile(extra, 20).file.cells![0] as unknown as { faultPages: number }).faultPages, 2, 'a count a newer Sample adds is summed too');
   const outside = rebinFile({ ...file, cellWindow: { firstPage: 0, pageCount: 100 }, cells: file.cells!.slice(0, 10) }, 4);
   assert.deepEqual(outside.file.cells!.map((c) => c.cachedPages), [60, null, null, null], 'pages not recorded are unknown, not 0');
 });
