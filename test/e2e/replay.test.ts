@@ -98,6 +98,14 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   assert.deepEqual(comparable(await t.waitFor(new RegExp(`REPLAY ${count}/${count} `))), comparable(live), 'forward again: the last Sample');
   t.keys('e');
   await t.waitFor(/Evict: off in a replay/);
+  // Played from the start at 16x, it runs to the end and stops there.
+  t.keys('J');
+  t.literal('#1');
+  t.keys('Enter', '>', '>', 'Space');
+  await t.waitFor(new RegExp(`REPLAY ${count}/${count} .* paused[\\s\\S]*the end of the recording`));
+  t.keys('S');
+  const replayShot = await t.waitUntil((s) => /screen saved to (\S+\.svg)/.exec(s)?.[1], 'the replay\'s SVG named on screen');
+  assert.match(fs.readFileSync(replayShot, 'utf8'), new RegExp(`REPLAY ${count}/${count}`), 'S in a replay saves the replay\'s screen');
   t.keys('q');
   await assertTerminalRestored(t);
 
