@@ -20,6 +20,8 @@ export const ASCII_GLYPHS: Readonly<Record<string, string>> = {
   '—': '-',
   '·': '-', // the separator between header flags and between warnings
   '×': 'x', // "×3" and "30×8"
+  '●': '*', // "● REC" while the R key records
+  '▶': '>', // a replay that plays: "▶ 4x"
 };
 
 const NON_ASCII = /[^\x00-\x7f]+/g;
