@@ -12,6 +12,9 @@ export {
 export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
 export { FileMapping, type MappingOptions } from './mapping.js';
 export { filesystemOf, type FilesystemInfo } from './statfs.js';
-export { probeFaultSampling } from './perf.js';
+export {
+  probeFaultSampling, FaultSampler, readRing, ringDataPages, readMlockKb, SAMPLE_RECORD_BYTES,
+  type FaultKind, type FaultRecord, type FaultSink, type PollResult, type ThreadFailure,
+} from './perf.js';
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';

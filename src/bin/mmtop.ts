@@ -12,7 +12,7 @@ if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
 // (hundreds of KiB), and V8's default 16 MiB semi-spaces let RSS grow between scavenges: at -d 0.1 the
 // peak RSS was 150-177 MiB without this flag, 151-152 MiB with it (docs/rendering.md).
 import v8 from 'node:v8';
-import { guardStdioAtExit } from '../terminal/stdio.js';
+import { closedPipeEndsCleanly, guardStdioAtExit } from '../terminal/stdio.js';
 import { realArgs } from '../cli/argv.js';
 v8.setFlagsFromString('--max-semi-space-size=2');
 // A terminal that hangs up must not turn into Node's ResetStdio abort at exit (terminal/stdio.ts).
@@ -63,7 +63,7 @@ try {
 // Writes to a pipe can still be queued (and fail later): an empty write calls back once they are done.
 if (!process.stdout.isTTY) await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
 if (outputError === 'EPIPE') {
-  process.exitCode = 141;
+  if (!closedPipeEndsCleanly()) process.exitCode = 141;
 } else if (outputError !== undefined) {
   process.stderr.write(`mmtop: cannot write the output: ${outputError}\n`);
   process.exitCode = 1;

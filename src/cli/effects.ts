@@ -3,6 +3,7 @@
 import { adviseProcess, selectRanges } from '../actions/advise.js';
 import { dropCaches } from '../actions/drop-caches.js';
 import { evictFile } from '../actions/evict.js';
+import { evictSummary } from '../text/evict.js';
 import { touchFile, willneedFile } from '../actions/touch.js';
 import type { Action, Effect } from '../state/index.js';
 import { humanBytes } from '../text/units.js';
@@ -44,7 +45,7 @@ export function createEffectsRunner(dispatch: (action: Action) => void, clock: (
       case 'evict': {
         const r = await evictFile(effect.path);
         if (r.error) return report('evict', `evict ${path.basename(r.path)}: ${r.error}`, false);
-        report('evict', `evict ${path.basename(r.path)}: ${n(r.cachedPagesBefore)} → ${n(r.cachedPagesAfter)} cached pages${r.reason ? `; ${r.reason}` : ''}`, true, { stayedPages: r.cachedPagesAfter, path: r.path });
+        report('evict', evictSummary(r, path.basename(r.path)), true, { stayedPages: r.cachedPagesAfter, path: r.path });
         return;
       }
       case 'touch': {

@@ -22,6 +22,7 @@ export interface WorkloadArgs {
   control: boolean;
   removeOnExit: boolean;
   seed: string | undefined;
+  warm?: boolean;
 }
 
 /** "128M", "64K", "1G" or a byte count. */
@@ -73,7 +74,7 @@ export async function workloadCommand(args: WorkloadArgs): Promise<number> {
     return await runWorkload({
       file: args.file, pattern: pattern as Pattern, rate, advice: args.advice as WorkloadAdvice | undefined,
       durationSeconds: duration, logFile: args.log, appendLog: args.append, allowWrite: args.allowWrite, createBytes, statusEveryMs,
-      control: args.control, removeOnExit: args.removeOnExit, seed: seed === 0 ? Date.now() >>> 0 : seed,
+      control: args.control, removeOnExit: args.removeOnExit, seed: seed === 0 ? Date.now() >>> 0 : seed, warm: args.warm ?? false,
     });
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error));

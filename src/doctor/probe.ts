@@ -10,6 +10,7 @@ import {
 } from '../../native/index.js';
 import { parseMaps } from '../proc/index.js';
 import { detectReclaimers, type ReclaimerReport } from './reclaimer.js';
+import { explainRefusal, gatherRefusalFacts, readParanoid, type RefusalFacts } from '../faults/refusal.js';
 
 export type SourceId =
   | 'cachestat' | 'mincore' | 'pagemapScan' | 'pagemap' | 'kpageflags' | 'mapFiles' | 'processMadvise'
@@ -116,6 +117,19 @@ function check(id: SourceId, outcome: Outcome, root: boolean): SourceCheck {
   return { id, name: spec.name, available: false, limited: false, errno, detail: outcome.detail ?? message, loses: spec.loses, fix: spec.fix(errno, root) };
 }
 
+/** Who may be sampled, once sampling works on mmtop's own process. */
+export function perfFaultsDetail(root: boolean, paranoid: number | null): string | { detail: string; limited: boolean } {
+  if (root) return 'on any process (root)';
+  return { detail: `on your own processes (exclude_kernel; perf_event_paranoid ${paranoid ?? '?'}); other users' processes need root or CAP_PERFMON`, limited: true };
+}
+
+/** A refused probe says which rule refused it and what would allow it, as `mmtop faults` and the view do. */
+export function perfFaultsCheck(c: SourceCheck, facts: (pid: number, errno: string | null) => RefusalFacts): SourceCheck {
+  if (c.available) return c;
+  const refusal = explainRefusal(facts(process.pid, c.errno));
+  return { ...c, detail: refusal.reason, fix: refusal.allow };
+}
+
 /** A child that lives until the probe ends: process_madvise needs a process other than ourselves. */
 async function withChild<T>(fn: (pid: number) => T): Promise<T> {
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
@@ -204,10 +218,10 @@ export async function runDoctor(tempDirPath = defaultTempDir()): Promise<DoctorR
       processMadvise(pid, [{ startAddress: range.start, endAddress: range.end }], 'COLD');
       return 'COLD, PAGEOUT and WILLNEED on other processes';
     })), root);
-    sources.perfFaults = check('perfFaults', attempt(() => {
+    sources.perfFaults = perfFaultsCheck(check('perfFaults', attempt(() => {
       probeFaultSampling(process.pid);
-      return root ? 'on any process' : { detail: 'on your own processes (exclude_kernel)', limited: true };
-    }), root);
+      return perfFaultsDetail(root, readParanoid());
+    }), root), gatherRefusalFacts);
     sources.dropCaches = check('dropCaches', attempt(() => {
       // Opening for write is the permission check; nothing is written, so nothing is dropped.
       fs.closeSync(fs.openSync('/proc/sys/vm/drop_caches', 'w'));

@@ -11,6 +11,32 @@ const CSI_FINAL: Record<string, string> = {
 };
 const SS3: Record<string, string> = { A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end', P: 'f1', Q: 'f2', R: 'f3', S: 'f4' };
 
+/**
+ * A mouse event, as the key name parseKeys gives it: "mouse:B:X:Y:M" (press) or "…:m" (release), with
+ * xterm's button code B (ctlseqs "Mouse Tracking": 0 left, 1 middle, 2 right, 64 wheel up, 65 wheel down;
+ * +4 shift, +8 meta, +16 control, +32 motion) and the 1-based column X and row Y.
+ */
+export interface MouseEvent {
+  button: 'left' | 'middle' | 'right' | 'wheelUp' | 'wheelDown' | 'other';
+  pressed: boolean;
+  /** 0-based cell of the screen. */
+  column: number;
+  row: number;
+  shift: boolean;
+  motion: boolean;
+}
+
+const MOUSE_KEY = /^mouse:(\d+):(\d+):(\d+):([Mm])$/;
+
+export function parseMouseKey(key: string): MouseEvent | null {
+  const m = MOUSE_KEY.exec(key);
+  if (!m) return null;
+  const code = Number(m[1]);
+  const base = code & ~(4 | 8 | 16 | 32);
+  const button = base === 0 ? 'left' : base === 1 ? 'middle' : base === 2 ? 'right' : base === 64 ? 'wheelUp' : base === 65 ? 'wheelDown' : 'other';
+  return { button, pressed: m[4] === 'M', column: Number(m[2]) - 1, row: Number(m[3]) - 1, shift: (code & 4) !== 0, motion: (code & 32) !== 0 };
+}
+
 /** Splits one chunk of input into key names. Unknown escape sequences are dropped, never thrown on. */
 export function parseKeys(data: string): string[] {
   const keys: string[] = [];
@@ -25,6 +51,29 @@ export function parseKeys(data: string): string[] {
         continue;
       }
       if (next === '[') {
+        // SGR mouse reports (DECSET 1006): CSI < button ; column ; row M (press) or m (release).
+        const mouse = /^\x1b\[<(\d{1,4});(\d{1,5});(\d{1,5})([Mm])/.exec(data.slice(i, i + 24));
+        if (mouse) {
+          keys.push(`mouse:${mouse[1]}:${mouse[2]}:${mouse[3]}:${mouse[4]}`);
+          i += mouse[0].length;
+          continue;
+        }
+        if (data[i + 2] === '<') {
+          // A report cut short (the rest in the next read, or garbage): drop it whole, so its digits do not
+          // become keys (0 would reset the zoom).
+          const cut = /^\x1b\[<[0-9;]*[Mm]?/.exec(data.slice(i))!;
+          i += cut[0].length;
+          continue;
+        }
+        // A legacy report (CSI M and three bytes, each value + 32), from a terminal without mode 1006: its
+        // bytes must not become keys (a space would pause).
+        if (data[i + 2] === 'M' && data.length >= i + 6) {
+          const code = data.charCodeAt(i + 3) - 32;
+          const release = (code & 3) === 3 && (code & 64) === 0;
+          keys.push(`mouse:${code}:${data.charCodeAt(i + 4) - 32}:${data.charCodeAt(i + 5) - 32}:${release ? 'm' : 'M'}`);
+          i += 6;
+          continue;
+        }
         const match = /^\x1b\[([0-9;]*)([~A-Za-z])/.exec(data.slice(i));
         if (!match) {
           keys.push('escape');

@@ -3,3 +3,4 @@
 export * from './sample.js';
 export { deviceString } from './device.js';
 export { decodeName, encodeName, fsPath, hasEscapedBytes, printable, printableText } from './names.js';
+export type { FaultSampling, FaultSummary, FileFaults, AnonFaults } from './faults.js';

@@ -2,6 +2,7 @@
 // snapshot --json, fincore, recordings) is a function of it. Unknown values are null, never 0.
 
 import type { PageWindow } from '../residency/cells.js';
+import type { FaultSampling } from './faults.js';
 
 export const SAMPLE_VERSION = 1;
 
@@ -179,6 +180,8 @@ export interface Sample {
   files: FileRecord[];
   system: SystemInfo | null;
   cgroup: CgroupInfo | null;
+  /** Sampled page faults since the last tick (only while the plan asks: the fault layer is on). */
+  faults?: FaultSampling;
 }
 
 /** Key of a file by device and inode: "fe:00:15343623". */
@@ -216,6 +219,8 @@ export interface SamplePlan {
    * A file never measured yet is measured. Absent: every file is measured.
    */
   offscreen?: { allowanceMs: number };
+  /** Sample the target's page faults (perf events; the fault layer). Only in the sampler thread. */
+  faults?: boolean;
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };

@@ -1,70 +1,95 @@
-// Pure: what one heatmap cell shows, per layer. The glyph alone carries the meaning (like vmtouch's O/o),
-// so the heatmap reads the same with colour off (NO_COLOR, --mono).
+// Pure: what one heatmap cell shows, per layer. A layer gives each cell a kind (what fills it: pages cached
+// and mapped by this process, cached only, dirty, under writeback, recently evicted) and a fill (the share
+// of the cell's pages that hold it). The glyph shows the fill in levels (shades, glyph.ts); the colour shows
+// the kind, and where there is no colour (--mono, NO_COLOR) an attribute does (ui/theme.ts). A new layer
+// (faults, page flags) is one more case here: a kind and a fill per cell.
 import type { Cell } from '../model/index.js';
 
-export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted';
-export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted'];
-
-export type CellKind =
-  | 'mapped-full' | 'mapped-part' | 'cached-full' | 'cached-part' | 'dirty' | 'writeback' | 'evicted' | 'empty'
-  | 'outside' | 'unknown' | 'none';
-
-/** Glyphs: upper case for a whole cell, lower case for part of it. */
-export const GLYPHS: Record<CellKind, string> = {
-  'mapped-full': 'M',
-  'mapped-part': 'm',
-  'cached-full': 'O',
-  'cached-part': 'o',
-  dirty: 'D',
-  writeback: 'W',
-  evicted: 'x',
-  empty: '.',
-  outside: ' ',
-  unknown: '?',
-  none: ' ',
-};
-
-/** Legend order and words, shared by the legend line, the help screen and the README. */
-export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; short: string }> = [
-  { kind: 'mapped-full', words: 'cached and mapped by this process (m: part)', short: 'mapped' },
-  { kind: 'cached-full', words: 'cached, not mapped by this process (o: part)', short: 'cached' },
-  { kind: 'dirty', words: 'dirty (per folio)', short: 'dirty' },
-  { kind: 'writeback', words: 'under writeback', short: 'wb' },
-  { kind: 'evicted', words: 'recently evicted, not cached', short: 'evicted' },
-  { kind: 'empty', words: 'not cached', short: 'none' },
-  { kind: 'outside', words: 'not cached, outside this process\'s mappings', short: 'outside' },
-  { kind: 'unknown', words: 'unknown (no permission or no source)', short: 'unknown' },
-];
+export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'faults';
+export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'faults'];
 
 /**
- * The kind of a cell on a layer. `inMappedRange`: some page of the cell lies inside a VMA of the process
- * (always true with no process: files alone have no "outside").
+ * What fills a cell. `mapped`, `cached`, `dirty` and `writeback` come with a fill and are drawn as a shade;
+ * the others are a glyph of their own: `evicted` (x: no page cached, some recently evicted), `empty` (.: none
+ * cached), `outside` (blank: none cached, and no VMA of the process covers the cell), `unknown` (?), `none`
+ * (no cell: past the end of the file).
  */
-export function classifyCell(cell: Cell, layer: Layer, inMappedRange: boolean): CellKind {
-  const fullOrPart = (n: number, whole: CellKind, part: CellKind): CellKind => (n >= cell.pageCount ? whole : part);
-  const nothing: CellKind = inMappedRange ? 'empty' : 'outside';
+export type CellKind = 'mapped' | 'cached' | 'dirty' | 'writeback' | 'evicted' | 'empty' | 'outside' | 'unknown' | 'none'
+  // The fault layer (state/faults.ts), glyphs of their own: a sampled fault in the last tick (# major,
+  // + minor), or one in the seconds before, fading (* and -).
+  | 'fault-major' | 'fault-major-old' | 'fault-minor' | 'fault-minor-old';
+
+/** The fault layer's kinds: its legend shows only these; the other layers' legends leave them out. */
+export function isFaultKind(kind: CellKind): boolean {
+  return kind.startsWith('fault-');
+}
+
+export interface HeatCell {
+  kind: CellKind;
+  /** Share of the cell's pages that hold `kind`, 0 to 1 (0 for the kinds without a shade). */
+  fill: number;
+}
+
+/**
+ * Legend order and words, shared by the legend line (`line` where the screen is wide enough, else
+ * `short`), the help screen and the README (`words`).
+ */
+export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; line: string; short: string }> = [
+  { kind: 'mapped', words: 'cached, and mapped by this process', line: 'mapped here', short: 'mapped' },
+  { kind: 'cached', words: 'cached, not mapped by this process', line: 'cached only', short: 'cached' },
+  { kind: 'dirty', words: 'dirty (counted per folio)', line: 'dirty', short: 'dirty' },
+  { kind: 'writeback', words: 'under writeback', line: 'writeback', short: 'wb' },
+  {
+    kind: 'evicted', words: 'recently evicted, not cached (by reclaim or MADV_PAGEOUT; e leaves none)',
+    line: 'evicted by reclaim or PAGEOUT (e leaves none: fadvise keeps no shadow)', short: 'evicted',
+  },
+  { kind: 'empty', words: 'not cached', line: 'not cached', short: 'none' },
+  { kind: 'outside', words: 'not cached, outside this process\'s mappings', line: 'outside the mappings', short: 'outside' },
+  { kind: 'unknown', words: 'unknown (no permission or no source)', line: 'unknown', short: 'unknown' },
+  { kind: 'fault-major', words: 'fault layer: a major fault in the last tick (*: in the seconds before)', line: 'major fault (*: fading)', short: 'major' },
+  { kind: 'fault-minor', words: 'fault layer: a minor fault in the last tick (-: in the seconds before)', line: 'minor fault (-: fading)', short: 'minor' },
+];
+
+/** The kinds drawn as a shade of their fill. */
+export function isShaded(kind: CellKind): boolean {
+  return kind === 'mapped' || kind === 'cached' || kind === 'dirty' || kind === 'writeback';
+}
+
+const share = (n: number, cell: Cell): number => (cell.pageCount > 0 ? Math.min(1, n / cell.pageCount) : 0);
+
+/**
+ * The kind and fill of a cell on a layer. `inMappedRange`: some page of the cell lies inside a VMA of the
+ * process (always true with no process: files alone have no "outside"). On the cache layer the fill is the
+ * share cached, the kind the strongest that is there (dirty, writeback, mapped here, cached); the other
+ * layers show their own count as the fill, and cached pages under it.
+ */
+export function classifyCell(cell: Cell, layer: Layer, inMappedRange: boolean): HeatCell {
+  const nothing: HeatCell = { kind: inMappedRange ? 'empty' : 'outside', fill: 0 };
+  const unknown: HeatCell = { kind: 'unknown', fill: 0 };
+  const cachedUnder = (): HeatCell => ((cell.cachedPages ?? 0) > 0 ? { kind: 'cached', fill: share(cell.cachedPages!, cell) } : nothing);
   switch (layer) {
     case 'mapped':
-      if (cell.mappedPages === null) return 'unknown';
-      return cell.mappedPages > 0 ? fullOrPart(cell.mappedPages, 'mapped-full', 'mapped-part') : nothing;
+      if (cell.mappedPages === null) return unknown;
+      return cell.mappedPages > 0 ? { kind: 'mapped', fill: share(cell.mappedPages, cell) } : nothing;
     case 'dirty':
-      if (cell.dirtyPages === null) return 'unknown';
-      if (cell.dirtyPages > 0) return 'dirty';
-      if ((cell.writebackPages ?? 0) > 0) return 'writeback';
-      return (cell.cachedPages ?? 0) > 0 ? fullOrPart(cell.cachedPages!, 'cached-full', 'cached-part') : nothing;
+      if (cell.dirtyPages === null) return unknown;
+      if (cell.dirtyPages > 0) return { kind: 'dirty', fill: share(cell.dirtyPages, cell) };
+      if ((cell.writebackPages ?? 0) > 0) return { kind: 'writeback', fill: share(cell.writebackPages!, cell) };
+      return cachedUnder();
     case 'evicted':
-      if (cell.cachedPages === null) return 'unknown';
-      if (cell.cachedPages === 0 && (cell.recentlyEvictedPages ?? 0) > 0) return 'evicted';
-      return cell.cachedPages > 0 ? fullOrPart(cell.cachedPages, 'cached-full', 'cached-part') : nothing;
+      if (cell.cachedPages === null) return unknown;
+      if (cell.cachedPages === 0 && (cell.recentlyEvictedPages ?? 0) > 0) return { kind: 'evicted', fill: 0 };
+      return cachedUnder();
     case 'cache':
-    default:
-      if (cell.cachedPages === null) return cell.mappedPages ? fullOrPart(cell.mappedPages, 'mapped-full', 'mapped-part') : 'unknown';
-      if ((cell.dirtyPages ?? 0) > 0) return 'dirty';
-      if ((cell.writebackPages ?? 0) > 0) return 'writeback';
-      if ((cell.mappedPages ?? 0) > 0) return fullOrPart(cell.mappedPages!, 'mapped-full', 'mapped-part');
-      if (cell.cachedPages > 0) return fullOrPart(cell.cachedPages, 'cached-full', 'cached-part');
-      if ((cell.recentlyEvictedPages ?? 0) > 0) return 'evicted';
-      return nothing;
+    default: {
+      if (cell.cachedPages === null) return cell.mappedPages ? { kind: 'mapped', fill: share(cell.mappedPages, cell) } : unknown;
+      if (cell.cachedPages === 0) return (cell.recentlyEvictedPages ?? 0) > 0 ? { kind: 'evicted', fill: 0 } : nothing;
+      const fill = share(cell.cachedPages, cell);
+      if ((cell.dirtyPages ?? 0) > 0) return { kind: 'dirty', fill };
+      if ((cell.writebackPages ?? 0) > 0) return { kind: 'writeback', fill };
+      if ((cell.mappedPages ?? 0) > 0) return { kind: 'mapped', fill };
+      return { kind: 'cached', fill };
+    }
   }
 }
 

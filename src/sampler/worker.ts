@@ -7,6 +7,7 @@ import { CpuMeter } from './cpu.js';
 import { encodeDelta } from './delta.js';
 import { sampleOnce } from './sample-once.js';
 import { SamplerSession } from './session.js';
+import { FaultSession } from './faults.js';
 
 export interface SampleRequest {
   id: number;
@@ -24,6 +25,8 @@ const cpu = new CpuMeter();
 // client's last message, and when the thread's port closes. Threads share the process's fds, so a
 // terminated worker would leave them open.
 const session = new SamplerSession();
+// Fault sampling's events and rings: released with the session (close, and the port's end).
+const faults = new FaultSession();
 
 // The Sample posted last and its number: the next one is sent as a delta against it (delta.ts). sampleOnce
 // builds new records every tick and never changes one it has returned, so this stays what was sent.
@@ -33,18 +36,25 @@ let lastSeq = 0;
 parentPort?.on('message', (request: SampleRequest | { close: true; id: number }) => {
   if ('close' in request) {
     session.close();
+    faults.close();
     parentPort?.postMessage({ id: request.id, closed: true });
     return;
   }
   answer(request);
 });
-parentPort?.on('close', () => session.close());
+parentPort?.on('close', () => {
+  session.close();
+  faults.close();
+});
 
 function answer(request: SampleRequest): void {
   try {
     // The stat line is read at the start of the sample: the time taken before it is the same every tick.
     const atMs = performance.now();
+    faults.update(request.target, request.plan);
     const result = sampleOnce(request.target, request.plan, Date.now, session);
+    const faultSampling = faults.summarize(result.sample);
+    if (faultSampling) result.sample.faults = faultSampling;
     const p = result.sample.process;
     if (p) {
       p.cpuPercent = cpu.measure({ pid: p.pid, startTimeTicks: p.startTimeTicks, cpuTicks: p.userTicks + p.systemTicks, atMs }, result.sample.clockTicksPerSecond);

@@ -1,13 +1,17 @@
 // The pure reducer: (state, action) -> state and the effects it asks for. No I/O, no timers.
-import { bindingFor, type Command, type Mode } from '../keys/index.js';
+import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } from '../keys/index.js';
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
   cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
 } from './selectors.js';
-import { SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
+import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
+import { mouseTarget, wheelPages } from './mouse.js';
+import { logged } from './log.js';
+import { NO_FAULTS, withFaultSample } from './faults.js';
+import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
-import { clampIndex, JUMP_HELP, parseJump, SPEEDS, type ReplayState } from '../replay/timeline.js';
+import { clampIndex, JUMP_HELP, parseJump as parseReplayJump, SPEEDS, type ReplayState } from '../replay/timeline.js';
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 60_000;
@@ -62,6 +66,8 @@ export function initialState(options: InitialOptions): AppState {
     lastResult: null,
     replay: options.replay ?? null,
     recording: null,
+    log: [],
+    faults: NO_FAULTS,
   };
 }
 
@@ -94,7 +100,7 @@ export function reduce(state: AppState, action: Action): Reduced {
       return { state: { ...state, nowMs: action.nowMs, workload: { ...state.workload, previousStatus: state.workload.status, status: action.status } }, effects: [] };
     case 'workloadExited': {
       if (state.workload?.pid !== action.pid) return { state, effects: [] };
-      let next: AppState = { ...state, workload: null, nowMs: action.nowMs, lastResult: { text: action.text, ok: false, untilMs: action.nowMs + 15_000 } };
+      let next: AppState = logged({ ...state, workload: null, nowMs: action.nowMs, lastResult: { text: action.text, ok: false, untilMs: action.nowMs + 15_000 } }, action.text);
       if (state.savedTarget) next = switchTarget(next, state.savedTarget, null);
       return { state: next, effects: [{ type: 'sampleNow' }] };
     }
@@ -112,13 +118,14 @@ export function reduce(state: AppState, action: Action): Reduced {
 
 /** The kernel's answer to an action: shown for a while, and it moves the demo's hint along. */
 function actionResult(state: AppState, action: Extract<Action, { type: 'actionResult' }>): Reduced {
-  let next: AppState = { ...state, nowMs: action.nowMs, lastResult: { text: action.text, ok: action.ok, untilMs: action.nowMs + 12_000 } };
+  let next: AppState = logged({ ...state, nowMs: action.nowMs, lastResult: { text: action.text, ok: action.ok, untilMs: action.nowMs + 12_000 } }, action.text);
   const demo = state.demo;
   const onDemoFile = action.path === undefined || action.path === demo?.file;
   if (demo && action.ok && onDemoFile) {
     if (action.kind === 'evict' && demo.step === 0 && (action.stayedPages ?? 0) > 0) next = { ...next, demo: { ...demo, step: 1 } };
     else if (action.kind === 'workloadAdvise' && action.advice === 'DONTNEED' && demo.step <= 1) next = { ...next, demo: { ...demo, step: 2 } };
-    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 } };
+    // Step 4 is about faults: the fault layer goes on, to show where the workload reads the pages back.
+    else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 }, layer: 'faults' };
   }
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
@@ -131,7 +138,7 @@ function switchTarget(state: AppState, target: Target, saved: Target | null): Ap
 }
 
 function say(state: AppState, text: string, ms = 3000): AppState {
-  return { ...state, message: { text, untilMs: state.nowMs + ms } };
+  return logged({ ...state, message: { text, untilMs: state.nowMs + ms } }, text);
 }
 
 function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
@@ -141,7 +148,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = previousGiven !== undefined ? previousGiven : state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
     // The demo opens on its data file; otherwise the first row (the largest RSS).
@@ -192,6 +199,8 @@ function keepSelectionVisible(state: AppState): AppState {
 }
 
 function onKey(state: AppState, key: string): Reduced {
+  const mouse = parseMouseKey(key);
+  if (mouse) return onMouse(state, mouse);
   const mode = modeOf(state);
   if (mode === 'filter' && state.overlay?.kind === 'filter' && isPrintable(key)) {
     const text = state.overlay.text + (key === 'space' ? ' ' : key);
@@ -199,6 +208,9 @@ function onKey(state: AppState, key: string): Reduced {
   }
   if (mode === 'jump' && state.overlay?.kind === 'jump' && isPrintable(key)) {
     return { state: { ...state, overlay: { kind: 'jump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
+  }
+  if (mode === 'replayJump' && state.overlay?.kind === 'replayJump' && isPrintable(key)) {
+    return { state: { ...state, overlay: { kind: 'replayJump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
   }
   const binding = bindingFor(key, mode);
   if (!binding && key.startsWith('alt+') && key.length > 4) {
@@ -216,6 +228,31 @@ function onKey(state: AppState, key: string): Reduced {
   if (binding.replayOnly && !state.replay) return { state: say(state, `${binding.keys[0]}: only in a replay (mmtop replay FILE)`), effects: [] };
   if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
+}
+
+/** A click selects the row or puts the heatmap cursor on the cell; the wheel scrolls the table or the heatmap. */
+function onMouse(state: AppState, event: MouseEvent): Reduced {
+  const none: Reduced = { state, effects: [] };
+  if (!event.pressed || event.motion) return none;
+  const wheel = event.button === 'wheelUp' ? -1 : event.button === 'wheelDown' ? 1 : 0;
+  if (state.overlay?.kind === 'help') return wheel === 0 ? none : runCommand(state, wheel < 0 ? 'helpScrollUp' : 'helpScrollDown');
+  if (state.overlay?.kind === 'log') return wheel === 0 ? none : runCommand(state, wheel < 0 ? 'logScrollUp' : 'logScrollDown');
+  if (state.overlay) return none;
+  const target = mouseTarget(state, event.column, event.row);
+  if (target.area === 'table' && (event.button === 'left' || wheel !== 0)) {
+    const index = wheel === 0 ? target.rowIndex : selectedIndex(state) + 3 * wheel;
+    const focused = { ...state, focus: 'table' as const };
+    const r = selectRow(focused, index);
+    return r.state === focused ? { state: focused, effects: [] } : r;
+  }
+  if (target.area === 'grid' && event.button === 'left') return { state: { ...state, focus: 'heatmap', cursorCell: target.cell }, effects: [] };
+  if (target.area === 'grid' && wheel !== 0) {
+    const page = cursorPage(state);
+    if (page === null) return none;
+    const { state: next, moved } = withCursorOnPage({ ...state, focus: 'heatmap' }, page + wheel * wheelPages(state));
+    return { state: next, effects: moved ? [{ type: 'sampleNow' }] : [] };
+  }
+  return none;
 }
 
 function isPrintable(key: string): boolean {
@@ -247,11 +284,22 @@ function zoom(state: AppState, level: number): Reduced {
   if (clamped === state.zoomLevel) {
     return { state: say(state, clamped === 0 ? 'whole file' : 'one page a cell: the deepest zoom'), effects: [] };
   }
-  const cursor = file.cells[Math.min(state.cursorCell, file.cells.length - 1)];
-  const center = cursor ? cursor.firstPage + cursor.pageCount / 2 : file.pageCount / 2;
+  // The cursor's page in the layout asked for, not in the sample's cells: those lag a key behind.
+  const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
   const window = zoomWindowFor(file.pageCount, cells, clamped, center);
-  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, Math.floor(center));
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
   return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+}
+
+/** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
+function jumpTo(state: AppState): Reduced {
+  const file = focusedFile(state);
+  if (state.overlay?.kind !== 'jump' || !file?.pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
+  const pageSize = state.sample.pageSizeBytes;
+  const parsed = parseJump(state.overlay.text, pageSize, file.pageCount);
+  if ('error' in parsed) return { state: say({ ...state, overlay: null }, parsed.error, 5000), effects: [] };
+  const { state: next, moved } = withCursorOnPage({ ...state, overlay: null, focus: 'heatmap' }, parsed.page);
+  return { state: say(next, `page ${parsed.page} (offset 0x${(parsed.page * pageSize).toString(16)})`), effects: moved ? [{ type: 'sampleNow' }] : [] };
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
@@ -266,6 +314,8 @@ function runCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
+    // Esc on the mapping table: the session goes back to the overview when it was opened from one.
+    case 'back': return { state, effects: [{ type: 'back' }] };
     case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
     case 'helpScrollUp':
     case 'helpScrollDown': {
@@ -273,6 +323,14 @@ function runCommand(state: AppState, command: Command): Reduced {
       const step = Math.max(1, state.screen.rows - 4);
       const scroll = Math.max(0, state.overlay.scroll + (command === 'helpScrollUp' ? -step : step));
       return { state: { ...state, overlay: { kind: 'help', scroll } }, effects: none };
+    }
+    case 'log': return { state: { ...state, overlay: { kind: 'log', scroll: 0 } }, effects: [{ type: 'redraw' }] };
+    case 'logScrollUp':
+    case 'logScrollDown': {
+      if (state.overlay?.kind !== 'log') return { state, effects: none };
+      const step = Math.max(1, state.screen.rows - 4);
+      const scroll = Math.max(0, Math.min(Math.max(0, state.log.length - 1), state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
+      return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
     case 'pause':
@@ -289,6 +347,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerMapped': return setLayer(state, 'mapped');
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
+    case 'layerFaults': return setLayer(state, 'faults');
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -312,7 +371,8 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: keepSelectionVisible({ ...state, overlay: { kind: 'filter', text }, filter: text }), effects: none };
     }
     case 'sort': {
-      const column = SORT_COLUMNS[(SORT_COLUMNS.indexOf(state.sort.column) + 1) % SORT_COLUMNS.length]!;
+      const columns = state.layer === 'faults' && state.target.kind === 'process' ? SORT_COLUMNS : SORT_COLUMNS.filter((c) => !FAULT_SORT_COLUMNS.includes(c));
+      const column = columns[(columns.indexOf(state.sort.column) + 1) % columns.length]!;
       const descending = column !== 'name' && column !== 'address';
       return { state: keepSelectionVisible(say({ ...state, sort: { column, descending } }, `sorted by ${column}`)), effects: none };
     }
@@ -335,17 +395,27 @@ function runCommand(state: AppState, command: Command): Reduced {
       const speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, at))]!;
       return { state: say({ ...state, replay: { ...state.replay, speed } }, `replay at ${speed}x`), effects: none };
     }
-    case 'jump': return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
-    case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };
-    case 'jumpErase': return state.overlay?.kind === 'jump' ? { state: { ...state, overlay: { kind: 'jump', text: state.overlay.text.slice(0, -1) } }, effects: none } : { state, effects: none };
-    case 'jumpAccept': {
-      if (state.overlay?.kind !== 'jump' || !state.replay) return { state: { ...state, overlay: null }, effects: none };
+    case 'replayJump': return { state: { ...state, overlay: { kind: 'replayJump', text: '' } }, effects: none };
+    case 'replayJumpCancel': return { state: { ...state, overlay: null }, effects: none };
+    case 'replayJumpErase': return state.overlay?.kind === 'replayJump' ? { state: { ...state, overlay: { kind: 'replayJump', text: state.overlay.text.slice(0, -1) } }, effects: none } : { state, effects: none };
+    case 'replayJumpAccept': {
+      if (state.overlay?.kind !== 'replayJump' || !state.replay) return { state: { ...state, overlay: null }, effects: none };
       const closed = { ...state, overlay: null };
       if (state.overlay.text.trim() === '') return { state: say(closed, `jump: give ${JUMP_HELP}`), effects: none };
-      const where = parseJump(state.overlay.text, state.replay, -new Date(state.replay.timesMs[0] ?? 0).getTimezoneOffset());
+      const where = parseReplayJump(state.overlay.text, state.replay, -new Date(state.replay.timesMs[0] ?? 0).getTimezoneOffset());
       if ('error' in where) return { state: say(closed, where.error, 6000), effects: none };
       return replayMove(closed, where.index, true);
     }
+    case 'jump': {
+      if (!focusedFile(state)?.pageCount) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
+    }
+    case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };
+    case 'jumpErase': {
+      if (state.overlay?.kind !== 'jump') return { state, effects: none };
+      return { state: { ...state, overlay: { kind: 'jump', text: state.overlay.text.slice(0, -1) } }, effects: none };
+    }
+    case 'jumpAccept': return jumpTo(state);
     case 'confirmYes': {
       if (state.overlay?.kind !== 'confirm') return { state, effects: none };
       return { state: { ...state, overlay: null }, effects: [state.overlay.effect, { type: 'redraw' }] };

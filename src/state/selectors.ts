@@ -4,11 +4,13 @@
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
 import { fileKey, printable, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
-import { classifyCell, mappedPageRanges, meetsRanges, type CellKind } from '../residency/classify.js';
+import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import { replayFlags } from '../replay/timeline.js';
+import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
+import { cellFaults, faultKind, faultRefusalText, faultSamplingText, fileFaultRates, newestFrameAgeMs, FAULT_FADE_MS } from './faults.js';
 
 export function layoutOf(state: AppState): Layout {
   return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
@@ -32,6 +34,8 @@ export interface TableRow {
   name: string;
   /** The name as shown: printable(name). */
   label: string;
+  /** Sampled major and minor faults a second in this file (the fault layer), or null when not sampled. */
+  faultRates: { major: number; minor: number } | null;
 }
 
 const isFileMapping = (m: MappingRecord): boolean => m.kind === 'file' || m.kind === 'memfd';
@@ -54,6 +58,8 @@ function sortValue(row: TableRow, column: SortColumn): number | string {
     case 'dirty': return row.dirtyBytes ?? row.file?.dirtyPages ?? -1;
     case 'name': return row.name;
     case 'address': return row.address;
+    case 'majflt': return row.faultRates?.major ?? -1;
+    case 'minflt': return row.faultRates?.minor ?? -1;
   }
 }
 
@@ -79,7 +85,7 @@ function computeTableRows(state: AppState): TableRow[] {
   if (state.target.kind === 'files') {
     rows = sample.files.map((f) => ({
       id: fileKey(f), address: '', sizeBytes: f.sizeBytes, rssBytes: null, dirtyBytes: f.dirtyPages === null ? null : f.dirtyPages * sample.pageSizeBytes,
-      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path),
+      mode: '', cachedPercent: percentOf(f), isFile: true, file: f, mapping: undefined, name: f.path, label: printable(f.path), faultRates: null,
     }));
   } else {
     const files = new Map(sample.files.map((f) => [fileKey(f), f]));
@@ -92,6 +98,7 @@ function computeTableRows(state: AppState): TableRow[] {
           id: m.start, address: m.start.slice(2), sizeBytes: m.sizeBytes, rssBytes: m.rssBytes, dirtyBytes: dirty,
           mode: `${m.perms.slice(0, 3)}${m.perms[3] === 's' ? 's' : '-'}-`, cachedPercent: percentOf(file), isFile: file !== undefined,
           file, mapping: m, name: mappingName(m), label: printable(mappingName(m)),
+          faultRates: file ? fileFaultRates(state.faults, fileKey(file)) : null,
         };
       });
   }
@@ -173,6 +180,8 @@ export function planFor(state: AppState, smaps: boolean, offscreenAllowanceMs?: 
   if (file && cells > 0) {
     plan.focus = { key: fileKey(file), cellCount: cells, ...(state.zoomWindow ? { window: state.zoomWindow } : {}) };
   }
+  // Perf events only while the fault layer is shown (docs: "perf fault sampling only while the fault layer is on").
+  if (state.layer === 'faults' && state.target.kind === 'process') plan.faults = true;
   return plan;
 }
 
@@ -194,17 +203,11 @@ export interface HeaderModel {
   activity: string[];
 }
 
-const DEMO_HINTS: Record<0 | 1 | 2 | 3, string> = {
-  0: 'Demo, step 1/4: a workload reads the file at random, like the article\'s script. Press e to evict it (vmtouch -e).',
-  1: 'Step 2/4: the pages the workload maps stayed (M). Press m then 1: the workload madvise(MADV_DONTNEED)s its mapping.',
-  2: 'Step 3/4: its page table no longer holds them. Press e to evict again: now they go.',
-  3: 'Step 4/4: gone. Watch majflt/s climb as the workload reads them back from disk. q quits and cleans up.',
-};
 
 /** The demo's hint, and the workload's reads/s and fault rates: a line each. */
 export function activityLines(state: AppState): string[] {
   const parts: string[] = [];
-  if (state.demo) parts.push(DEMO_HINTS[state.demo.step]);
+  parts.push(...demoHintLines(state));
   const w = state.workload;
   if (w) {
     const now = w.status;
@@ -249,12 +252,12 @@ export function headerModel(state: AppState): HeaderModel {
     ? `proc fault/s ${humanRate(rate(pr.minorFaults + pr.majorFaults, pp.minorFaults + pp.majorFaults, seconds))} majflt/s ${humanRate(rate(pr.majorFaults, pp.majorFaults, seconds))}`
     : state.target.kind === 'files' ? '' : 'proc fault/s ? majflt/s ?';
   const sys = s?.system && prev?.system
-    ? `sys pgpgin/s ${humanRate(rate(s.system.pgpgin, prev.system.pgpgin, seconds))} pgmajfault/s ${humanRate(rate(s.system.pgmajfault, prev.system.pgmajfault, seconds))}`
+    ? `sys pgpgin/s ${humanRate(rate(s.system.pgpgin, prev.system.pgpgin, seconds))} pgmajfault/s ${humanRate(rate(s.system.pgmajfault, prev.system.pgmajfault, seconds))}${pagesPerMajorFault(s, prev)}`
     : 'sys pgpgin/s ? pgmajfault/s ?';
   const cg = s?.cgroup && prev?.cgroup
     ? `cgroup pgfault/s ${humanRate(rate(s.cgroup.pgfault, prev.cgroup.pgfault, seconds))} pgmajfault/s ${humanRate(rate(s.cgroup.pgmajfault, prev.cgroup.pgmajfault, seconds))}`
     : state.target.kind === 'files' ? '' : 'cgroup ?';
-  const faults = [proc, sys, cg].filter(Boolean).join('  │ ');
+  const faults = [proc, faultSamplingText(state.faults), sys, cg].filter(Boolean).join('  │ ');
   const sys2 = s?.system;
   const mappedFiles = s?.files ?? [];
   const known = mappedFiles.filter((f) => f.cachedPages !== null && f.pageCount !== null);
@@ -266,8 +269,28 @@ export function headerModel(state: AppState): HeaderModel {
   return { title, faults, cache, warning: warningLine(state), activity: activityLines(state) };
 }
 
+/**
+ * Pages read in per major fault, system-wide: pgpgin (KiB read from disk, mm/vmstat.c) over pgmajfault
+ * between two samples. Readahead can bring in megabytes for one fault; with MADV_RANDOM it is about 1.
+ * Empty when no major fault happened (nothing to divide by, and not 0).
+ */
+export function pagesPerMajorFault(s: Sample, prev: Sample): string {
+  const a = s.system;
+  const b = prev.system;
+  if (!a || !b || a.pgpgin === null || b.pgpgin === null || a.pgmajfault === null || b.pgmajfault === null) return '';
+  const faults = a.pgmajfault - b.pgmajfault;
+  if (faults <= 0) return '';
+  const pages = ((a.pgpgin - b.pgpgin) * 1024) / s.pageSizeBytes / faults;
+  return ` pages/majflt ${pages >= 10 ? pages.toFixed(0) : pages.toFixed(1)}`;
+}
+
 /** One line: what the user should know (a reclaimer, a missing source, the target gone). */
 export function warningLine(state: AppState): string {
+  return warningParts(state).join(' · ');
+}
+
+/** The warning line's parts, each whole (the messages screen, `!`, lists them). */
+export function warningParts(state: AppState): string[] {
   const parts: string[] = [];
   if (state.processStatus === 'exited' || state.processStatus === 'reused' || state.processStatus === 'denied') {
     parts.push(`${state.statusText === null ? 'the process is gone' : printable(state.statusText)}: showing the last sample`);
@@ -283,9 +306,11 @@ export function warningLine(state: AppState): string {
     if (source.startsWith('process')) continue;
     parts.push(`${source}${count > 1 ? ` ×${count}` : ''}: ${explainFailure(source)}`);
   }
+  const refusal = faultRefusalText(state.faults);
+  if (refusal && state.layer === 'faults') parts.push(refusal);
   // What the user can act on (a failure, a result) before what they cannot (a reclaimer).
   parts.push(...state.staticWarnings.map(printable));
-  return parts.join(' · ');
+  return parts;
 }
 
 function explainFailure(source: string): string {
@@ -306,8 +331,8 @@ function explainFailure(source: string): string {
 export interface HeatmapModel {
   /** File name and size, or why there is no heatmap. */
   title: string;
-  /** Rows of cell kinds, row-major over the grid. */
-  rows: CellKind[][];
+  /** Rows of cells (a kind and a fill each), row-major over the grid. */
+  rows: HeatCell[][];
   cursor: { row: number; column: number } | null;
   /** Cell indexes that stand out this frame. */
   flashes: Map<number, 'cached' | 'evicted'>;
@@ -325,9 +350,12 @@ export function heatmapModel(state: AppState): HeatmapModel {
   if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
-  const perCell = cells.length > 0 ? Math.round(cells.reduce((a, c) => a + c.pageCount, 0) / cells.length) : 0;
+  // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
+  const fewest = cells.reduce((a, c) => Math.min(a, c.pageCount), Infinity);
+  const most = cells.reduce((a, c) => Math.max(a, c.pageCount), 0);
+  const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell, ${zoomText}`;
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };
@@ -335,11 +363,18 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const ranges = state.target.kind === 'process'
     ? mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), pageSize)
     : [[0, Number.MAX_SAFE_INTEGER] as [number, number]];
-  const kinds = cells.map((c) => classifyCell(c, state.layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
-  const rows: CellKind[][] = [];
+  // The fault layer lights cells by the faults of the last seconds (state/faults.ts), the others classify.
+  const faultCells = state.layer === 'faults' ? cellFaults(state.faults, file, fileKey(file), state.nowMs) : null;
+  const newest = newestFrameAgeMs(state.faults, state.nowMs);
+  const kinds = cells.map((c, i): HeatCell => {
+    const inRange = meetsRanges(ranges, c.firstPage, c.pageCount);
+    return faultCells ? { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 } : classifyCell(c, state.layer, inRange);
+  });
+  const rows: HeatCell[][] = [];
+  const none: HeatCell = { kind: 'none', fill: 0 };
   for (let r = 0; r < layout.gridRows; r++) {
-    const line: CellKind[] = [];
-    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? 'none');
+    const line: HeatCell[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? none);
     rows.push(line);
   }
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
@@ -351,10 +386,20 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const from = cell.firstPage * pageSize;
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
-    status = `cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
+    const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
+    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
   const cursor = state.focus === 'heatmap' && cell
     ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }
     : null;
   return { title, rows, cursor, flashes, status };
+}
+
+/** The fault layer's words for the cell under the cursor, first on the status line (or why there are none). */
+function faultStatus(state: AppState, c: { major: number; minor: number } | undefined): string {
+  const s = state.faults.sampling;
+  if (state.target.kind !== 'process') return 'faults: only with a process  ';
+  if (s.state === 'refused') return `faults: refused: ${printable(s.reason)}  `;
+  if (s.state === 'off') return 'faults: starting…  ';
+  return `faults ${FAULT_FADE_MS / 1000}s: major ${c?.major ?? 0} minor ${c?.minor ?? 0}  `;
 }

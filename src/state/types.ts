@@ -5,18 +5,23 @@ import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
 import type { ReplayState } from '../replay/timeline.js';
+import type { FaultView } from './faults.js';
 
 export type Focus = 'table' | 'heatmap';
-export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address';
-export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address'];
+export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
+export const SORT_COLUMNS: readonly SortColumn[] = ['rss', 'size', 'cached', 'dirty', 'name', 'address', 'majflt', 'minflt'];
+/** Sampled faults a second (majflt, minflt): sortable only while the fault layer samples. */
+export const FAULT_SORT_COLUMNS: readonly SortColumn[] = ['majflt', 'minflt'];
 
 export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'filter'; text: string }
+  | { kind: 'jump'; text: string }
+  | { kind: 'log'; scroll: number }
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
-  | { kind: 'jump'; text: string }
+  | { kind: 'replayJump'; text: string }
   | null;
 
 /** A workload mmtop started: its child process and what it reported last. */
@@ -39,6 +44,12 @@ export interface DemoState {
 export interface Screen {
   columns: number;
   rows: number;
+}
+
+/** A message or an action's result, as it was said, and when (the one clock). */
+export interface LogEntry {
+  atMs: number;
+  text: string;
 }
 
 export interface Flash {
@@ -98,11 +109,17 @@ export interface AppState {
   replay: ReplayState | null;
   /** The file the Samples shown are being recorded to (R), or null. */
   recording: string | null;
+  /** The last messages and results, whole (state/log.ts): `!` shows them. */
+  log: LogEntry[];
+  /** Sampled faults of the last seconds (the fault layer). */
+  faults: FaultView;
 }
 
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
+  /** Esc on the mapping table: back to the overview, when the view was opened from it. */
+  | { type: 'back' }
   | { type: 'sampleNow' }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }

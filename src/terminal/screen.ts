@@ -12,12 +12,21 @@ export const LEAVE_ALT_SCREEN = '\x1b[?1049l';
 export const HIDE_CURSOR = '\x1b[?25l';
 export const SHOW_CURSOR = '\x1b[?25h';
 export const RESET_ATTRIBUTES = '\x1b[0m';
+/**
+ * Mouse reports while mmtop holds the terminal (xterm ctlseqs "Mouse Tracking"): 1000 sends presses,
+ * releases and the wheel; 1006 encodes them as CSI < b ; x ; y M/m (no limit at column 223, no bytes above
+ * 0x7f). Terminals keep Shift-drag for their own selection (xterm, VTE, kitty, iTerm2, tmux's own mouse).
+ */
+export const MOUSE_ON = '\x1b[?1000h\x1b[?1006h';
+export const MOUSE_OFF = '\x1b[?1006l\x1b[?1000l';
 
 export interface TerminalOptions {
   /** Replace every non-ASCII character on the way out (a locale that is not UTF-8, or --ascii). */
   ascii: boolean;
   /** stderr, when it is the same terminal: its write errors also mean the terminal is gone. */
   stderr?: NodeJS.WriteStream;
+  /** Ask for mouse reports while held (off with --no-mouse). */
+  mouse?: boolean;
 }
 
 export interface BorrowedTerminal {
@@ -100,7 +109,7 @@ export function borrowTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
     release() {
       if (!held) return;
       held = false;
-      send(RESET_ATTRIBUTES + SHOW_CURSOR + LEAVE_ALT_SCREEN);
+      send((options.mouse ? MOUSE_OFF : '') + RESET_ATTRIBUTES + SHOW_CURSOR + LEAVE_ALT_SCREEN);
       setRaw(false);
     },
     take() {
@@ -109,7 +118,7 @@ export function borrowTerminal(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStr
       // after a stop mmtop did not see, the shell made it cooked, so go through cooked to apply raw again.
       if (stdin.isTTY && stdin.isRaw) setRaw(false);
       setRaw(true);
-      send(ENTER_ALT_SCREEN + HIDE_CURSOR);
+      send(ENTER_ALT_SCREEN + HIDE_CURSOR + (options.mouse ? MOUSE_ON : ''));
       held = true;
     },
     restore() {

@@ -37,3 +37,15 @@ export function guardStdioAtExit(): void {
   if (!wasTty.some(Boolean)) return;
   process.on('exit', () => detachHungUpStdio(wasTty));
 }
+
+let closedPipeIsEnd = false;
+/**
+ * For a stream that runs until stopped (`mmtop faults`, like `perf trace`): a reader that leaves (`| head
+ * -3`) is how such a stream is meant to end, so it exits 0, not with the 141 of a cut-off listing.
+ */
+export function treatClosedPipeAsEnd(): void {
+  closedPipeIsEnd = true;
+}
+export function closedPipeEndsCleanly(): boolean {
+  return closedPipeIsEnd;
+}

@@ -133,9 +133,18 @@ interface Run {
   cells: number;
   text: string;
   style: string;
+  /** Not ASCII: one symbol repeated (the heatmap's shades, a box-drawing line), held to its cells' width. */
+  fitted: boolean;
+  symbol: string;
 }
 
-/** A row's runs of one style; a symbol outside ASCII (wide, box drawing) is a run alone, placed at its cell. */
+const ASCII_SYMBOL = /^[\x20-\x7e]$/;
+
+/**
+ * A row's runs of one style. ASCII runs are text as the monospace font sets it; a symbol outside ASCII
+ * (a shade, a box-drawing line, a wide character) runs only with itself and gets a textLength of its
+ * cells, so a viewer whose font draws it at another width still puts the next run in its column.
+ */
 function runsOf(row: Row, columns: number): Run[] {
   const runs: Run[] = [];
   let current: Run | null = null;
@@ -144,12 +153,14 @@ function runsOf(row: Row, columns: number): Run[] {
     if (width === 0) continue; // a wide character's continuation
     const symbol = row.symbols[x]!;
     const style = row.styles[x]!;
-    const ascii = /^[\x20-\x7e]$/.test(symbol);
-    if (current && current.style === style && ascii && /^[\x20-\x7e]*$/.test(current.text) && current.x + current.cells === x) {
-      current.text += symbol;
-      current.cells += width;
+    const ascii = ASCII_SYMBOL.test(symbol);
+    const joins = current !== null && current.style === style && current.x + current.cells === x
+      && (ascii ? !current.fitted : current.fitted && width === 1 && current.symbol === symbol);
+    if (joins) {
+      current!.text += symbol;
+      current!.cells += width;
     } else {
-      current = { x, cells: width, text: symbol, style };
+      current = { x, cells: width, text: symbol, style, fitted: !ascii, symbol };
       runs.push(current);
     }
   }
@@ -192,7 +203,8 @@ export function frameToSvg(frame: Frame, options: SvgOptions = {}): string {
       const { text, back } = colours(style, fg, bg);
       if (back !== null && back !== bg) rects.push(`<rect x="${num(run.x * cw)}" y="${num(top)}" width="${num(run.cells * cw)}" height="${num(ch)}" fill="${back}"/>`);
       if (run.text.trim() === '' && !style.underline && !style.strike) continue;
-      spans.push(`<tspan x="${num(run.x * cw)}" class="${classOf(run.style, text)}">${xmlText(run.text)}</tspan>`);
+      const fit = run.fitted ? ` textLength="${num(run.cells * cw)}" lengthAdjust="spacingAndGlyphs"` : '';
+      spans.push(`<tspan x="${num(run.x * cw)}"${fit} class="${classOf(run.style, text)}">${xmlText(run.text)}</tspan>`);
     }
     if (spans.length > 0) lines.push(`<text y="${num(top + baseline)}">${spans.join('')}</text>`);
   });

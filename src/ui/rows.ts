@@ -4,7 +4,8 @@
 // painted below it. Text is fitted first and styled after, so a cut never lands inside an escape
 // sequence; the fit functions are the edge every line crosses, and escape what no name may write raw.
 import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
-import { GLYPHS, LEGEND } from '../residency/classify.js';
+import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind } from '../residency/classify.js';
+import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
 } from '../state/index.js';
@@ -22,9 +23,17 @@ export function headerLines(state: AppState, theme: Theme): string[] {
     styled(pad(h.title, columns), theme.style('title')),
     pad(h.faults, columns),
     pad(h.cache, columns),
-    h.warning === '' ? pad('', columns) : styled(pad(`! ${h.warning}`, columns), theme.style('warn')),
+    h.warning === '' ? pad('', columns) : styled(warningText(h.warning, columns), theme.style('warn')),
     ...h.activity.map((line) => styled(pad(line, columns), theme.style('label'))),
   ];
+}
+
+/** The warning line; one cut at the screen's edge says which key shows it whole (the messages, `!`). */
+function warningText(warning: string, columns: number): string {
+  const line = `! ${warning}`;
+  const more = ' [! all]';
+  if (columnsOf(line) <= columns || columns < 40) return pad(line, columns);
+  return `${fitEnd(line, columns - columnsOf(more))}${more}`;
 }
 
 interface Column {
@@ -36,26 +45,32 @@ interface Column {
 
 const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
 
+/**
+ * The table's bar: the focused file carries the heatmap's cells (thousands), folded here into `width`
+ * buckets, each drawn as a heatmap cell of the cache layer (the same kinds and shades).
+ */
 function residencyBar(row: TableRow, width: number): string {
   const cells = row.file?.cells;
   if (!row.isFile) return ''.padEnd(width);
   if (!cells || cells.length === 0) return '?'.repeat(Math.min(1, width)).padEnd(width);
-  // The file in focus carries the heatmap's cells (thousands): fold them into `width` buckets.
   const buckets = Math.min(width, cells.length);
+  const sum = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
   let bar = '';
   for (let b = 0; b < buckets; b++) {
     const from = Math.floor((b * cells.length) / buckets);
     const to = Math.floor(((b + 1) * cells.length) / buckets);
-    let cached = 0;
-    let pages = 0;
-    let unknown = false;
-    for (let i = from; i < to; i++) {
+    const folded = { ...cells[from]! };
+    for (let i = from + 1; i < to; i++) {
       const c = cells[i]!;
-      if (c.cachedPages === null) unknown = true;
-      cached += c.cachedPages ?? 0;
-      pages += c.pageCount;
+      folded.pageCount += c.pageCount;
+      folded.cachedPages = sum(folded.cachedPages, c.cachedPages);
+      folded.dirtyPages = sum(folded.dirtyPages, c.dirtyPages);
+      folded.writebackPages = sum(folded.writebackPages, c.writebackPages);
+      folded.recentlyEvictedPages = sum(folded.recentlyEvictedPages, c.recentlyEvictedPages);
+      folded.mappedPages = sum(folded.mappedPages, c.mappedPages);
     }
-    bar += unknown ? '?' : cached === 0 ? '.' : cached >= pages ? 'O' : 'o';
+    // The bar says how much of the file is cached: a cell no one can read is unknown, whatever is mapped.
+    bar += folded.cachedPages === null ? '?' : glyphOf(classifyCell(folded, 'cache', true));
   }
   return bar.padEnd(width);
 }
@@ -84,6 +99,10 @@ function columnsFor(state: AppState): Column[] {
     { title: 'Dirty', width: wide ? 8 : 6, align: 'right', value: (r) => kib(r.dirtyBytes) },
     { title: 'Mode', width: 5, align: 'left', value: (r) => r.mode },
     { title: 'Cache', width: 5, align: 'right', value: percent },
+    ...(state.layer === 'faults' ? [
+      { title: 'Maj/s', width: 6, align: 'right', value: faultRate('major') },
+      { title: 'Min/s', width: 6, align: 'right', value: faultRate('minor') },
+    ] satisfies Column[] : []),
     { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
   ];
 }
@@ -93,7 +112,14 @@ function cellText(text: string, column: Column): string {
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
-const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address' };
+const SORT_TITLES: Record<AppState['sort']['column'], string> = { rss: 'RSS', size: 'Kbytes', cached: 'Cache', dirty: 'Dirty', name: 'Mapping', address: 'Address', majflt: 'Maj/s', minflt: 'Min/s' };
+
+/** Sampled faults a second per file, while the fault layer is on: "?" where not sampled, "" for anon. */
+const faultRate = (which: 'major' | 'minor') => (r: TableRow): string => {
+  if (!r.isFile) return '';
+  const v = r.faultRates?.[which];
+  return v === undefined ? '?' : v >= 10 ? v.toFixed(0) : v.toFixed(1);
+};
 
 /** The errno that kept the mappings from being read (EACCES for another user's process), if any. */
 function mappingsDenied(state: AppState): string | undefined {
@@ -142,16 +168,26 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const [path = '', details = ''] = model.title.split('\t');
   const title = details === '' ? fitMiddle(path, columns) : `${fitMiddle(path, Math.max(4, columns - columnsOf(details) - 2))}  ${details}`;
   const legend = new RunBuilder();
-  const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.includes('unknown')))
-    && (state.target.kind === 'process' || (l.kind !== 'mapped-full' && l.kind !== 'outside')));
-  const long = items.reduce((a, l) => a + columnsOf(l.words) + 4, 0) <= columns;
+  // The fault layer's legend: its own kinds, and the cells without a fault; the other layers leave those out.
+  const faultLayer = state.layer === 'faults';
+  const items = LEGEND.filter((l) => (l.kind !== 'unknown' || model.rows.some((r) => r.some((c) => c.kind === 'unknown')))
+    && (state.target.kind === 'process' || (l.kind !== 'mapped' && l.kind !== 'outside'))
+    && (faultLayer ? isFaultKind(l.kind) || l.kind === 'empty' || l.kind === 'outside' : !isFaultKind(l.kind)));
+  // First the shades (how full), then a glyph a kind in its colour (or, in mono, its attribute).
+  const entries = [
+    ...(faultLayer ? [] : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
+    ...items.map((l) => ({
+      glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''),
+      long: faultLayer && l.kind === 'empty' ? 'no fault sampled' : l.line, short: l.short,
+    })),
+  ];
+  const long = entries.reduce((a, l) => a + columnsOf(l.glyph) + columnsOf(l.long) + 3, 0) <= columns;
   let used = 0;
-  for (const item of items) {
-    const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
-    const text = ` ${long ? item.words : item.short}  `;
-    const width = columnsOf(glyph) + columnsOf(text);
+  for (const item of entries) {
+    const text = ` ${long ? item.long : item.short}  `;
+    const width = columnsOf(item.glyph) + columnsOf(text);
     if (used + width > columns) break;
-    legend.push(glyph, theme.cell(item.kind) || (item.kind === 'outside' ? theme.style('dim') : ''));
+    legend.push(item.glyph, item.sgr);
     legend.push(text, theme.style('dim'));
     used += width;
   }
@@ -163,7 +199,14 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   ];
 }
 
-/** The grid rows: one glyph a cell, colour by kind, the cursor reversed, changed cells standing out. */
+/** How the legend and the help draw a kind: a full shade for the shaded kinds, ␣ for a blank. */
+function legendGlyph(kind: CellKind): string {
+  if (isShaded(kind)) return SHADES[SHADES.length - 1]!;
+  const glyph = glyphOf({ kind, fill: 0 });
+  return glyph === ' ' ? '␣' : glyph;
+}
+
+/** The grid rows: a shade a cell (its fill), colour by kind, the cursor reversed, changed cells standing out. */
 export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): string[] {
   const layout = layoutOf(state);
   const lines: string[] = [];
@@ -175,17 +218,31 @@ export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): s
     }
     const b = new RunBuilder();
     for (let c = 0; c < kinds.length; c++) {
-      const kind = kinds[c]!;
+      const cell = kinds[c]!;
       const index = r * layout.gridColumns + c;
-      let sgr = theme.cell(kind);
+      let sgr = theme.cell(cell.kind);
       const flash = model.flashes.get(index);
       if (flash) sgr = theme.style(flash === 'cached' ? 'flashCached' : 'flashEvicted');
       if (model.cursor && model.cursor.row === r && model.cursor.column === c) sgr = theme.style('cursor');
-      b.push(GLYPHS[kind], sgr);
+      b.push(glyphOf(cell), sgr);
     }
     lines.push(b.toString());
   }
   return lines;
+}
+
+/** The demo teaches e, m and ! (its messages): at 80 columns they come right after Quit and Help. */
+const DEMO_FOOTER_FIRST = ['quit', 'help', 'evict', 'adviseMenu', 'log'];
+function footerOrder(state: AppState): readonly (typeof KEY_TABLE)[number][] {
+  if (!state.demo) return KEY_TABLE;
+  const rank = (command: string): number => (DEMO_FOOTER_FIRST.includes(command) ? DEMO_FOOTER_FIRST.indexOf(command) : DEMO_FOOTER_FIRST.length);
+  return [...KEY_TABLE].sort((a, b) => rank(a.command) - rank(b.command));
+}
+
+/** In a replay its own keys come right after Quit, Help and Space: a narrow footer keeps them. */
+function replayFooterOrder(order: readonly (typeof KEY_TABLE)[number][]): (typeof KEY_TABLE)[number][] {
+  const first = ['quit', 'help', 'pause'];
+  return [...order.filter((b) => first.includes(b.command)), ...order.filter((b) => b.replayOnly), ...order.filter((b) => !b.replayOnly && !first.includes(b.command))];
 }
 
 /** htop's bottom line: the keys of the current mode with their labels. */
@@ -199,6 +256,10 @@ export function footerLine(state: AppState, theme: Theme): string {
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
   if (state.overlay?.kind === 'jump') {
+    const text = `Go to: ${printable(state.overlay.text)}_   p1234 page · 0x4000 or 1G offset · 50%   Enter go  Esc cancel`;
+    return styled(fitEnd(text, columns), theme.style('footerKey'));
+  }
+  if (state.overlay?.kind === 'replayJump') {
     const text = `Jump to: ${printable(state.overlay.text)}_   Enter go  Esc stay   (${JUMP_HELP})`;
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
@@ -206,11 +267,7 @@ export function footerLine(state: AppState, theme: Theme): string {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
     return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
   }
-  // In a replay its own keys come right after Quit, Help and Space: a narrow footer keeps them.
-  const order = state.replay
-    ? [...KEY_TABLE.filter((b) => ['quit', 'help', 'pause'].includes(b.command)), ...KEY_TABLE.filter((b) => b.replayOnly), ...KEY_TABLE.filter((b) => !b.replayOnly && !['quit', 'help', 'pause'].includes(b.command))]
-    : KEY_TABLE;
-  for (const binding of order) {
+  for (const binding of state.replay ? replayFooterOrder(footerOrder(state)) : footerOrder(state)) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
     if (binding.processOnly && state.target.kind !== 'process') continue;
     if (binding.replayOnly && !state.replay) continue;
@@ -229,6 +286,12 @@ export function footerLine(state: AppState, theme: Theme): string {
   return b.toString();
 }
 
+const HEATMAP_NOTES = [
+  'The shade is how full a cell is, its colour what fills it; with no colour, bold is mapped, underline dirty.',
+  'A cell that just became cached or evicted is highlighted for a moment (reversed in mono). Dirty and writeback count whole folios.',
+  'Evicting (e, posix_fadvise DONTNEED) leaves no shadow entries: x marks come only from reclaim or PAGEOUT.',
+];
+
 const HELP_GROUPS = ['General', 'Actions', 'Mapping table', 'Heatmap', 'Keep and replay'] as const;
 
 /** The help screen, generated from the key table and the legend; it scrolls when taller than the screen. */
@@ -238,7 +301,7 @@ export function helpLines(state: AppState, theme: Theme): string[] {
   for (const group of HELP_GROUPS) {
     body.push(styled(pad(group, columns), theme.style('helpHeading')));
     for (const binding of KEY_TABLE) {
-      if (binding.group !== group || binding.modes.every((m) => m === 'help')) continue;
+      if (binding.group !== group || binding.modes.every((m) => m === 'help' || m === 'log')) continue;
       const keys = binding.keys.map(keyLabel).join(' ');
       const offInReplay = state.replay !== null && (binding.changesSystem === true || binding.group === 'Actions' || binding.liveOnly === true);
       const greyed = (binding.changesSystem && state.readOnly) || offInReplay;
@@ -249,11 +312,11 @@ export function helpLines(state: AppState, theme: Theme): string[] {
     }
   }
   body.push(styled(pad('Heatmap legend', columns), theme.style('helpHeading')));
+  body.push(pad(`  ${LEVEL_WORDS} (ASCII: 1 2 3 #)`, columns));
   for (const item of LEGEND) {
-    const glyph = GLYPHS[item.kind] === ' ' ? '␣' : GLYPHS[item.kind];
-    body.push(`  ${styled(glyph, theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+    body.push(`  ${styled(legendGlyph(item.kind), theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
   }
-  body.push(pad('  A cell that just became cached or evicted stands out for a moment. Dirty and writeback count whole folios.', columns));
+  for (const note of HEATMAP_NOTES) body.push(pad(`  ${note}`, columns));
   const height = Math.max(2, rows - 1);
   const visible = height - 1;
   const maxScroll = Math.max(0, body.length - visible);

@@ -4,6 +4,7 @@
 // line builders (rows.ts), so a test that renders <App> sees the same screen the terminal does.
 import { heatmapModel, layoutOf, MIN_COLUMNS, MIN_ROWS, type AppState } from '../state/index.js';
 import { footerLine, gridLines, headerLines, heatmapInfoLines, helpLines, menuLines, tableLines } from './rows.js';
+import { logLines } from './log.js';
 import type { Theme } from './theme.js';
 
 /** The lines of the screen Ink draws for this state, or null when the live view is on screen. */
@@ -15,6 +16,7 @@ export function inkScreenLines(state: AppState, theme: Theme): string[] | null {
   }
   const kind = state.overlay?.kind;
   if (kind === 'help') return helpLines(state, theme).slice(0, Math.max(1, state.screen.rows));
+  if (kind === 'log') return logLines(state, theme).slice(0, Math.max(1, state.screen.rows));
   if (kind === 'workloadMenu' || kind === 'adviseMenu') return menuLines(state, theme).slice(0, Math.max(1, state.screen.rows));
   return null;
 }

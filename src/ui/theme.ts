@@ -17,20 +17,31 @@ const colour: Record<StyleName, string> = {
   plain: '', title: '1', label: '36', dim: '90', warn: '33', error: '1;31', selected: '30;46', tableHeader: '30;42',
   footerKey: '30;46', footerLabel: '', cursor: '7', flashCached: '30;102', flashEvicted: '30;103', helpHeading: '1;36', greyed: '90',
 };
+// Mono: a changed cell is reversed (a background colour alone would be lost: issue 11), so the cursor
+// adds bold and underline to tell it from one.
 const monoStyles: Record<StyleName, string> = {
   plain: '', title: '1', label: '', dim: '', warn: '1', error: '1', selected: '7', tableHeader: '7', footerKey: '7',
-  footerLabel: '', cursor: '7', flashCached: '4;1', flashEvicted: '4', helpHeading: '1', greyed: '',
+  footerLabel: '', cursor: '1;4;7', flashCached: '7', flashEvicted: '7', helpHeading: '1', greyed: '',
 };
+/** The kind of a cell is its colour; the shade is its fill (residency/glyph.ts). */
 const cellColour: Record<CellKind, string> = {
-  'mapped-full': '1;32', 'mapped-part': '32', 'cached-full': '1;36', 'cached-part': '36', dirty: '1;31', writeback: '1;35',
-  evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+  mapped: '32', cached: '36', dirty: '31', writeback: '35', evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
+  'fault-major': '1;31', 'fault-major-old': '31', 'fault-minor': '1;33', 'fault-minor-old': '33',
+};
+/**
+ * Without colour the kind is an attribute: bold for pages this process maps, underline for dirty and
+ * writeback (bold and underline), plain for cached only. The layer keys show one kind alone too.
+ */
+const cellMono: Record<CellKind, string> = {
+  mapped: '1', cached: '', dirty: '4', writeback: '1;4', evicted: '', empty: '', outside: '', unknown: '', none: '',
+  'fault-major': '1', 'fault-major-old': '', 'fault-minor': '1', 'fault-minor-old': '',
 };
 
 export function makeTheme(mono: boolean): Theme {
   return {
     mono,
     style: (name) => (mono ? monoStyles[name] : colour[name]),
-    cell: (kind) => (mono ? '' : cellColour[kind]),
+    cell: (kind) => (mono ? cellMono[kind] : cellColour[kind]),
   };
 }
 

@@ -12,6 +12,8 @@ export interface WorkloadSpec {
   allowWrite?: boolean;
   createBytes?: number;
   removeOnExit?: boolean;
+  /** Map every page first (workload --warm). */
+  warm?: boolean;
 }
 
 export interface WorkloadStatus {
@@ -45,6 +47,7 @@ export function startWorkload(spec: WorkloadSpec, onEvent: (event: WorkloadEvent
     ...(spec.allowWrite ? ['--allow-write'] : []),
     ...(spec.createBytes !== undefined ? ['--create', String(spec.createBytes)] : []),
     ...(spec.removeOnExit ? ['--remove-on-exit'] : []),
+    ...(spec.warm ? ['--warm'] : []),
   ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
   let exited = false;

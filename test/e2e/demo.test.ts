@@ -26,7 +26,7 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   const parent = tempDir('mmtop-demo-test-');
   const t = terminal('demo', { TMPDIR: parent });
   t.type('npm start');
-  await t.waitFor(/Demo, step 1\/4/, 30_000);
+  await t.waitFor(/Step 1\/4: a workload reads/, 30_000);
   await t.waitFor(/file1\.db\s+128M cachestat ext4/, 15_000);
   // Wait until the workload has some pages of the file in its page table (the table's RSS, in KiB), so
   // the first evict has mapped pages to leave.
@@ -34,6 +34,16 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
     const rss = /^[0-9a-f]{12}\s+131072\s+(\d+)\s/m.exec(s);
     return rss && Number(rss[1]) >= 64 ? true : undefined;
   }, 'file1.db with 16 or more pages resident in the workload', 30_000);
+  // The reader starts warm (every page mapped): it takes about no major fault until step 3.
+  // Three ticks' rates (each a new "up" time in the title), all about 0.
+  const rates = new Map<string, number>();
+  await t.waitUntil((s) => {
+    const up = /up (\d+:\d+:\d+)/.exec(s);
+    const m = /proc fault\/s [\d.?]+ majflt\/s ([\d.]+)/.exec(s);
+    if (up && m) rates.set(up[1]!, Number(m[1]));
+    return rates.size >= 3 ? true : undefined;
+  }, 'three ticks of major fault rates in the header', 30_000);
+  assert.ok([...rates.values()].every((r) => r < 2), `majflt/s about 0 before the pages go: ${[...rates.values()].join(', ')}`);
   t.keys('e');
   await t.waitFor(/\[y\/N\] Evict .*file1\.db from the page cache/);
   t.keys('y');
@@ -49,7 +59,10 @@ test('npm start: the demo walks evict, MADV_DONTNEED, evict again, and major fau
   const [, before2, after2] = /evict file1\.db: (\d+) → (\d+) cached pages/.exec(gone) ?? [];
   assert.ok(Number(after2) < Number(before2) / 2, `after MADV_DONTNEED they go: ${before2} → ${after2}`);
   const climbing = await t.waitFor(/proc fault\/s [\d.]+ majflt\/s ([1-9][\d.]*)/, 10_000);
-  assert.match(climbing, /majflt\/s [1-9]/, 'the workload reads them back: major faults');
+  assert.match(climbing, /majflt\/s (?:[5-9]|\d\d)/, 'the workload reads them back: major faults, from about 0 to about its 20 reads a second');
+  // Step 4 turns the fault layer on: the cells it reads back light up (# a major fault in the last tick).
+  const lit = await t.waitFor(/^(?=[^\n]*#)[.#*+\- ]{60,}$/m, 10_000);
+  assert.match(lit, /file1\.db\s+128M cachestat ext4 · faults/);
   t.keys('q');
   await t.waitFor(/^\$ ?$/m, 15_000);
   // mmtop has exited: its cleanup ran before it did, so nothing may be left now (no grace period).

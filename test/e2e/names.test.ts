@@ -129,7 +129,7 @@ test('tmux 80x24: CJK, emoji and combining names: no line wider than the termina
     for (const line of lines) assert.ok(stringWidth(line) <= columns, `row ${i}: ${stringWidth(line)} columns: ${line}`);
     assert.match(lines[tableHeader]!, /^Address /, `row ${i}: the table header is on line ${tableHeader + 1}`);
     assert.match(lines[heatmapTitle]!, new RegExp(`-w${i}\\.db\\s+64K cachestat`), `row ${i}: the heatmap title right below the table`);
-    assert.match(lines[heatmapTitle + 1]!, /^M mapped/, `row ${i}: the legend below it:\n${screen}`);
+    assert.match(lines[heatmapTitle + 1]!, /^░▒▓█ /, `row ${i}: the legend below it:\n${screen}`);
     assert.match(lines[footer]!, /^F10Quit/, `row ${i}: the footer on the last line:\n${screen}`);
     const tableRows = lines.slice(tableHeader + 1, heatmapTitle);
     assert.equal(tableRows.filter((l) => /^[0-9a-f]{12} /.test(l)).length, WIDE.length, `row ${i}: one table row a file`);

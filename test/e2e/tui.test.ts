@@ -45,14 +45,14 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     await t.waitFor(/touched\.db\s+[\d.]+[KMG] cachestat ext4/);
     // The state asserted, waited for: the first row every page cached and mapped, then 20 more, then
     // pages not cached (the first frames may come before the page table was read).
-    const expected = [`${'M'.repeat(columns)}`, `${'M'.repeat(20)}${'.'.repeat(columns - 20)}`];
+    const expected = [`${'█'.repeat(columns)}`, `${'█'.repeat(20)}${'.'.repeat(columns - 20)}`];
     const screen = await t.waitUntil((s) => {
       const grid = gridRows(s);
       return grid[0] === expected[0] && grid[1] === expected[1] ? s : undefined;
     }, `the grid rows ${expected.join(' / ')}`);
     const tableLines = screen.split('\n').filter((l) => /^[0-9a-f]{12} /.test(l));
     assert.equal(tableLines.length, 1, 'the filter leaves the one mapping');
-    assert.match(screen, /M mapped|M cached and mapped/, 'the legend is on screen');
+    assert.match(screen, /█ mapped|█ cached, mapped/, 'the legend is on screen');
 
     t.keys('?');
     await t.waitFor(/mmtop help/);
@@ -60,7 +60,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     await t.waitFor(/F10Quit/);
 
     t.resize(columns - 10, rows - 4);
-    const resized = await t.waitFor(new RegExp(`^${'M'.repeat(columns - 10)}$`, 'm'));
+    const resized = await t.waitFor(new RegExp(`^${'█'.repeat(columns - 10)}$`, 'm'));
     assert.ok(resized.split('\n').every((l) => l.length <= columns - 10), 'nothing wider than the new size');
     assert.ok(!/mmtop help/.test(resized), 'no garbage left from before');
 
@@ -86,7 +86,7 @@ test('tmux: Enter and the arrow keys move the heatmap cursor; z zooms to one pag
   const screen = await t.waitFor(/ 1 page\/cell, zoom \d+/);
   assert.match(screen, /^cell \d+\/\d+\s+pages (\d+)–\1\s/m, 'one page per cell when zoomed in all the way');
   const flat = gridRows(screen).join('');
-  const hits = [...flat.matchAll(/M/g)].map((m) => m.index!);
+  const hits = [...flat.matchAll(/█/g)].map((m) => m.index!);
   assert.ok(hits.length >= 10, `pages the child touched are on screen (${hits.length})`);
   assert.ok(hits.slice(1).every((at, i) => at - hits[i]! === 64), 'every 64th page, as the child touched them');
   t.keys('q');

@@ -74,6 +74,17 @@ export class Tmux {
     return { alternate: out[0] === '1', cursorVisible: out[1] === '1' };
   }
 
+  /** Whether the program in the pane asked for mouse reports (any mode), and for SGR 1006 encoding. */
+  mouseFlags(): { any: boolean; sgr: boolean } {
+    const out = this.#tmux(['display-message', '-p', '-t', this.session, '#{mouse_any_flag} #{mouse_sgr_flag}']).trim().split(' ');
+    return { any: out[0] === '1', sgr: out[1] === '1' };
+  }
+
+  /** Writes raw bytes to the pane's input, as the terminal would (a mouse report): tmux send-keys -H. */
+  bytes(data: string): void {
+    this.#tmux(['send-keys', '-t', this.session, '-H', ...[...Buffer.from(data, 'latin1')].map((b) => b.toString(16).padStart(2, '0'))]);
+  }
+
   /** The pane's title: what an OSC 0/2 sequence written to the terminal would have set. */
   paneTitle(): string {
     return this.#tmux(['display-message', '-p', '-t', this.session, '#{pane_title}']).replace(/\n$/, '');
@@ -131,6 +142,7 @@ export async function assertTerminalRestored(t: Tmux): Promise<void> {
   const flags = t.paneFlags();
   assert.equal(flags.alternate, false, 'the main screen is back');
   assert.equal(flags.cursorVisible, true, 'the cursor is shown');
+  assert.deepEqual(t.mouseFlags(), { any: false, sgr: false }, 'mouse reports are off');
   t.type('stty -a | tr " " "\\n" | grep -E "^-?(icanon|echo|isig)$" | sort | tr "\\n" " "; echo "<END"');
   const screen = await t.waitFor(/<END$/m);
   assert.match(screen, /^echo icanon isig <END$/m, 'canonical mode, signals and echo are back');

@@ -125,7 +125,7 @@ function stateOf(paths: string[], columns: number, rows: number): AppState {
 function landmarks(lines: string[]): { tableHeader: number; legend: number; status: number; footer: number; count: number } {
   return {
     tableHeader: lines.findIndex((l) => l.startsWith('Address')),
-    legend: lines.findIndex((l) => l.startsWith('M mapped')),
+    legend: lines.findIndex((l) => l.startsWith('░▒▓█ ')),
     status: lines.findIndex((l) => /^cell \d+\//.test(l)),
     footer: lines.findIndex((l) => l.startsWith('F10Quit')),
     count: lines.length,

@@ -5,6 +5,9 @@ import fc from 'fast-check';
 import { parseKeys } from '../../src/keys/index.js';
 import { addRangeToCells, cellIndexOf, splitIntoCells } from '../../src/residency/cells.js';
 import { classifyCell, changedCells } from '../../src/residency/classify.js';
+import { fillLevel, glyphOf } from '../../src/residency/glyph.js';
+import { toAscii } from '../../src/terminal/ascii.js';
+import { evictSummary } from '../../src/text/evict.js';
 import { computeLayout, rowsAboveGrid, initialState, maxZoomLevel, planFor, reduce, zoomWindowFor } from '../../src/state/index.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 
@@ -33,18 +36,31 @@ test('cells: a split covers the window exactly; ranges land in the right cells',
   assert.deepEqual(counts, [5, 10, 5, 0, 0, 0, 0, 0, 0, 0]);
 });
 
-test('classify: dirty wins, mapped before cached, unknown stays unknown, outside is blank', () => {
+test('classify: a kind and a fill; dirty wins, mapped before cached, unknown stays unknown, outside is blank', () => {
   const cell = { firstPage: 0, pageCount: 4, cachedPages: 4, dirtyPages: 0, writebackPages: 0, recentlyEvictedPages: 0, mappedPages: 2 };
-  assert.equal(classifyCell(cell, 'cache', true), 'mapped-part');
-  assert.equal(classifyCell({ ...cell, dirtyPages: 1 }, 'cache', true), 'dirty');
-  assert.equal(classifyCell({ ...cell, mappedPages: 0 }, 'cache', true), 'cached-full');
-  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0, recentlyEvictedPages: 3 }, 'cache', true), 'evicted');
-  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0 }, 'cache', false), 'outside');
-  assert.equal(classifyCell({ ...cell, cachedPages: null, mappedPages: null }, 'cache', true), 'unknown');
-  assert.equal(classifyCell({ ...cell, mappedPages: null }, 'mapped', true), 'unknown');
+  assert.deepEqual(classifyCell(cell, 'cache', true), { kind: 'mapped', fill: 1 });
+  assert.deepEqual(classifyCell({ ...cell, cachedPages: 1 }, 'cache', true), { kind: 'mapped', fill: 0.25 });
+  assert.deepEqual(classifyCell({ ...cell, dirtyPages: 1 }, 'cache', true), { kind: 'dirty', fill: 1 });
+  assert.deepEqual(classifyCell({ ...cell, mappedPages: 0, cachedPages: 3 }, 'cache', true), { kind: 'cached', fill: 0.75 });
+  assert.deepEqual(classifyCell(cell, 'mapped', true), { kind: 'mapped', fill: 0.5 });
+  assert.deepEqual(classifyCell({ ...cell, dirtyPages: 1 }, 'dirty', true), { kind: 'dirty', fill: 0.25 });
+  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0, recentlyEvictedPages: 3 }, 'cache', true).kind, 'evicted');
+  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0 }, 'cache', false).kind, 'outside');
+  assert.equal(classifyCell({ ...cell, cachedPages: 0, mappedPages: 0 }, 'cache', true).kind, 'empty');
+  assert.equal(classifyCell({ ...cell, cachedPages: null, mappedPages: null }, 'cache', true).kind, 'unknown');
+  assert.equal(classifyCell({ ...cell, mappedPages: null }, 'mapped', true).kind, 'unknown');
   const a = [{ ...cell, cachedPages: 1 }, { ...cell, cachedPages: 4 }];
   const b = [{ ...cell, cachedPages: 2 }, { ...cell, cachedPages: 0 }];
   assert.deepEqual([...changedCells(a, b)], [[0, 'cached'], [1, 'evicted']]);
+});
+
+test('glyphs: four levels of fill in shades, the same four in ASCII digits; x . blank ? stay', () => {
+  assert.deepEqual([0, 0.01, 0.25, 0.26, 0.5, 0.51, 0.99, 1].map(fillLevel), [0, 1, 1, 2, 2, 3, 3, 4]);
+  const shades = [0.1, 0.4, 0.7, 1].map((fill) => glyphOf({ kind: 'cached', fill })).join('');
+  assert.equal(shades, '░▒▓█');
+  assert.equal(toAscii(shades), '123#', 'LANG=C and --ascii: digits for the same levels');
+  assert.equal(glyphOf({ kind: 'mapped', fill: 0.01 }), '░', 'one page of a hundred is not a full cell');
+  assert.deepEqual(['evicted', 'empty', 'outside', 'unknown'].map((kind) => glyphOf({ kind: kind as 'empty', fill: 0 })), ['x', '.', ' ', '?']);
 });
 
 test('layout: the live view as tall as the terminal; usable at 80x24 and tiny sizes', () => {
@@ -112,4 +128,10 @@ test('the plan asks bar cells for the rows on screen and the focused file only, 
   assert.ok(plan.focus && plan.barKeys!.includes(plan.focus.key), 'the focused file among them');
   assert.deepEqual(plan.offscreen, { allowanceMs: 3.5 });
   assert.equal(planFor(s, true).offscreen, undefined, 'no allowance: every file is read');
+});
+
+test('evict explained: the message says fadvise leaves no shadow entries, so no x follows', () => {
+  const text = evictSummary({ path: '/d/f.db', cachedPagesBefore: 96, cachedPagesAfter: 10, reason: '10 pages stayed: mapped by node' }, 'f.db');
+  assert.match(text, /^evict f\.db: 96 → 10 cached pages; 10 pages stayed: mapped by node; no x marks: fadvise leaves no shadow entries \(x comes from reclaim or PAGEOUT\)$/);
+  assert.doesNotMatch(evictSummary({ path: '/d/f.db', cachedPagesBefore: 0, cachedPagesAfter: 0, reason: null }, 'f.db'), /shadow/, 'nothing dropped, nothing to explain');
 });

@@ -15,6 +15,15 @@ import { cleanupAll, tempDir } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
+const theme = makeTheme(false);
+
+/** The heatmap's first row: the one after the cursor's status line ("cell 1/…"). */
+function gridRowOf(frame: Frame): Frame['rows'][number] {
+  const status = frame.rows.findIndex((r) => r.symbols.slice(0, 7).join('') === 'cell 1/');
+  assert.ok(status > 0, 'the status line is on screen');
+  return frame.rows[status + 1]!;
+}
+
 function knownScreen(columns: number, rows: number): { state: AppState; frame: Frame } {
   let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns, rows }, mono: false, readOnly: false });
   s = reduce(s, { type: 'sample', sample: fakeSample({ timeMs: 1000 }), processStatus: 'alive', nowMs: 1000 }).state;
@@ -54,10 +63,12 @@ print(json.dumps({'tag': root.tag, 'width': root.get('width'), 'rows': rows, 'st
   assert.equal(parsed.tag, '{http://www.w3.org/2000/svg}svg');
   assert.equal(Number(parsed.width), 100 * 14 * 0.6);
   const text = parsed.rows.join('\n');
-  for (const words of ['mmtop  pid 4242 postgres S', 'data file.db', 'libc.so.6', 'F10Quit', 'M mapped']) assert.ok(text.includes(words), `"${words}" is searchable text`);
-  assert.ok(parsed.rows.some((r) => r.startsWith('MMMMOOOODD')), 'the heatmap\'s glyphs, in order');
-  for (const colour of [XTERM_16[10], XTERM_16[14], XTERM_16[9], XTERM_16[13], XTERM_16[3]]) {
-    assert.ok(parsed.style.includes(`fill:${colour}`), `the heatmap colour ${colour} is in the style`);
+  for (const words of ['mmtop  pid 4242 postgres S', 'data file.db', 'libc.so.6', 'F10Quit', ' mapped ', ' cached ']) assert.ok(text.includes(words), `"${words}" is searchable text`);
+  const gridText = gridRowOf(frame).symbols.join('');
+  assert.ok(parsed.rows.some((r) => r.startsWith(gridText.slice(0, 16))), `the heatmap's glyphs, in order (${gridText.slice(0, 16)})`);
+  for (const kind of ['mapped', 'cached', 'dirty', 'writeback', 'evicted'] as const) {
+    const colour = parseStyle(theme.cell(kind)).fg!;
+    assert.ok(parsed.style.includes(`fill:${colour}`), `the heatmap colour of ${kind} (${colour}) is in the style`);
   }
 });
 
@@ -78,7 +89,12 @@ test('rsvg-convert renders it: a heatmap cell drawn in its colour, the table hea
   const cw = 14 * 0.6;
   const ch = Math.round(14 * 1.2);
   const box = (column: number, row: number, cells = 1): string => `${Math.ceil(column * cw)},${row * ch},${Math.floor((column + cells) * cw)},${(row + 1) * ch}`;
-  const gridRow = frame.rows.findIndex((r) => r.symbols.slice(0, 10).join('') === 'MMMMOOOODD');
+  const gridRow = frame.rows.indexOf(gridRowOf(frame));
+  // The fake file's cells: four mapped, four cached, two dirty (test/helpers/fake-sample.ts).
+  const mappedColour = parseStyle(theme.cell('mapped')).fg!;
+  const dirtyColour = parseStyle(theme.cell('dirty')).fg!;
+  assert.equal(frame.rows[gridRow]!.styles[0], theme.cell('mapped'));
+  assert.equal(frame.rows[gridRow]!.styles[8], theme.cell('dirty'));
   const headerRow = frame.rows.findIndex((r) => r.symbols.slice(0, 7).join('') === 'Address');
   assert.ok(gridRow > 0 && headerRow > 0);
   const out = JSON.parse(python(fs.readFileSync(new URL('../helpers/png_colours.py', import.meta.url), 'utf8'), [
@@ -87,9 +103,9 @@ test('rsvg-convert renders it: a heatmap cell drawn in its colour, the table hea
   assert.equal(out.width, Math.round(100 * cw));
   assert.equal(out.height, 30 * ch);
   const [mapped, dirty, header] = out.boxes as [Record<string, number>, Record<string, number>, Record<string, number>];
-  assert.ok((mapped[XTERM_16[10]] ?? 0) > 5, `M cells: glyph pixels in bright green (${JSON.stringify(mapped)})`);
-  assert.ok(!(XTERM_16[9] in mapped), 'no red in the mapped cells');
-  assert.ok((dirty[XTERM_16[9]] ?? 0) > 5, `D cells: glyph pixels in bright red (${JSON.stringify(dirty)})`);
+  assert.ok((mapped[mappedColour] ?? 0) > 5, `mapped cells: glyph pixels in ${mappedColour} (${JSON.stringify(mapped)})`);
+  assert.ok(!(dirtyColour in mapped), 'none of the dirty colour in the mapped cells');
+  assert.ok((dirty[dirtyColour] ?? 0) > 5, `dirty cells: glyph pixels in ${dirtyColour} (${JSON.stringify(dirty)})`);
   assert.ok((header[XTERM_16[2]] ?? 0) > (cw * ch) / 2, `the table header on green (${JSON.stringify(header)})`);
 });
 
