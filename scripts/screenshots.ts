@@ -48,11 +48,11 @@ export interface Scene {
 /** The demo's command: `mmtop demo` once the overview takes `mmtop` alone (issue 13), `mmtop` before. */
 const demoCommand = fs.readFileSync(path.join(root, 'src/cli/main.ts'), 'utf8').includes(".command('demo'") ? mmtop('demo') : mmtop('');
 
-/** Cells of the grid the workload has mapped (m or M), to wait for a heatmap with something on it. */
+/** Cells of the grid with pages in them (a shade, residency/glyph.ts), to wait for a heatmap with something on it. */
 const mappedCells = (screen: string): number => {
   const lines = screen.split('\n');
-  const status = lines.findIndex((l) => /^cell \d+\/\d+/.test(l));
-  return status < 0 ? 0 : lines.slice(status + 1).join('').replace(/[^mM]/g, '').length;
+  const status = lines.findIndex((l) => /\bcell \d+\/\d+  pages /.test(l));
+  return status < 0 ? 0 : lines.slice(status + 1, -1).join('').replace(/[^░▒▓█]/g, '').length;
 };
 
 /** The article's experiment, step by step (README "The demo"), then the help and a zoom to one page a cell. */
@@ -71,8 +71,9 @@ export const DEMO: Scene = {
     { name: '4-evicted', keys: ['y'], ready: /Step 4\/4/, afterMs: 1500 },
     { name: '5-faults', ready: /Step 4\/4/, afterMs: 4000, until: (s) => /majflt\/s [1-9]/.test(s) },
     { name: 'help', keys: ['?'], ready: /mmtop help/ },
-    { name: 'heatmap', keys: ['Escape', 'Enter'], ready: /^cell 1\//m },
-    { name: 'zoom-one-page', keys: Array<string>(16).fill('z'), ready: / 1 page\/cell, zoom \d+/ },
+    { name: 'heatmap', keys: ['Escape', 'Enter'], ready: /\bcell \d+\/\d+  pages /, until: (s) => !/mmtop help/.test(s) },
+    // The page-cache layer (step 4 turned the fault layer on), zoomed in all the way.
+    { name: 'zoom-one-page', keys: ['1', ...Array<string>(16).fill('z')], ready: / · cache · 1 page\/cell, zoom \d+/ },
   ],
   quit: ['q'],
 };
