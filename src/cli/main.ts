@@ -185,11 +185,13 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
         .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })
+        .option('smaps', { type: 'boolean', default: false, describe: 'every smaps field of every mapping, as pmap -XX' })
         .option('svg', { type: 'string', describe: 'save the interactive view\'s screen as an SVG picture to this new file' })
         .option('size', { type: 'string', describe: 'with --svg: the screen\'s COLUMNSxROWS (default the terminal\'s, or 200x50)' })),
       async (args) => {
         if (args.pid === undefined) {
           if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
+          if (args.svg !== undefined || args.size !== undefined) throw usageError('--svg needs a pid (the screen of mmtop <pid>)');
           if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
           const top = args.top === undefined ? 20 : Number(args.top);
           if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${args.top}"`);
@@ -202,7 +204,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined || args.interval !== undefined) throw usageError('--file, --cgroup, --top and --interval are for the overview: give no pid');
         const { snapshotCommand } = await import('./snapshot.js');
         if (args.size !== undefined && args.svg === undefined) throw usageError('--size goes with --svg');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, ...(args.svg !== undefined ? { svg: String(args.svg) } : {}), ...(args.size !== undefined ? { size: String(args.size) } : {}) });
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps, ...(args.svg !== undefined ? { svg: String(args.svg) } : {}), ...(args.size !== undefined ? { size: String(args.size) } : {}) });
       })
     .command('record <pid>', 'write a Sample a line (snapshot --json\'s JSON) to a new file, for mmtop replay',
       (y) => recordOptions('record', y
@@ -256,6 +258,22 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .positional('advice', { type: 'string', describe: 'COLD, PAGEOUT or WILLNEED' })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./actions.js')).adviseCommand({ pid: parsePid(args.pid), range: String(args.range), advice: String(args.advice), json: args.json }); })
+    .command('exporter', 'serve page-cache residency of chosen processes and files as Prometheus metrics (OpenMetrics)',
+      (y) => recordOptions('exporter', y
+        .option('listen', { type: 'string', describe: 'HOST:PORT to serve /metrics on (default 127.0.0.1:9417: loopback only)' })
+        .option('pid', { type: 'string', array: true, describe: 'processes to export, by pid' })
+        .option('comm', { type: 'string', array: true, describe: 'processes to export, by a regular expression on their comm' })
+        .option('cgroup', { type: 'string', array: true, describe: 'memory cgroups to export (path in the hierarchy, or its /sys/fs/cgroup directory)' })
+        .option('file', { type: 'string', array: true, describe: 'files to export' })
+        .option('interval', { type: 'string', describe: 'seconds between samples, whatever the scrapes (default 5)' })
+        .option('max-series', { type: 'string', describe: 'most series exported; what is left out is counted and said (default 5000)' })),
+      async (args) => {
+        const { exporterCommand } = await import('./exporter.js');
+        exitCode = await exporterCommand({
+          listen: args.listen, pid: args.pid?.map(String), comm: args.comm?.map(String), cgroup: args.cgroup?.map(String), file: args.file?.map(String),
+          interval: args.interval, maxSeries: args['max-series'],
+        });
+      })
     .command('faults <pid>', 'every page fault of a process, where it landed (perf trace -F maj --no-syscalls)',
       (y) => recordOptions('faults', y
         .positional('pid', { type: 'string', describe: 'process id' })

@@ -8,7 +8,7 @@ export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
   | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon'
-  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'zoomIn' | 'zoomOut' | 'zoomReset'
+  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'layerFlags' | 'smapsPane' | 'zoomIn' | 'zoomOut' | 'zoomReset'
   | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo'
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
@@ -55,12 +55,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: everywhere },
   { keys: ['!'], command: 'log', description: 'the last messages and results, whole (the warning line cuts a long one)', group: 'General', modes: panels, footer: 'Log' },
   { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: everywhere },
-  { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted, faults', group: 'General', modes: panels, footer: 'Layer' },
+  { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted, faults, flags', group: 'General', modes: panels, footer: 'Layer' },
   { keys: ['1'], command: 'layerCache', description: 'layer: page cache (cached, mapped, dirty, evicted)', group: 'General', modes: panels },
   { keys: ['2'], command: 'layerMapped', description: 'layer: pages in this process\'s page table', group: 'General', modes: panels },
   { keys: ['3'], command: 'layerDirty', description: 'layer: dirty and writeback pages', group: 'General', modes: panels },
   { keys: ['4'], command: 'layerEvicted', description: 'layer: recently evicted pages', group: 'General', modes: panels },
   { keys: ['5'], command: 'layerFaults', description: 'layer: where the process faults (sampled with perf events; major # and minor +, fading)', group: 'General', modes: panels, processOnly: true },
+  { keys: ['6'], command: 'layerFlags', description: 'layer: page flags of the mapped pages (kpageflags: active, inactive, referenced, mlocked, large folio)', group: 'General', modes: panels, needs: 'root', processOnly: true },
+  { keys: ['S'], command: 'smapsPane', description: 'the selected mapping\'s whole smaps entry, live, changed fields marked (in place of the heatmap)', group: 'General', modes: panels, processOnly: true, footer: 'Smaps' },
 
   { keys: ['tab'], command: 'paneNext', description: 'next pane: processes, files, cgroups', group: 'Overview', modes: ['overview'], footer: 'Pane' },
   { keys: ['shift+tab'], command: 'panePrevious', description: 'previous pane', group: 'Overview', modes: ['overview'] },

@@ -22,14 +22,20 @@ export function requestedWindow(state: AppState): PageWindow | null {
   return state.zoomWindow ?? { firstPage: 0, pageCount: file.pageCount };
 }
 
-/** The page in the middle of the cursor's cell, in the layout the state asks for; null with no file. */
+/**
+ * The cursor's page, in the layout the state asks for: the page it was put on while that lies in the
+ * cursor's cell (a jump to p11663 stays on 11663 through every z), else the cell's first page (the one the
+ * status line names first: from page 0, zoom stays at page 0). null with no file.
+ */
 export function cursorPage(state: AppState): number | null {
   const window = requestedWindow(state);
   if (!window) return null;
   const cells = Math.max(1, gridCellCount(state));
   const count = Math.min(cells, window.pageCount);
   const cell = cellWindowAt(window, cells, Math.max(0, Math.min(count - 1, state.cursorCell)));
-  return cell ? cell.firstPage + Math.floor((cell.pageCount - 1) / 2) : null;
+  if (!cell) return null;
+  const anchor = state.cursorAnchorPage;
+  return anchor !== null && anchor >= cell.firstPage && anchor < cell.firstPage + cell.pageCount ? anchor : cell.firstPage;
 }
 
 /**
@@ -43,11 +49,11 @@ export function withCursorOnPage(state: AppState, page: number): { state: AppSta
   const cells = Math.max(1, gridCellCount(state));
   const target = Math.max(0, Math.min(file.pageCount - 1, Math.floor(page)));
   if (target >= window.firstPage && target < window.firstPage + window.pageCount) {
-    return { state: { ...state, cursorCell: cellForPage(window, cells, target) }, moved: false };
+    return { state: { ...state, cursorCell: cellForPage(window, cells, target), cursorAnchorPage: target }, moved: false };
   }
   const zoomWindow = zoomWindowFor(file.pageCount, cells, state.zoomLevel, target);
   const cursorCell = cellForPage(zoomWindow ?? { firstPage: 0, pageCount: file.pageCount }, cells, target);
-  return { state: { ...state, zoomWindow, cursorCell, flashes: {} }, moved: true };
+  return { state: { ...state, zoomWindow, cursorCell, cursorAnchorPage: target, flashes: {} }, moved: true };
 }
 
 const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };

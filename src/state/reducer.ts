@@ -3,12 +3,13 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
+  cellForPage, focusedCellCount, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
-import { logged } from './log.js';
+import { LOG_ENTRIES_MAX, logged } from './log.js';
 import { NO_FAULTS, withFaultSample } from './faults.js';
+import { isAnonRow, nextSmapsSeen } from './detail-views.js';
 import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 import { clampIndex, JUMP_HELP, parseJump as parseReplayJump, SPEEDS, type ReplayState } from '../replay/timeline.js';
@@ -49,6 +50,7 @@ export function initialState(options: InitialOptions): AppState {
     tableScroll: 0,
     layer: 'cache',
     cursorCell: 0,
+    cursorAnchorPage: null,
     zoomLevel: 0,
     zoomWindow: null,
     flashes: {},
@@ -68,6 +70,8 @@ export function initialState(options: InitialOptions): AppState {
     recording: null,
     log: [],
     faults: NO_FAULTS,
+    smapsPane: false,
+    smapsSeen: { current: {}, before: {} },
   };
 }
 
@@ -148,7 +152,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = previousGiven !== undefined ? previousGiven : state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs), smapsSeen: nextSmapsSeen(state.smapsSeen, sample.smapsDetail) };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
     // The demo opens on its data file; otherwise the first row (the largest RSS).
@@ -270,7 +274,7 @@ function selectRow(state: AppState, index: number): Reduced {
 }
 
 function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
-  const cells = focusedFile(state)?.cells?.length ?? 0;
+  const cells = focusedCellCount(state);
   if (cells === 0) return { state, effects: [] };
   const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta;
   return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
@@ -288,7 +292,7 @@ function zoom(state: AppState, level: number): Reduced {
   const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
   const window = zoomWindowFor(file.pageCount, cells, clamped, center);
   const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
-  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, flashes: {} }, effects: [{ type: 'sampleNow' }] };
+  return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} }, effects: [{ type: 'sampleNow' }] };
 }
 
 /** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
@@ -303,7 +307,8 @@ function jumpTo(state: AppState): Reduced {
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
-  return { state: { ...state, layer }, effects: [] };
+  // The flags layer reads what the other layers do not (kpageflags): at once, not at the next tick.
+  return { state: { ...state, layer }, effects: layer === 'flags' && state.layer !== 'flags' ? [{ type: 'sampleNow' }] : [] };
 }
 
 function runCommand(state: AppState, command: Command): Reduced {
@@ -329,7 +334,9 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'logScrollDown': {
       if (state.overlay?.kind !== 'log') return { state, effects: none };
       const step = Math.max(1, state.screen.rows - 4);
-      const scroll = Math.max(0, Math.min(Math.max(0, state.log.length - 1), state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
+      // The screen clamps what it shows (ui/log.ts, by wrapped lines); here only a bound: a wrapped entry
+      // takes a few lines, and the list holds LOG_ENTRIES_MAX.
+      const scroll = Math.max(0, Math.min(LOG_ENTRIES_MAX * 8, state.overlay.scroll + (command === 'logScrollUp' ? -step : step)));
       return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
@@ -348,6 +355,8 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
     case 'layerFaults': return setLayer(state, 'faults');
+    case 'layerFlags': return setLayer(state, 'flags');
+    case 'smapsPane': return { state: say({ ...state, smapsPane: !state.smapsPane }, state.smapsPane ? 'heatmap' : 'smaps pane: the selected mapping\'s whole smaps entry'), effects: [{ type: 'sampleNow' }] };
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -358,7 +367,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'end': return inTable ? selectRow(state, rows.length - 1) : moveCursor(state, 'end');
     case 'focusHeatmap': {
       const file = focusedFile(state);
-      if (!file) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      if (!file && !isAnonRow(selectedRow(state))) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
       return { state: { ...state, focus: 'heatmap' }, effects: none };
     }
     case 'focusTable': return { state: { ...state, focus: 'table' }, effects: none };

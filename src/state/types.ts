@@ -6,6 +6,7 @@ import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
 import type { ReplayState } from '../replay/timeline.js';
 import type { FaultView } from './faults.js';
+import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
@@ -79,6 +80,11 @@ export interface AppState {
   layer: Layer;
   /** The heatmap cursor, as a cell index of the focused file's cells. */
   cursorCell: number;
+  /**
+   * The page the cursor was put on (a jump, a zoom, the wheel), while it lies in the cursor's cell: zoom
+   * centres on it, so each z keeps that page under the cursor (state/jump.ts). Elsewhere, the cell's first page.
+   */
+  cursorAnchorPage: number | null;
   /** Zoom level: 0 is the whole file, each level halves the window, down to one page a cell. */
   zoomLevel: number;
   /** The page window the heatmap asked for (null: whole file). */
@@ -113,6 +119,10 @@ export interface AppState {
   log: LogEntry[];
   /** Sampled faults of the last seconds (the fault layer). */
   faults: FaultView;
+  /** The smaps pane (S) is open in place of the heatmap. */
+  smapsPane: boolean;
+  /** The smaps entries the pane showed last and before: what changed (detail-views.ts). */
+  smapsSeen: SmapsSeen;
 }
 
 /** What the reducer asks the outside world to do. */

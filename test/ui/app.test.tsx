@@ -182,3 +182,13 @@ test('1,000 random keys on fake samples: never throws, always renders', () => {
     view.unmount();
   }), { numRuns: 3 });
 });
+
+test(': opens the jump prompt in the footer, with what it takes', () => {
+  let s = stateWith(100, 30);
+  s = keys(s, ':', 'p', '1', '2');
+  const footer = renderAt(<App state={s} />, 100, 30).text().split('\n').find((l) => l.startsWith('Go to:'));
+  assert.match(footer ?? '', /^Go to: p12_ {3}p1234 page · 0x4000 or 1G offset · 50%/);
+  s = keys(s, 'enter');
+  assert.equal(s.focus, 'heatmap');
+  assert.match(s.message!.text, /^page 12 \(offset 0xc000\)$/);
+});

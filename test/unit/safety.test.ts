@@ -54,6 +54,12 @@ test('child processes only from two places, and only node itself: the workload a
 
 test('no package that shells out: pidusage ran `/bin/sh -c "getconf CLK_TCK"` in the sampler thread', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['ink', 'koffi', 'react', 'string-width', 'yargs']);
+  // prom-client (the exporter) spawns nothing: its lib/ has no child_process; mmtop uses only its registry.
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['ink', 'koffi', 'prom-client', 'react', 'string-width', 'yargs']);
+  const promClient = path.join(root, 'node_modules/prom-client/lib');
+  for (const name of fs.readdirSync(promClient, { recursive: true }) as string[]) {
+    if (!name.endsWith('.js')) continue;
+    assert.doesNotMatch(fs.readFileSync(path.join(promClient, name), 'utf8'), /child_process/, `prom-client ${name}`);
+  }
   for (const { f, text } of files) assert.doesNotMatch(text, /from\s+['"]pidusage['"]/, f);
 });
