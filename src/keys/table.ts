@@ -118,7 +118,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['D'], command: 'dropCaches', description: 'drop the whole system\'s clean page cache (sync; echo 1 > /proc/sys/vm/drop_caches)', group: 'Actions', modes: panels, changesSystem: true, confirm: true, needs: 'root' },
 
   { keys: ['R'], command: 'record', description: 'start or stop recording the Samples shown to a new file, named on screen (replay it with mmtop replay FILE)', group: 'Keep and replay', modes: panels, liveOnly: true },
-  { keys: ['S'], command: 'screenshot', description: 'save the screen as an SVG picture in a new file, named on screen', group: 'Keep and replay', modes: panels },
+  { keys: ['P'], command: 'screenshot', description: 'save the screen as an SVG picture in a new file, named on screen', group: 'Keep and replay', modes: panels },
   { keys: ['.'], command: 'stepForward', description: 'replay: the next Sample', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Step' },
   { keys: [','], command: 'stepBack', description: 'replay: the Sample before', group: 'Keep and replay', modes: panels, replayOnly: true },
   { keys: ['>'], command: 'replayFaster', description: 'replay: play faster (1x, 4x, 16x)', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Speed' },

@@ -1,6 +1,6 @@
 // Record and replay in a real terminal: a session recorded from the live view (R) replays with the same
 // screen at the same Sample; stepping lands on the right Sample; a damaged recording replays up to the
-// damage and names its line; S saves the screen as SVG.
+// damage and names its line; P saves the screen as SVG.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -30,7 +30,7 @@ function comparable(screen: string): string[] {
 
 const upOf = (sample: Sample): string => humanDuration(sample.system!.uptimeSeconds! - sample.process!.startTimeTicks / sample.clockTicksPerSecond);
 
-test('tmux: R records the Samples shown; replay shows the same screen at the same Sample; , and . step; a snapshot replays; S saves an SVG', async () => {
+test('tmux: R records the Samples shown; replay shows the same screen at the same Sample; , and . step; a snapshot replays; P saves an SVG', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'same.db', 4096);
   const mapper = await startMapper(file, 'read', 'every:3:700');
@@ -49,7 +49,7 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   };
   await t.waitUntil((s) => (heatmapShown(s) ? s : undefined), 'the heatmap with the mapped pages');
 
-  t.keys('S');
+  t.keys('P');
   const saved = await t.waitUntil((s) => /screen saved to (\S+\.svg)/.exec(s)?.[1], 'the SVG named on screen');
   assert.equal(path.dirname(saved), dir, 'in the current directory');
   const svg = fs.readFileSync(saved, 'utf8');
@@ -109,9 +109,9 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   t.literal('#1');
   t.keys('Enter', '>', '>', 'Space');
   await t.waitFor(new RegExp(`REPLAY ${count}/${count} .* paused[\\s\\S]*the end of the recording`));
-  t.keys('S');
+  t.keys('P');
   const replayShot = await t.waitUntil((s) => /screen saved to (\S+\.svg)/.exec(s)?.[1], 'the replay\'s SVG named on screen');
-  assert.match(fs.readFileSync(replayShot, 'utf8'), new RegExp(`REPLAY ${count}/${count}`), 'S in a replay saves the replay\'s screen');
+  assert.match(fs.readFileSync(replayShot, 'utf8'), new RegExp(`REPLAY ${count}/${count}`), 'P in a replay saves the replay\'s screen');
   t.keys('q');
   await assertTerminalRestored(t);
 

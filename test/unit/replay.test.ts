@@ -92,7 +92,7 @@ test('replay keys: . and , step (clamped, pausing), J jumps, > < the speed; acti
   const live = initialState({ target: { kind: 'process', pid: 1 }, intervalMs: 1000, screen: { columns: 100, rows: 30 }, mono: false, readOnly: false });
   assert.match(keys(live, '.').message!.text, /only in a replay/);
   assert.deepEqual(reduce(live, { type: 'keys', keys: ['R'], nowMs: 1 }).effects, [{ type: 'recordToggle' }]);
-  assert.deepEqual(reduce(live, { type: 'keys', keys: ['S'], nowMs: 1 }).effects, [{ type: 'screenshot' }]);
+  assert.deepEqual(reduce(live, { type: 'keys', keys: ['P'], nowMs: 1 }).effects, [{ type: 'screenshot' }]);
 });
 
 function writeRecording(name: string, lines: string[]): string {
