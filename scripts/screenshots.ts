@@ -1,6 +1,6 @@
 // `npm run screenshots`: screens of real runs on this machine into screenshots/, each as the text tmux shows
 // (NAME.txt) and as an SVG picture with its colours (NAME.svg: tmux's cells, colours and attributes,
-// `capture-pane -e`, through the same frame and SVG writer as mmtop's S key, src/terminal/svg.ts).
+// `capture-pane -e`, through the same frame and SVG writer as mmtop's P key, src/terminal/svg.ts).
 // Each scene runs at 200x50 and at 80x24. Scenes are data: add one to SCENES (the overview, the fault
 // layer) and it is shot at both sizes. `--only NAME` runs the scenes whose name starts so.
 import fs from 'node:fs';
