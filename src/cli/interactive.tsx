@@ -7,7 +7,7 @@ import { parseKeys } from '../keys/index.js';
 import { detectReclaimers } from '../doctor/reclaimer.js';
 import { startSamplerThread, type SamplerClient } from '../sampler/client.js';
 import { carrySmaps } from '../sampler/carry.js';
-import type { Target } from '../model/index.js';
+import { printable, type Target } from '../model/index.js';
 import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
 import { App } from '../ui/App.js';
 import { inkScreenLines, liveLines } from '../ui/screen.js';
@@ -20,6 +20,12 @@ import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { CliError } from './errors.js';
 import { createEffectsRunner, type EffectsRunner, type WorkloadRelay } from './effects.js';
 import type { WorkloadHandle } from '../workload/controller.js';
+import type { ReplaySource } from '../replay/source.js';
+import { nextDelayMs, type ReplayState } from '../replay/timeline.js';
+import { Recorder } from '../record/recorder.js';
+import { createNamed, writeAll } from '../record/out-file.js';
+import { frameToSvg } from '../terminal/svg.js';
+import fs from 'node:fs';
 
 export interface InteractiveOptions {
   target: Target;
@@ -38,6 +44,8 @@ export interface InteractiveOptions {
   demoFile?: string;
   /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
   budgetPercent?: number;
+  /** `mmtop replay`: Samples come from the recording instead of the sampler thread. */
+  replay?: { source: ReplaySource; state: ReplayState };
   /**
    * The overview's terminal (`mmtop` alone): the view draws on it and leaves it held when it ends; the
    * overview gives it back. With it, Esc on the mapping table ends the view with BACK_TO_OVERVIEW.
@@ -73,7 +81,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   }
   const profile = terminalProfile(process.env);
   if (profile.refusal) throw new CliError(refusalMessage(profile.refusal));
-  const reclaimers = detectReclaimers();
+  // A replay shows another time's system: this machine's reclaimer is no part of it.
+  const reclaimers = options.replay ? { running: false } : detectReclaimers();
   const staticWarnings = [
     ...(options.hints ?? []),
     ...(reclaimers.running ? ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] : []),
@@ -86,7 +95,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     readOnly: options.readOnly,
     staticWarnings,
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
+    ...(options.replay ? { replay: options.replay.state } : {}),
   });
+  const replay = options.replay?.source;
+  /** The recording the R key started, if any: it gets every Sample the view gets, and nothing more is read. */
+  let recorder: Recorder | undefined;
+  /** The last notice from the Sample source, said once until it changes. */
+  let lastNotice: string | undefined;
 
   const terminal = options.terminal ?? borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr, mouse: options.mouse !== false });
   // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
@@ -167,10 +182,67 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
 
   const dispatch = (action: Action): void => {
     if (finished) return;
+    const before = state.replay;
     const { state: next, effects } = reduce(state, action);
     state = next;
     paint();
     for (const effect of effects) runEffect(effect);
+    const after = state.replay;
+    if (replay && before && after) {
+      // The replay moved: show that Sample; it started, stopped or changed speed: time the next one.
+      if (after.index !== before.index) {
+        replay.seek(after.index);
+        void tick(true);
+      }
+      if (after.index !== before.index || after.playing !== before.playing || after.speed !== before.speed) schedule();
+    }
+  };
+
+  const say = (text: string): void => dispatch({ type: 'message', text, nowMs: clock() });
+
+  /** R: a new file named on screen, or the end of the one being written. */
+  const toggleRecording = (): void => {
+    if (recorder) {
+      const { path, samples } = recorder;
+      recorder.close();
+      recorder = undefined;
+      dispatch({ type: 'recording', path: null, text: `recording stopped: ${samples} Samples in ${path}`, nowMs: clock() });
+      return;
+    }
+    const stem = state.target.kind === 'process' ? `mmtop-${state.target.pid}` : 'mmtop-files';
+    const opened = createNamed(stem, '.ndjson', Date.now());
+    if (!opened.ok) return say(`cannot record: ${opened.path}: ${opened.reason}`);
+    recorder = new Recorder(opened.fd, opened.path);
+    // The Sample on screen first, so the recording starts where the user pressed R.
+    if (state.sample && (state.processStatus === 'alive' || state.processStatus === 'none')) record(state.sample);
+    dispatch({ type: 'recording', path: opened.path, text: `recording to ${opened.path} (R stops; mmtop replay FILE shows it)`, nowMs: clock() });
+  };
+
+  const record = (sample: AppState['sample']): void => {
+    if (!recorder || !sample) return;
+    const written = recorder.write(sample);
+    if (!written.ok) {
+      const { path, samples } = recorder;
+      recorder = undefined;
+      dispatch({ type: 'recording', path: null, text: `recording stopped: cannot write ${path} (${written.code}); ${samples} Samples kept`, nowMs: clock() });
+    }
+  };
+
+  /** S: the screen as it is, to a new SVG file. */
+  const screenshot = (): void => {
+    const frame = painter.frame;
+    if (!frame) return say('nothing on screen to save yet');
+    const stem = state.target.kind === 'process' ? `mmtop-${state.target.pid}` : 'mmtop-files';
+    const opened = createNamed(stem, '.svg', Date.now());
+    if (!opened.ok) return say(`cannot save the screen: ${opened.path}: ${opened.reason}`);
+    try {
+      writeAll(opened.fd, frameToSvg(frame, { mono: state.mono }));
+      say(`screen saved to ${opened.path}`);
+    } catch (error) {
+      say(`cannot save the screen: ${opened.path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    } finally {
+      fs.closeSync(opened.fd);
+    }
   };
 
   const runEffect = (effect: Effect): void => {
@@ -179,6 +251,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       case 'back': if (options.terminal) void finish(BACK_TO_OVERVIEW); break;
       case 'sampleNow': void tick(true); break;
       case 'redraw': redrawAll(); break;
+      case 'recordToggle': toggleRecording(); break;
+      case 'screenshot': screenshot(); break;
       default: runner?.run(effect); break;
     }
   };
@@ -186,6 +260,12 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const schedule = (): void => {
     if (finished) return;
     clearTimeout(timer);
+    if (replay) {
+      // A replay moves only when it plays: the next Sample after the recorded gap over the speed.
+      const delayMs = state.replay?.playing ? nextDelayMs(state.replay) : null;
+      if (delayMs !== null) timer = setTimeout(() => dispatch({ type: 'replayStep', delta: 1, nowMs: clock() }), delayMs);
+      return;
+    }
     timer = setTimeout(() => void tick(false), state.intervalMs);
   };
 
@@ -214,7 +294,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         : state.target;
       if (lastTickMs !== undefined) offscreenCreditMs = Math.min(offscreenCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
       lastTickMs = now;
-      const result = await sampler!.request(target, planFor(state, smaps, Math.max(0, offscreenCreditMs)));
+      const plan = planFor(state, smaps, Math.max(0, offscreenCreditMs));
+      const result = await sampler!.request(target, plan);
       offscreenCreditMs -= result.offscreenMs ?? 0;
       if (smaps) {
         lastSmapsMs = now;
@@ -223,8 +304,18 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       if (finished) return;
       stats.samples++;
       stats.firstSampleMs ??= clock() - stats.startMs;
-      const sample = carrySmaps(state.sample, result.sample);
-      dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });
+      if (replay) {
+        // A recorded Sample carries its own smaps figures; the one before it is the recording's, not the screen's.
+        dispatch({ type: 'sample', sample: result.sample, previous: replay.previousOf(result.sample), processStatus: result.processStatus, nowMs: clock() });
+      } else {
+        const sample = carrySmaps(state.sample, result.sample);
+        dispatch({ type: 'sample', sample, processStatus: result.processStatus, nowMs: clock() });
+        if (result.processStatus === 'alive' || result.processStatus === 'none') record(sample);
+      }
+      if (result.notice !== lastNotice) {
+        lastNotice = result.notice;
+        if (result.notice) say(result.notice);
+      }
     } catch (error) {
       dispatch({ type: 'message', text: `sampling failed: ${error instanceof Error ? error.message : String(error)}`, nowMs: clock() });
     } finally {
@@ -232,7 +323,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       if (again) {
         again = false;
         void tick(true);
-      } else {
+      } else if (!replay) {
         schedule();
       }
     }
@@ -266,7 +357,11 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     stdin.off('data', onData);
     stdout.off('resize', onResize);
     jobControl?.dispose();
+    // A recording still going when the view ends is closed whole; where it is is said once the terminal is back.
+    const kept = recorder ? `mmtop: recorded ${recorder.samples} Samples to ${printable(recorder.path)}\n` : undefined;
     try {
+      recorder?.close();
+      recorder = undefined;
       ink?.unmount();
     } finally {
       if (!options.terminal) terminal.restore();
@@ -274,6 +369,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       await runner?.shutdown().catch(() => undefined);
       await sampler?.close().catch(() => undefined);
       await Promise.resolve(options.cleanup?.()).catch(() => undefined);
+      if (kept) process.stderr.write(kept);
       if (crashMessage) process.stderr.write(crashMessage);
       if (process.env.MMTOP_STATS_FILE) {
         const { writeFileSync } = await import('node:fs');
@@ -318,7 +414,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   });
 
   try {
-    sampler = startSamplerThread();
+    sampler = replay ?? startSamplerThread();
     runner = createEffectsRunner(dispatch, clock);
     if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
     mount();

@@ -4,7 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { fsPath, printable } from '../model/index.js';
-import { parseBudgetPercent, parseCells, parseDelaySeconds, parsePid, requireLiveProcess } from './args.js';
+import { parseBudgetPercent, parseCells, parseDelaySeconds, parseNumberOption, parsePid, requireLiveProcess } from './args.js';
 import { selectionFromArgs, withSelection } from './selection-args.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
@@ -21,6 +21,8 @@ const NEEDS: Record<string, string> = {
   lock: 'lock needs a file (or a directory)',
   advise: 'advise needs a pid, a mapping (a file\'s path or START-END) and the advice (COLD, PAGEOUT or WILLNEED)',
   workload: 'workload needs a file',
+  record: 'record needs a pid (and -o FILE, or -o - for stdout)',
+  replay: 'replay needs a recording (mmtop record -o FILE) or a snapshot --json file',
   faults: 'faults needs a pid',
 };
 
@@ -202,10 +204,13 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
         .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })
-        .option('smaps', { type: 'boolean', default: false, describe: 'every smaps field of every mapping, as pmap -XX' })),
+        .option('smaps', { type: 'boolean', default: false, describe: 'every smaps field of every mapping, as pmap -XX' })
+        .option('svg', { type: 'string', describe: 'save the interactive view\'s screen as an SVG picture to this new file' })
+        .option('size', { type: 'string', describe: 'with --svg: the screen\'s COLUMNSxROWS (default the terminal\'s, or 200x50)' })),
       async (args) => {
         if (args.pid === undefined) {
           if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
+          if (args.svg !== undefined || args.size !== undefined) throw usageError('--svg needs a pid (the screen of mmtop <pid>)');
           if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
           const top = args.top === undefined ? 20 : Number(args.top);
           if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${args.top}"`);
@@ -217,7 +222,33 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         }
         if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined || args.interval !== undefined) throw usageError('--file, --cgroup, --top and --interval are for the overview: give no pid');
         const { snapshotCommand } = await import('./snapshot.js');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps });
+        if (args.size !== undefined && args.svg === undefined) throw usageError('--size goes with --svg');
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps, ...(args.svg !== undefined ? { svg: String(args.svg) } : {}), ...(args.size !== undefined ? { size: String(args.size) } : {}) });
+      })
+    .command('record <pid>', 'write a Sample a line (snapshot --json\'s JSON) to a new file, for mmtop replay',
+      (y) => recordOptions('record', y
+        .positional('pid', { type: 'string', describe: 'process id' })
+        .option('output', { alias: 'o', type: 'string', describe: 'the new file to write (never an existing one), or - for stdout' })
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between Samples (default 1)' })
+        .option('duration', { type: 'string', describe: 'stop after this many seconds (default: until the process exits or Ctrl-C)' })
+        .option('cells', { type: 'string', describe: 'heatmap cells per file: how far a replay can zoom (default 1000)' })),
+      async (args) => {
+        if (args.output === undefined || args.output === '') throw usageError('record needs -o FILE (a new file), or -o - for stdout');
+        const { recordCommand, DEFAULT_RECORD_CELLS } = await import('./record.js');
+        exitCode = await recordCommand({
+          pid: parsePid(args.pid), output: String(args.output), delaySeconds: parseDelaySeconds(args.delay ?? '1'),
+          durationSeconds: args.duration === undefined ? undefined : parseNumberOption('--duration', args.duration, { min: 0, max: 366 * 86_400, positive: true, what: 'a positive number of seconds', above: 'a year' }),
+          cells: cellsOption(args.cells) ?? DEFAULT_RECORD_CELLS,
+        });
+      })
+    .command('replay <file>', 'the interactive view of a recording (mmtop record, the R key) or of a snapshot --json file',
+      (y) => recordOptions('replay', y
+        .positional('file', { type: 'string', describe: 'the recording' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only' })),
+      async (args) => {
+        const { replayCommand } = await import('./replay.js');
+        exitCode = await replayCommand({ file: String(args.file), mono: args.mono, ascii: args.ascii });
       })
     .command('fincore [paths..]', 'page-cache residency of files, like util-linux fincore',
       (y) => recordOptions('fincore', withSelection(y

@@ -5,12 +5,27 @@ import { formatFileTable, formatSnapshot } from '../text/snapshot.js';
 import { formatSmapsTable } from '../text/smaps-table.js';
 import { CliError } from './errors.js';
 import { requireLiveProcess } from './args.js';
+import { parseSize, snapshotSvg } from './snapshot-svg.js';
+
+/** --svg: the screen mmtop <pid> would show first, at --size or the terminal's size (200x50 off a terminal). */
+function snapshotSvgCommand(pid: number, file: string, size: string | undefined): number {
+  if (file === '') throw new CliError('--svg needs a file name', 2);
+  const screen = size !== undefined ? parseSize(size)
+    : process.stdout.isTTY ? { columns: process.stdout.columns || 200, rows: process.stdout.rows || 50 } : { columns: 200, rows: 50 };
+  snapshotSvg(pid, file, screen);
+  process.stderr.write(`mmtop: the screen (${screen.columns}x${screen.rows}) saved to ${file}\n`);
+  return 0;
+}
 
 export interface SnapshotOptions {
   pid: number;
   json: boolean;
   cells: number | undefined;
   files: boolean;
+  /** Write the interactive view's screen to this new SVG file instead. */
+  svg?: string;
+  /** The screen's size for --svg: COLUMNSxROWS. */
+  size?: string;
   /** Every VMA's whole smaps entry (pmap -XX); in JSON as smapsDetail. */
   smaps?: boolean;
 }
@@ -18,6 +33,7 @@ export interface SnapshotOptions {
 export function snapshotCommand(options: SnapshotOptions): number {
   const { comm, kernelThread } = requireLiveProcess(options.pid);
   if (kernelThread) throw new CliError(`pid ${options.pid} (${comm}) is a kernel thread: it has no mappings`);
+  if (options.svg !== undefined) return snapshotSvgCommand(options.pid, options.svg, options.size);
   const { sample, processStatus } = sampleOnce(
     { kind: 'process', pid: options.pid },
     { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true, ...(options.smaps ? { smapsOf: 'all' as const } : {}) },

@@ -2,7 +2,7 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu' | 'overview';
+export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu' | 'overview' | 'replayJump';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
@@ -15,9 +15,10 @@ export type Command =
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
   | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
   | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown'
-  | 'back' | 'paneNext' | 'panePrevious' | 'paneProcesses' | 'paneFiles' | 'paneCgroups' | 'open' | 'widen' | 'holders';
+  | 'back' | 'paneNext' | 'panePrevious' | 'paneProcesses' | 'paneFiles' | 'paneCgroups' | 'open' | 'widen' | 'holders'
+  | 'record' | 'screenshot' | 'stepForward' | 'stepBack' | 'replayFaster' | 'replaySlower' | 'replayJump' | 'replayJumpAccept' | 'replayJumpCancel' | 'replayJumpErase';
 
-export type Group = 'General' | 'Overview' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
+export type Group = 'General' | 'Overview' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm' | 'Keep and replay';
 
 export interface KeyBinding {
   /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
@@ -36,6 +37,10 @@ export interface KeyBinding {
   processOnly?: boolean;
   /** Shown in the footer, with this label. */
   footer?: string;
+  /** Only in a replay (`mmtop replay`): it moves through the recording. */
+  replayOnly?: boolean;
+  /** Only live: a replay has nothing new to record. */
+  liveOnly?: boolean;
 }
 
 const panels: readonly Mode[] = ['table', 'heatmap'];
@@ -45,7 +50,7 @@ const everywhere: readonly Mode[] = [...panels, 'overview'];
 export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['q', 'f10', 'ctrl+c'], command: 'quit', description: 'quit', group: 'General', modes: [...everywhere, 'help'], footer: 'Quit' },
   { keys: ['?', 'f1'], command: 'help', description: 'this help', group: 'General', modes: everywhere, footer: 'Help' },
-  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: everywhere, footer: 'Pause' },
+  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample); in a replay, play or pause', group: 'General', modes: everywhere, footer: 'Pause' },
   { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: everywhere, footer: 'Delay' },
   { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: everywhere },
   { keys: ['!'], command: 'log', description: 'the last messages and results, whole (the warning line cuts a long one)', group: 'General', modes: panels, footer: 'Log' },
@@ -114,6 +119,14 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['v'], command: 'switchView', description: 'view the workload\'s process, and back', group: 'Actions', modes: panels },
   { keys: ['D'], command: 'dropCaches', description: 'drop the whole system\'s clean page cache (sync; echo 1 > /proc/sys/vm/drop_caches)', group: 'Actions', modes: panels, changesSystem: true, confirm: true, needs: 'root' },
 
+  { keys: ['R'], command: 'record', description: 'start or stop recording the Samples shown to a new file, named on screen (replay it with mmtop replay FILE)', group: 'Keep and replay', modes: panels, liveOnly: true },
+  { keys: ['P'], command: 'screenshot', description: 'save the screen as an SVG picture in a new file, named on screen', group: 'Keep and replay', modes: panels },
+  { keys: ['.'], command: 'stepForward', description: 'replay: the next Sample', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Step' },
+  { keys: [','], command: 'stepBack', description: 'replay: the Sample before', group: 'Keep and replay', modes: panels, replayOnly: true },
+  { keys: ['>'], command: 'replayFaster', description: 'replay: play faster (1x, 4x, 16x)', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Speed' },
+  { keys: ['<'], command: 'replaySlower', description: 'replay: play slower', group: 'Keep and replay', modes: panels, replayOnly: true },
+  { keys: ['J'], command: 'replayJump', description: 'replay: jump to a time (1:30 from the start, +10 or -10 seconds, #N the Nth Sample, @HH:MM:SS)', group: 'Keep and replay', modes: panels, replayOnly: true, footer: 'Jump' },
+
   { keys: ['1'], command: 'startRandomRead', description: 'random reads (the article\'s script)', group: 'Workload menu', modes: ['workloadMenu'] },
   { keys: ['2'], command: 'startSequentialRead', description: 'sequential reads, a page at a time', group: 'Workload menu', modes: ['workloadMenu'] },
   { keys: ['3'], command: 'startHotCold', description: '90% of reads in the first tenth of the file', group: 'Workload menu', modes: ['workloadMenu'] },
@@ -143,6 +156,9 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['up', 'k', 'pageup'], command: 'logScrollUp', description: 'scroll the messages up', group: 'General', modes: ['log'] },
   { keys: ['down', 'j', 'pagedown', 'space'], command: 'logScrollDown', description: 'scroll the messages down', group: 'General', modes: ['log'] },
   { keys: ['escape', '!', 'q', 'enter'], command: 'close', description: 'close the messages', group: 'General', modes: ['log'] },
+  { keys: ['enter'], command: 'replayJumpAccept', description: 'jump there', group: 'Keep and replay', modes: ['replayJump'] },
+  { keys: ['escape'], command: 'replayJumpCancel', description: 'stay where the replay is', group: 'Keep and replay', modes: ['replayJump'] },
+  { keys: ['backspace'], command: 'replayJumpErase', description: 'erase a character', group: 'Keep and replay', modes: ['replayJump'] },
   { keys: ['enter'], command: 'jumpAccept', description: 'go there', group: 'Jump', modes: ['jump'] },
   { keys: ['escape'], command: 'jumpCancel', description: 'cancel', group: 'Jump', modes: ['jump'] },
   { keys: ['backspace'], command: 'jumpErase', description: 'erase a character', group: 'Jump', modes: ['jump'] },

@@ -250,4 +250,6 @@ export interface SampleResult {
   offscreenMs?: number;
   /** Files carried from an earlier tick (SamplePlan.offscreen); with a session only. */
   carriedFiles?: number;
+  /** Something the view should say about this Sample (a replay asked for finer cells than recorded). */
+  notice?: string;
 }

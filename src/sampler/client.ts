@@ -20,7 +20,9 @@ export function startSamplerThread(): SamplerClient {
   // The sampler's own heap stays small: samples are plain data handed over once a tick.
   const resourceLimits = { maxYoungGenerationSizeMb: 4 };
   const worker = here.endsWith('.ts')
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true, resourceLimits })
+    // tsx is resolved from here, not from the working directory (an eval'd worker resolves from the cwd):
+    // mmtop run under tsx from another directory (the record and replay tests write there) still finds it.
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true, resourceLimits })
     : new Worker(workerUrl, { resourceLimits });
   worker.unref();
   let nextId = 1;

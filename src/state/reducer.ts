@@ -13,6 +13,7 @@ import { NO_FAULTS, withFaultSample } from './faults.js';
 import { isAnonRow, nextSmapsSeen } from './detail-views.js';
 import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
+import { clampIndex, JUMP_HELP, parseJump as parseReplayJump, SPEEDS, type ReplayState } from '../replay/timeline.js';
 
 export const MIN_INTERVAL_MS = 100;
 export const MAX_INTERVAL_MS = 60_000;
@@ -28,6 +29,8 @@ export interface InitialOptions {
   staticWarnings?: string[];
   /** The demo's data file: the hint line walks the article's experiment on it. */
   demoFile?: string;
+  /** `mmtop replay`: the recording's place (its first Sample, paused). */
+  replay?: ReplayState;
 }
 
 export function initialState(options: InitialOptions): AppState {
@@ -66,6 +69,8 @@ export function initialState(options: InitialOptions): AppState {
     ownFiles: options.demoFile ? [options.demoFile] : [],
     demo: options.demoFile ? { file: options.demoFile, step: 0 } : null,
     lastResult: null,
+    replay: options.replay ?? null,
+    recording: null,
     log: [],
     faults: NO_FAULTS,
     smapsPane: false,
@@ -80,7 +85,11 @@ export function modeOf(state: AppState): Mode {
 export function reduce(state: AppState, action: Action): Reduced {
   switch (action.type) {
     case 'sample':
-      return { state: withSample(state, action.sample, action.processStatus, action.nowMs), effects: [] };
+      return { state: withSample(state, action.sample, action.processStatus, action.nowMs, action.previous), effects: [] };
+    case 'replayStep':
+      return replayMove({ ...state, nowMs: action.nowMs }, (state.replay?.index ?? 0) + action.delta);
+    case 'recording':
+      return { state: say({ ...state, recording: action.path, nowMs: action.nowMs }, action.text, 15_000), effects: [] };
     case 'resize':
       return resize(state, action.screen);
     case 'tick':
@@ -139,13 +148,13 @@ function say(state: AppState, text: string, ms = 3000): AppState {
   return logged({ ...state, message: { text, untilMs: state.nowMs + ms } }, text);
 }
 
-function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number): AppState {
+function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
   const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
   if (gone) {
     const text = sample.failures.find((f) => f.source === 'process')?.message ?? `process ${processStatus}`;
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
-  const previous = state.sample;
+  const previous = previousGiven !== undefined ? previousGiven : state.sample;
   let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs), smapsSeen: nextSmapsSeen(state.smapsSeen, sample.smapsDetail) };
   const rows = tableRows(next);
   // The demo opens on its data file, and stays there; otherwise the selection follows the top row
@@ -214,6 +223,9 @@ function onKey(state: AppState, key: string): Reduced {
   if (mode === 'jump' && state.overlay?.kind === 'jump' && isPrintable(key)) {
     return { state: { ...state, overlay: { kind: 'jump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
   }
+  if (mode === 'replayJump' && state.overlay?.kind === 'replayJump' && isPrintable(key)) {
+    return { state: { ...state, overlay: { kind: 'replayJump', text: (state.overlay.text + (key === 'space' ? ' ' : key)).slice(0, 40) } }, effects: [] };
+  }
   const binding = bindingFor(key, mode);
   if (!binding && key.startsWith('alt+') && key.length > 4) {
     // No Alt bindings: ESC and a key that arrived in one read (tmux, a fast typist) are two keys.
@@ -223,6 +235,11 @@ function onKey(state: AppState, key: string): Reduced {
   }
   if (!binding) return { state, effects: [] };
   if (binding.processOnly && state.target.kind !== 'process') return { state: say(state, `${binding.description}: only with a process`), effects: [] };
+  if (state.replay && (binding.changesSystem || binding.group === 'Actions' || binding.liveOnly)) {
+    return { state: say(state, `${binding.footer ?? binding.keys[0]}: off in a replay (it shows a recording: there is no live system to act on)`), effects: [] };
+  }
+  if (state.replay && (binding.command === 'slower' || binding.command === 'faster')) return { state: say(state, 'a replay keeps the recorded delay: > and < change its speed'), effects: [] };
+  if (binding.replayOnly && !state.replay) return { state: say(state, `${binding.keys[0]}: only in a replay (mmtop replay FILE)`), effects: [] };
   if (binding.changesSystem && state.readOnly) return { state: say(state, `${binding.footer ?? binding.command}: off in --read-only mode`), effects: [] };
   return runCommand(state, binding.command);
 }
@@ -335,7 +352,9 @@ function runCommand(state: AppState, command: Command): Reduced {
       return { state: { ...state, overlay: { kind: 'log', scroll } }, effects: none };
     }
     case 'close': return { state: { ...state, overlay: null }, effects: [{ type: 'redraw' }] };
-    case 'pause': return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
+    case 'pause':
+      if (state.replay) return replayPlay(state);
+      return { state: say({ ...state, paused: !state.paused }, state.paused ? 'sampling resumed' : 'paused: press Space to resume'), effects: state.paused ? [{ type: 'sampleNow' }] : none };
     case 'redraw': return { state, effects: [{ type: 'redraw' }] };
     case 'slower':
     case 'faster': {
@@ -387,6 +406,28 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'zoomIn': return zoom(state, state.zoomLevel + 1);
     case 'zoomOut': return zoom(state, state.zoomLevel - 1);
     case 'zoomReset': return zoom(state, 0);
+    case 'record': return { state, effects: [{ type: 'recordToggle' }] };
+    case 'screenshot': return { state, effects: [{ type: 'screenshot' }] };
+    case 'stepForward': return replayMove(state, (state.replay?.index ?? 0) + 1, true);
+    case 'stepBack': return replayMove(state, (state.replay?.index ?? 0) - 1, true);
+    case 'replayFaster':
+    case 'replaySlower': {
+      if (!state.replay) return { state, effects: none };
+      const at = SPEEDS.indexOf(state.replay.speed) + (command === 'replayFaster' ? 1 : -1);
+      const speed = SPEEDS[Math.max(0, Math.min(SPEEDS.length - 1, at))]!;
+      return { state: say({ ...state, replay: { ...state.replay, speed } }, `replay at ${speed}x`), effects: none };
+    }
+    case 'replayJump': return { state: { ...state, overlay: { kind: 'replayJump', text: '' } }, effects: none };
+    case 'replayJumpCancel': return { state: { ...state, overlay: null }, effects: none };
+    case 'replayJumpErase': return state.overlay?.kind === 'replayJump' ? { state: { ...state, overlay: { kind: 'replayJump', text: state.overlay.text.slice(0, -1) } }, effects: none } : { state, effects: none };
+    case 'replayJumpAccept': {
+      if (state.overlay?.kind !== 'replayJump' || !state.replay) return { state: { ...state, overlay: null }, effects: none };
+      const closed = { ...state, overlay: null };
+      if (state.overlay.text.trim() === '') return { state: say(closed, `jump: give ${JUMP_HELP}`), effects: none };
+      const where = parseReplayJump(state.overlay.text, state.replay, -new Date(state.replay.timesMs[0] ?? 0).getTimezoneOffset());
+      if ('error' in where) return { state: say(closed, where.error, 6000), effects: none };
+      return replayMove(closed, where.index, true);
+    }
     case 'jump': {
       if (!focusedFile(state)?.pageCount) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
       return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
@@ -406,14 +447,14 @@ function runCommand(state: AppState, command: Command): Reduced {
   }
 }
 
-/**
- * Files first <-> one row a VMA. The selection stays on the same memory: a file's row becomes its largest
- * VMA (by RSS), a VMA's row the file's.
- */
 function clearFilter(state: AppState): Reduced {
   return { state: keepSelectionVisible(say({ ...state, filter: '' }, 'filter cleared')), effects: [{ type: 'sampleNow' }] };
 }
 
+/**
+ * Files first <-> one row a VMA. The selection stays on the same memory: a file's row becomes its largest
+ * VMA (by RSS), a VMA's row the file's.
+ */
 function toggleTableView(state: AppState): Reduced {
   const row = selectedRow(state);
   const tableView = state.tableView === 'files' ? 'vmas' : 'files';
@@ -428,6 +469,27 @@ function toggleTableView(state: AppState): Reduced {
   }
   const next = keepSelectionVisible(say({ ...state, tableView, selectedId }, tableView === 'files' ? 'a row a file (VMAs folded)' : 'a row a VMA (pmap -x)'));
   return { state: next, effects: [{ type: 'sampleNow' }] };
+}
+
+/** Shows Sample `index` of the replay (clamped); a step by hand pauses the playing. */
+function replayMove(state: AppState, index: number, byHand = false): Reduced {
+  const replay = state.replay;
+  if (!replay) return { state, effects: [] };
+  const to = clampIndex(replay, index);
+  const atEnd = to === replay.timesMs.length - 1;
+  const playing = byHand ? false : replay.playing && !atEnd;
+  let next: AppState = { ...state, replay: { ...replay, index: to, playing } };
+  if (to === replay.index && byHand) next = say(next, to === 0 ? 'the first Sample of the recording' : 'the last Sample of the recording');
+  else if (replay.playing && !playing && !byHand) next = say(next, 'the end of the recording: , steps back, J jumps');
+  return { state: next, effects: [] };
+}
+
+/** Space in a replay: play from here (from the start when at the end), or pause. */
+function replayPlay(state: AppState): Reduced {
+  const replay = state.replay!;
+  if (replay.playing) return { state: say({ ...state, replay: { ...replay, playing: false } }, 'replay paused'), effects: [] };
+  const index = replay.index >= replay.timesMs.length - 1 ? 0 : replay.index;
+  return { state: say({ ...state, replay: { ...replay, index, playing: true } }, `playing at ${replay.speed}x (> faster, < slower)`), effects: [] };
 }
 
 function confirm(state: AppState, question: string, effect: Effect): Reduced {

@@ -8,6 +8,7 @@ import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../r
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
+import { replayFlags } from '../replay/timeline.js';
 import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
 import { cellFaults, faultKind, faultRefusalText, faultSamplingText, fileFaultRates, newestFrameAgeMs, FAULT_FADE_MS } from './faults.js';
@@ -191,7 +192,12 @@ export function headerModel(state: AppState): HeaderModel {
   const pr = s?.process;
   const pp = prev?.process;
   const interval = `${state.intervalMs / 1000}s`;
-  const flags = [state.paused ? 'PAUSED' : `every ${interval}`, state.readOnly ? 'read-only' : ''].filter(Boolean).join(' · ');
+  const flags = [
+    state.replay ? '' : state.paused ? 'PAUSED' : `every ${interval}`,
+    state.readOnly && !state.replay ? 'read-only' : '',
+    // The file's name is said when recording starts and stops (a name would push the flags off a narrow title).
+    state.recording ? '● REC' : '',
+  ].filter(Boolean).join(' · ');
   let title: string;
   if (state.target.kind === 'files') {
     title = `mmtop  files: ${s?.files.length ?? 0}  ${flags}`;
@@ -201,6 +207,8 @@ export function headerModel(state: AppState): HeaderModel {
   } else {
     title = `mmtop  pid ${state.target.pid}  ${state.statusText === null ? 'waiting for the first sample' : printable(state.statusText)}  ${flags}`;
   }
+  // A replay says so first: where it is matters more than the flags a narrow title cuts.
+  if (state.replay) title = `mmtop ${replayFlags(state.replay)} │${title.slice('mmtop'.length)}`.trimEnd();
   const proc = pr && pp && pp.pid === pr.pid
     ? `proc fault/s ${humanRate(rate(pr.minorFaults + pr.majorFaults, pp.minorFaults + pp.majorFaults, seconds))} majflt/s ${humanRate(rate(pr.majorFaults, pp.majorFaults, seconds))}`
     : state.target.kind === 'files' ? '' : 'proc fault/s ? majflt/s ?';

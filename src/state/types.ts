@@ -4,6 +4,7 @@ import type { PageWindow } from '../residency/cells.js';
 import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
+import type { ReplayState } from '../replay/timeline.js';
 import type { FaultView } from './faults.js';
 import type { SmapsSeen } from './detail-views.js';
 
@@ -23,6 +24,7 @@ export type Overlay =
   | { kind: 'confirm'; question: string; effect: Effect }
   | { kind: 'workloadMenu' }
   | { kind: 'adviseMenu' }
+  | { kind: 'replayJump'; text: string }
   | null;
 
 /** A workload mmtop started: its child process and what it reported last. */
@@ -117,6 +119,10 @@ export interface AppState {
   demo: DemoState | null;
   /** The kernel's answer to the last action, in words, shown longer than a message. */
   lastResult: { text: string; ok: boolean; untilMs: number } | null;
+  /** `mmtop replay`: where the replay is in its recording; null live. */
+  replay: ReplayState | null;
+  /** The file the Samples shown are being recorded to (R), or null. */
+  recording: string | null;
   /** The last messages and results, whole (state/log.ts): `!` shows them. */
   log: LogEntry[];
   /** Sampled faults of the last seconds (the fault layer). */
@@ -145,13 +151,17 @@ export type Effect =
     type: 'processAdvise'; pid: number; start: string; end: string; path: string; advice: 'COLD' | 'PAGEOUT' | 'WILLNEED';
     /** mmtop advise's selector for a folded row (a file's path, "[heap]"): every VMA of it, not start-end. */
     selector?: string;
-  };
+  }
+  | { type: 'recordToggle' }
+  | { type: 'screenshot' };
 
 /** What an action did, as the effects runner reports it back. */
 export type ActionKind = 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadAdvise' | 'processAdvise' | 'workload';
 
 export type Action =
-  | { type: 'sample'; sample: Sample; processStatus: ProcessStatus; nowMs: number }
+  | { type: 'sample'; sample: Sample; processStatus: ProcessStatus; nowMs: number; /** The Sample before it, when not the one shown (a replay that jumped). */ previous?: Sample | null }
+  | { type: 'replayStep'; delta: number; nowMs: number }
+  | { type: 'recording'; path: string | null; text: string; nowMs: number }
   | { type: 'keys'; keys: string[]; nowMs: number }
   | { type: 'resize'; screen: Screen }
   | { type: 'tick'; nowMs: number }

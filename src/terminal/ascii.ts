@@ -20,6 +20,8 @@ export const ASCII_GLYPHS: Readonly<Record<string, string>> = {
   '—': '-',
   '·': '-', // the separator between header flags and between warnings
   '×': 'x', // "×3" and "30×8"
+  '●': '*', // "● REC" while the R key records
+  '▶': '>', // a replay that plays: "▶ 4x"
   '░': '1', // the heatmap's shades (residency/glyph.ts): the same four levels, in digits
   '▒': '2',
   '▓': '3',

@@ -24,6 +24,11 @@ export class Painter {
     this.#rows = Math.max(1, rows);
   }
 
+  /** The frame the terminal shows (what a screenshot saves), or null before the first paint. */
+  get frame(): Frame | null {
+    return this.#onScreen;
+  }
+
   /** A new terminal size: the next paint starts from a cleared screen. */
   resize(columns: number, rows: number): void {
     this.#columns = Math.max(1, columns);

@@ -11,6 +11,7 @@ import {
   type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
+import { JUMP_HELP } from '../replay/timeline.js';
 import { ANON_LEGEND, FLAGS_LEGEND } from '../state/detail-views.js';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, padEndColumns, padStartColumns } from '../text/units.js';
 import { RunBuilder, styled, type Theme } from './theme.js';
@@ -294,6 +295,12 @@ function footerOrder(state: AppState): readonly (typeof KEY_TABLE)[number][] {
   return [...KEY_TABLE].sort((a, b) => rank(a.command) - rank(b.command));
 }
 
+/** In a replay its own keys come right after Quit, Help and Space: a narrow footer keeps them. */
+function replayFooterOrder(order: readonly (typeof KEY_TABLE)[number][]): (typeof KEY_TABLE)[number][] {
+  const first = ['quit', 'help', 'pause'];
+  return [...order.filter((b) => first.includes(b.command)), ...order.filter((b) => b.replayOnly), ...order.filter((b) => !b.replayOnly && !first.includes(b.command))];
+}
+
 /** htop's bottom line: the keys of the current mode with their labels. */
 export function footerLine(state: AppState, theme: Theme): string {
   const { columns } = state.screen;
@@ -308,18 +315,25 @@ export function footerLine(state: AppState, theme: Theme): string {
     const text = `Go to: ${printable(state.overlay.text)}_   p1234 page · 0x4000 or 1G offset · 50%   Enter go  Esc cancel`;
     return styled(fitEnd(text, columns), theme.style('footerKey'));
   }
+  if (state.overlay?.kind === 'replayJump') {
+    const text = `Jump to: ${printable(state.overlay.text)}_   Enter go  Esc stay   (${JUMP_HELP})`;
+    return styled(fitEnd(text, columns), theme.style('footerKey'));
+  }
   if (state.overlay?.kind === 'confirm') {
     // The answer keys first: a narrow screen cuts the question, never "[y/N]".
     return styled(fitEnd(`[y/N] ${printable(state.overlay.question)}`, columns), theme.style('warn'));
   }
-  for (const binding of footerOrder(state)) {
+  for (const binding of state.replay ? replayFooterOrder(footerOrder(state)) : footerOrder(state)) {
     if (!binding.footer || !binding.modes.includes(mode)) continue;
     if (binding.processOnly && state.target.kind !== 'process') continue;
+    if (binding.replayOnly && !state.replay) continue;
+    // A replay's footer has room for its own keys: what it cannot do is left out (the help lists it, greyed).
+    if (state.replay && (binding.changesSystem || binding.liveOnly || binding.command === 'slower')) continue;
     const key = keyLabel(binding.keys.find((k) => /^f\d+$/.test(k)) ?? binding.keys[0]!);
     const label = binding.footer;
     const width = columnsOf(key) + columnsOf(label) + 1;
     if (used + width > columns) break;
-    const greyed = binding.changesSystem && state.readOnly;
+    const greyed = (binding.changesSystem && state.readOnly) || (state.replay !== null && (binding.changesSystem || binding.liveOnly));
     b.push(key, greyed ? theme.style('greyed') : theme.style('footerKey'));
     b.push(`${label} `, greyed ? theme.style('greyed') : theme.style('footerLabel'));
     used += width;
@@ -334,7 +348,7 @@ const HEATMAP_NOTES = [
   'Evicting (e, posix_fadvise DONTNEED) leaves no shadow entries: x marks come only from reclaim or PAGEOUT.',
 ];
 
-const HELP_GROUPS = ['General', 'Actions', 'Mapping table', 'Heatmap'] as const;
+const HELP_GROUPS = ['General', 'Actions', 'Mapping table', 'Heatmap', 'Keep and replay'] as const;
 
 /** The help screen, generated from the key table and the legend; it scrolls when taller than the screen. */
 export function helpLines(state: AppState, theme: Theme): string[] {
@@ -345,8 +359,9 @@ export function helpLines(state: AppState, theme: Theme): string[] {
     for (const binding of KEY_TABLE) {
       if (binding.group !== group || binding.modes.every((m) => m === 'help' || m === 'log')) continue;
       const keys = binding.keys.map(keyLabel).join(' ');
-      const greyed = binding.changesSystem && state.readOnly;
-      const notes = [binding.needs ? `needs ${binding.needs}` : '', binding.confirm ? 'asks first' : '', greyed ? 'off: --read-only' : ''].filter(Boolean);
+      const offInReplay = state.replay !== null && (binding.changesSystem === true || binding.group === 'Actions' || binding.liveOnly === true);
+      const greyed = (binding.changesSystem && state.readOnly) || offInReplay;
+      const notes = [binding.needs ? `needs ${binding.needs}` : '', binding.confirm ? 'asks first' : '', offInReplay ? 'off: a replay' : greyed ? 'off: --read-only' : ''].filter(Boolean);
       // Notes first, so a narrow screen cuts the description rather than the "off" marker.
       const text = `  ${keys.padEnd(16)} ${notes.length > 0 ? `[${notes.join(', ')}] ` : ''}${binding.description}`;
       body.push(greyed ? styled(pad(text, columns), theme.style('greyed')) : pad(text, columns));

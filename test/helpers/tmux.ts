@@ -63,6 +63,11 @@ export class Tmux {
     return this.#tmux(['capture-pane', '-p', '-t', this.session]);
   }
 
+  /** The screen with its colours and attributes (SGR codes, as tmux holds them) and every cell, trailing blanks too. */
+  captureStyled(): string {
+    return this.#tmux(['capture-pane', '-p', '-e', '-N', '-t', this.session]);
+  }
+
   /** The pane's alternate-screen flag (1 while a program holds the alternate screen) and cursor flag. */
   paneFlags(): { alternate: boolean; cursorVisible: boolean } {
     const out = this.#tmux(['display-message', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}']).trim().split(' ');

@@ -29,7 +29,7 @@ test('no shell: child processes are spawned with argv arrays, never through sh -
   }
 });
 
-test('files are written only by the workload (its own or --allow-write), the doctor\'s probe and drop caches', () => {
+test('files are written only by the workload (its own or --allow-write), the doctor\'s probe, drop caches and the new files of record and screenshots', () => {
   const writers = files.filter(({ text }) => /\b(writeFileSync|writeSync|appendFileSync|openSync\([^)]*['"](w|w\+|r\+|a|wx)['"]|ftruncate|PROT_WRITE)/.test(text)).map(({ f }) => f).sort();
   assert.deepEqual(writers, [
     'native/mapping.ts', // PROT_WRITE only when the workload asks for a writable mapping
@@ -38,6 +38,7 @@ test('files are written only by the workload (its own or --allow-write), the doc
     'src/cli/interactive.tsx', // $MMTOP_STATS_FILE for the benchmark
     'src/cli/lock.ts', // --pidfile: O_CREAT | O_EXCL | O_NOFOLLOW, removed on exit
     'src/doctor/probe.ts', // its own temp file
+    'src/record/out-file.ts', // recordings and SVG screenshots: new files only (O_CREAT|O_EXCL|O_NOFOLLOW)
     'src/workload/program.ts', // --create, --log, and writes only with --allow-write or to a file it created
   ].sort());
 });

@@ -83,7 +83,7 @@ test('toAscii: every byte below 0x80, every line as wide as before, escapes unto
 
 test('every non-ASCII character the UI draws has an ASCII stand-in (a new glyph must add one)', () => {
   // The code that builds what reaches the screen; comments are skipped (they may hold any character).
-  const dirs = ['src/ui', 'src/state', 'src/text', 'src/keys', 'src/residency'];
+  const dirs = ['src/ui', 'src/state', 'src/text', 'src/keys', 'src/residency', 'src/replay'];
   const files = [...dirs.flatMap((d) => fs.readdirSync(path.join(REPO_ROOT, d)).map((f) => path.join(d, f))), 'src/cli/effects.ts', 'src/cli/interactive.tsx'];
   const missing = new Set<string>();
   for (const file of files.filter((f) => /\.tsx?$/.test(f))) {
