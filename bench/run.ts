@@ -131,7 +131,7 @@ function parseOptions(argv: string[]): Options {
 
 // -------------------------------------------------------------------------------------------- the plan
 
-type Group = 'idle' | 'reader' | 'files50' | 'big' | 'maps50k' | 'dense' | 'sparse' | 'vma10k' | 'faults';
+type Group = 'idle' | 'reader' | 'files50' | 'big' | 'maps50k' | 'dense' | 'sparse' | 'vma10k' | 'overview' | 'faults';
 type ToolName = 'mmtop' | 'htop' | 'btop';
 
 interface PlanRow {
@@ -154,9 +154,14 @@ const PLAN: PlanRow[] = [
   { id: 'fincore-dense', group: 'dense', kind: 'oneshot' },
   { id: 'fincore-sparse', group: 'sparse', kind: 'oneshot' },
   { id: 'snapshot-10k', group: 'vma10k', kind: 'oneshot' },
+  { id: 'overview', group: 'overview', kind: 'oneshot' },
   // Fault sampling's cost (bench/faults.ts): the target's slowdown and mmtop's CPU, beside perf trace.
   { id: 'faults', group: 'faults', kind: 'faults' },
 ];
+
+/** The overview row's machine: this many processes mapping this many files between them (issue 13). */
+const OVERVIEW_PROCESSES = 300;
+const OVERVIEW_FILES = 20_000;
 
 function selected(options: Options): PlanRow[] {
   if (!options.only) return PLAN;
@@ -178,6 +183,7 @@ function estimateSeconds(rows: PlanRow[], o: Options, bigGiB: number): number {
     else if (r.kind === 'observer') total += o.rounds * 3 * (o.warmupSeconds + 4 + o.observerSeconds + 2);
     else if (r.kind === 'faults') total += o.rounds * 2 * (4 + 3 * 4) * (o.quick ? 4 : 6);
     else if (r.id === 'fincore-sparse') total += 15 + o.oneShotRounds * 13;
+    else if (r.id === 'overview') total += 40 + o.oneShotRounds * 4 + o.warmupSeconds + o.watchSeconds + 15;
     else total += 8 + o.oneShotRounds * 3;
   }
   return total;
@@ -720,6 +726,25 @@ async function setupTarget(group: Group, options: Options): Promise<Target> {
       const t = await spawnTarget(['hold', '--random', ...specs], 120_000);
       return { pid: t.child.pid!, focusName: 'sparse.db', files: [file], label: 'a 1 TiB sparse file, 64 MiB cached in four places', folios: folioNote(t.ready), sizeBytes: 2 ** 40, procs: [t.child] };
     }
+    case 'overview': {
+      // 20,000 one-page files, written (so cached), mapped by 300 processes between them.
+      const dir = path.join(d, 'f');
+      fs.mkdirSync(dir, { recursive: true });
+      const page = Buffer.alloc(PAGE, 0x41);
+      const files = Array.from({ length: OVERVIEW_FILES }, (_, i) => {
+        const file = path.join(dir, String(i).padStart(5, '0'));
+        fs.writeFileSync(file, page, { flag: 'wx' });
+        return file;
+      });
+      const list = path.join(d, 'files.txt');
+      fs.writeFileSync(list, `${files.join('\n')}\n`, { flag: 'wx' });
+      const t = await spawnTarget(['procs', String(OVERVIEW_PROCESSES), list], 300_000);
+      for (const pid of (t.ready.pids as number[] | undefined) ?? []) res.addPid(pid);
+      return {
+        pid: t.child.pid!, focusName: '00000', files, folios: null, sizeBytes: OVERVIEW_FILES * PAGE, procs: [t.child],
+        label: `${OVERVIEW_PROCESSES} processes mapping ${OVERVIEW_FILES.toLocaleString('en')} one-page files between them`,
+      };
+    }
     case 'vma10k': {
       const file = sparseFile(path.join(d, 'vma.db'), 20_000 * PAGE);
       const t = await spawnTarget(['many', file, '10000'], 120_000);
@@ -894,6 +919,8 @@ interface OneShotResult {
   loadAfter: number[];
   folios: Target['folios'];
   seconds: number;
+  /** The overview row: mmtop's CPU (% of one core) at the default interval, after its first files scan. */
+  cpu?: { percent: number | null; windowS: number; intervalS: number; error: string | null };
 }
 
 /**
@@ -965,11 +992,49 @@ async function oneShot(plan: PlanRow, target: Target, o: Options): Promise<OneSh
         { name: 'vmtouch', argv: [...missing('vmtouch'), file], slow: true },
         { name: 'floor', argv: [floorBin ?? 'false', '--cells', String(CELLS), file] },
       ], o, false);
+    case 'overview': {
+      const row = await oneShotRow(plan.id, target, [
+        // One refresh: the header, every process, every file measured; --interval 0 skips the second reading.
+        { name: 'mmtop', argv: [...MMTOP, 'snapshot', '--json', '--interval', '0'] },
+        { name: 'fincore', argv: [...missing('fincore'), ...target.files] },
+      ], o, false);
+      row.cpu = await overviewCpu(o);
+      return row;
+    }
     default:
       return oneShotRow(plan.id, target, [
         { name: 'mmtop', argv: [...MMTOP, 'snapshot', '--json', String(target.pid)] },
         { name: 'pmap', argv: ['pmap', '-X', String(target.pid)] },
       ], o, false);
+  }
+}
+
+/**
+ * `mmtop` alone (the overview) at the default interval in a pane: its CPU over the watch window, once its
+ * first files scan is on screen (the tab line says "files N s old").
+ */
+async function overviewCpu(o: Options): Promise<NonNullable<OneShotResult['cpu']>> {
+  const session = `overview-${++sessionSeq}`;
+  const inner = `exec ${MMTOP.map(shellQuote).join(' ')}`;
+  tmux(['new-session', '-d', '-s', session, '-x', String(COLUMNS), '-y', String(ROWS), inner]);
+  const pid = Number(tmux(['display-message', '-p', '-t', session, '#{pane_pid}']).trim());
+  res.addPid(pid);
+  try {
+    await waitFor({ session, typescript: '' }, (screen) => (/files \d+ s old/.test(screen) ? true : null), 120_000, 'the overview\'s first files scan');
+    await sleep(o.warmupSeconds * 1000);
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    await sleep(o.watchSeconds * 1000);
+    const cpu1 = cpuSeconds(pid);
+    const wallS = (performance.now() - t0) / 1000;
+    return { percent: (100 * (cpu1 - cpu0)) / wallS, windowS: wallS, intervalS: 1, error: null };
+  } catch (error) {
+    return { percent: null, windowS: 0, intervalS: 1, error: message(error) };
+  } finally {
+    try {
+      tmux(['kill-session', '-t', session]);
+    } catch { /* gone */ }
+    await res.end([pid]);
   }
 }
 
@@ -1143,10 +1208,12 @@ function oneShotTable(rows: OneShotResult[]): string {
     const held = !last?.after ? 'residency not checked'
       : moved.length === 0 ? `residency held in all ${r.checks.length} runs (${last.after.cachedPages.toLocaleString('en')}/${last.after.pages.toLocaleString('en')} pages)`
         : `residency MOVED in ${moved.length} of ${r.checks.length} runs`;
-    const extra = [...context, held, notFull.length ? `${notFull.length} runs began not fully cached` : '', retouched ? `re-touched ${retouched}×` : '', loadText(r.loadBefore, r.loadAfter)].filter(Boolean).join(' · ');
+    const cpu = r.cpu ? (r.cpu.percent === null ? `overview CPU not measured: ${r.cpu.error}` : `\`mmtop\` (the overview) at -d ${r.cpu.intervalS}: ${r.cpu.percent.toFixed(2)}% of a core over ${Math.round(r.cpu.windowS)} s`) : '';
+    const extra = [...context, cpu, held, notFull.length ? `${notFull.length} runs began not fully cached` : '', retouched ? `re-touched ${retouched}×` : '', loadText(r.loadBefore, r.loadAfter)].filter(Boolean).join(' · ');
     const title = r.id === 'fincore-dense' ? `\`mmtop fincore\` vs \`vmtouch\`: ${r.target}`
       : r.id === 'fincore-sparse' ? `\`mmtop fincore --cells ${CELLS}\` vs \`vmtouch\`: ${r.target}`
-        : `\`mmtop snapshot --json\` vs \`pmap -X\`: ${r.target}`;
+        : r.id === 'overview' ? `one overview refresh (\`mmtop snapshot --json --interval 0\`) vs \`fincore\` on the same files: ${r.target}`
+          : `\`mmtop snapshot --json\` vs \`pmap -X\`: ${r.target}`;
     const ratioPeer = r.id === 'fincore-sparse' && sm && sp ? `${ratio(sm, sp)} (${(sp.median / sm.median).toFixed(0)}× faster)` : ratio(sm!, sp!);
     out.push(`| ${title} | ${cell(sm!, fmtMs)} | ${peer ? `${peer.name} ${cell(sp!, fmtMs)}` : 'n/a'} | ${floor ? cell(sf!, fmtMs) : '–'} | ${ratioPeer} | ${floor ? ratio(sm!, sf!) : '–'} | ${extra} |`);
     for (const s of r.sides) for (const e of new Set(s.errors)) out.push(`| | failed: ${s.name}: ${e.replace(/\|/g, '\\|')} | | | | | |`);

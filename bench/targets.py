@@ -20,7 +20,11 @@
 #                                        pages are exactly the mapped ones); prints {"ready": COUNT}.
 #   targets.py faulter RATE              a minor fault an iteration (write an anonymous page, MADV_DONTNEED it),
 #                                        RATE a second, 0 unpaced; prints {"ready": true}.
-import ctypes, json, mmap, os, random, struct, sys, threading, time
+#   targets.py procs NPROC LIST          the overview's machine: NPROC processes (forked, so they cost one
+#                                        start) that between them map every file named in LIST (one path a
+#                                        line), each file by one process, its pages touched (MADV_RANDOM);
+#                                        prints {"ready": FILES, "pids": [...]}. The children die with it.
+import ctypes, json, mmap, os, random, signal, struct, sys, threading, time
 
 PAGE = mmap.PAGESIZE
 KPF_COMPOUND_HEAD, KPF_COMPOUND_TAIL = 15, 16  # include/uapi/linux/kernel-page-flags.h
@@ -168,6 +172,46 @@ def many(path, count):
         time.sleep(3600)
 
 
+def procs(count, listing):
+    with open(listing) as f:
+        paths = [line.rstrip("\n") for line in f if line.strip()]
+    PR_SET_PDEATHSIG = 1
+    pids, readers = [], []
+    for i in range(count):
+        mine = paths[i::count]
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(r)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # prctl(2): the child ends with the bench's target
+            total = 0
+            for path in mine:
+                fd = os.open(path, os.O_RDONLY)
+                length = os.fstat(fd).st_size
+                address = libc.mmap(None, length, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+                os.close(fd)  # the mapping keeps the file
+                if address in (None, MAP_FAILED):
+                    os._exit(1)
+                libc.madvise(address, length, mmap.MADV_RANDOM)
+                view = (ctypes.c_ubyte * length).from_address(address)
+                for p in range(0, length, PAGE):
+                    total += view[p]
+            os.write(w, b"1")
+            os.close(w)
+            while True:
+                signal.pause()
+        os.close(w)
+        pids.append(pid)
+        readers.append(r)
+    for r in readers:
+        if os.read(r, 1) != b"1":
+            sys.exit("targets.py: a child could not map its files")
+        os.close(r)
+    say({"ready": len(paths), "pids": pids})
+    while True:
+        time.sleep(3600)
+
+
 if __name__ == "__main__":
     exit_when_stdin_closes()
     mode, rest = sys.argv[1], sys.argv[2:]
@@ -179,5 +223,7 @@ if __name__ == "__main__":
         faulter(float(rest[0]))
     elif mode == "many":
         many(rest[0], int(rest[1]))
+    elif mode == "procs":
+        procs(int(rest[0]), rest[1])
     else:
         sys.exit(f"targets.py: unknown mode {mode}")

@@ -8,6 +8,7 @@ export { forcedFallbacks, type ForcedFallback } from './fallbacks.js';
 export {
   openPagemap, pagemapScan, pagemapRegionsByRead, readPagemap, PAGEMAP_READ_CHUNK_PAGES, readKpageflags, type PageRegion,
   PM_PRESENT, PM_PFN_MASK, KPF_MMAP,
+  pagemapScanAnon, pagemapAnonByRead, readPagemapInto, openKpageflags, readKpageflagsInto, type AnonRegion,
 } from './pagemap.js';
 export { fadvise, pidfdOpen, processMadvise, FADV, MADV, type FadviseAdvice, type MadviseAdvice, type AddressRange } from './advice.js';
 export { FileMapping, type MappingOptions } from './mapping.js';

@@ -184,3 +184,113 @@ export function readKpageflags(firstPfn: bigint, count: number): BigUint64Array 
     fs.closeSync(fd);
   }
 }
+
+/** PAGE_IS_SOFT_DIRTY (include/uapi/linux/fs.h): the pte's soft-dirty bit (Documentation/admin-guide/mm/soft-dirty.rst). */
+export const PAGE_IS_SOFT_DIRTY = 1 << 7;
+/** Bit 55 of a pagemap entry: soft-dirty (Documentation/admin-guide/mm/pagemap.rst). */
+const PM_SOFT_DIRTY_HIGH = 1 << (55 - 32);
+
+/** A run of pages with the same present/swapped/soft-dirty categories. */
+export interface AnonRegion {
+  startAddress: bigint;
+  endAddress: bigint;
+  present: boolean;
+  swapped: boolean;
+  softDirty: boolean;
+}
+
+/**
+ * Present, swapped and soft-dirty regions of `[startAddress, endAddress)`: PAGEMAP_SCAN reports without
+ * changing anything (flags 0: no PM_SCAN_WP_MATCHING), so soft-dirty bits are read, never cleared
+ * (only the soft-dirty reset of Documentation/admin-guide/mm/soft-dirty.rst clears them, which mmtop never does). Same walk rules as pagemapScan.
+ */
+export function pagemapScanAnon(pagemapFd: number, startAddress: bigint, endAddress: bigint): AnonRegion[] {
+  if (forcedFallbacks.has('pagemap-scan')) throw new NativeError('ioctl(PAGEMAP_SCAN)', 25 /* ENOTTY */, undefined, forcedDetail('pagemap-scan'));
+  const mask = BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_SOFT_DIRTY);
+  const regions: AnonRegion[] = [];
+  let cursor = startAddress;
+  while (cursor < endAddress) {
+    argBuf.fill(0);
+    argBuf.writeBigUInt64LE(96n, 0);
+    argBuf.writeBigUInt64LE(cursor, 16);
+    argBuf.writeBigUInt64LE(endAddress, 24);
+    argBuf.writeBigUInt64LE(BigInt(VEC_LEN), 48);
+    // Any of present or swapped: a soft-dirty bit alone (a pte_none with the VMA's VM_SOFTDIRTY) is no page.
+    argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 80);
+    argBuf.writeBigUInt64LE(mask, 88);
+    writeVecAddress();
+    const count = c.ioctlPtr(pagemapFd, PAGEMAP_SCAN, argBuf);
+    if (count === -1) throw new NativeError('ioctl(PAGEMAP_SCAN)', lastErrno());
+    let lastEnd = cursor;
+    for (let i = 0; i < count; i++) {
+      const s = vecBuf.readBigUInt64LE(i * 24);
+      const e = vecBuf.readBigUInt64LE(i * 24 + 8);
+      const categories = Number(vecBuf.readBigUInt64LE(i * 24 + 16));
+      const region = { startAddress: s, endAddress: e, present: (categories & PAGE_IS_PRESENT) !== 0, swapped: (categories & PAGE_IS_SWAPPED) !== 0, softDirty: (categories & PAGE_IS_SOFT_DIRTY) !== 0 };
+      const last = regions[regions.length - 1];
+      if (last && s < last.endAddress) {
+        // A region seen again after the kernel's internal flush (walk_end pointing back): keep it once.
+        if (e > last.endAddress) last.endAddress = e;
+      } else if (last && last.endAddress === s && last.present === region.present && last.swapped === region.swapped && last.softDirty === region.softDirty) {
+        last.endAddress = e;
+      } else regions.push(region);
+      if (e > lastEnd) lastEnd = e;
+    }
+    const walkEnd = argBuf.readBigUInt64LE(32);
+    if (count < VEC_LEN) break;
+    const next = walkEnd > lastEnd ? walkEnd : lastEnd;
+    if (next <= cursor) break;
+    cursor = next;
+  }
+  return regions;
+}
+
+/** The same from plain pagemap reads (before Linux 6.7), in bounded chunks into the one reused buffer. */
+export function pagemapAnonByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint): AnonRegion[] {
+  const regions: AnonRegion[] = [];
+  const pageBytes = BigInt(pageSizeBytes);
+  const chunkSpan = BigInt(PAGEMAP_READ_CHUNK_PAGES) * pageBytes;
+  for (let addr = startAddress; addr < endAddress; addr += chunkSpan) {
+    const left = (endAddress - addr) / pageBytes;
+    const pages = left < BigInt(PAGEMAP_READ_CHUNK_PAGES) ? Number(left) : PAGEMAP_READ_CHUNK_PAGES;
+    if (pages === 0) break;
+    preadEntries(pagemapFd, addr, chunkBytes.subarray(0, pages * 8));
+    for (let i = 0; i < pages; i++) {
+      const high = chunkHighWords[2 * i + 1]!;
+      if ((high & PRESENT_OR_SWAPPED_HIGH) === 0) continue;
+      const present = (high & 0x80000000) !== 0;
+      const swapped = (high & 0x40000000) !== 0;
+      const softDirty = (high & PM_SOFT_DIRTY_HIGH) !== 0;
+      const start = addr + BigInt(i) * pageBytes;
+      const last = regions[regions.length - 1];
+      if (last && last.endAddress === start && last.present === present && last.swapped === swapped && last.softDirty === softDirty) last.endAddress = start + pageBytes;
+      else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped, softDirty });
+    }
+  }
+  return regions;
+}
+
+/**
+ * Pagemap entries of `pageCount` pages from `startAddress` into `into` (reused by the caller): the PFN of a
+ * present page is bits 0-54, zero unless the reader has CAP_SYS_ADMIN (pagemap.rst, since Linux 4.2).
+ */
+export function readPagemapInto(pagemapFd: number, startAddress: bigint, into: BigUint64Array): void {
+  preadEntries(pagemapFd, startAddress, Buffer.from(into.buffer, into.byteOffset, into.byteLength));
+}
+
+/** /proc/kpageflags opened for reading (0400 root: fs/proc/page.c); the caller closes it. */
+export function openKpageflags(): number {
+  return fs.openSync('/proc/kpageflags', 'r');
+}
+
+/** Flags of `into.length` consecutive PFNs from `firstPfn`, through an fd from openKpageflags. */
+export function readKpageflagsInto(fd: number, firstPfn: bigint, into: BigUint64Array): void {
+  const bytes = Buffer.from(into.buffer, into.byteOffset, into.byteLength);
+  let done = 0;
+  while (done < bytes.length) {
+    const n = fs.readSync(fd, bytes, done, bytes.length - done, firstPfn * 8n + BigInt(done));
+    if (n === 0) break;
+    done += n;
+  }
+  bytes.fill(0, done);
+}

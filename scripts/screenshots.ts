@@ -11,7 +11,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
   const t = new Tmux(`shot-${columns}`);
   try {
     t.start(columns, rows, root);
-    t.type('node --import tsx src/bin/mmtop.ts');
+    t.type('node --import tsx src/bin/mmtop.ts demo');
     await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
     await sleep(4000);
     t.keys('e');

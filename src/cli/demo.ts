@@ -1,4 +1,4 @@
-// `mmtop` with no pid (and `npm start`): the article's experiment, live. A 128 MiB data file in a temp dir
+// `mmtop demo` (and `npm start`): the article's experiment, live. A 128 MiB data file in a temp dir
 // on a disk filesystem, a random-read workload on it, and the view attached to the workload, with a hint
 // line that walks: evict (mapped pages stay), MADV_DONTNEED, evict again (they go), major faults climb.
 // On every way out the child ends and the file goes (the child also removes it if mmtop is killed).
@@ -39,7 +39,7 @@ export function demoDirectory(): { dir: string; warning: string | null } {
   return { dir, warning: `only tmpfs is at hand (${dir}): its pages cannot be evicted, so the experiment will not show eviction` };
 }
 
-export async function runDemo(options: { delaySeconds: number; mono: boolean; readOnly: boolean; ascii?: boolean; mouse?: boolean }): Promise<number> {
+export async function runDemo(options: { delaySeconds: number; mono: boolean; readOnly: boolean; ascii?: boolean; mouse?: boolean; budgetPercent?: number | undefined }): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new CliError('the demo needs a terminal; for output to a pipe use: mmtop snapshot <pid>');
   }

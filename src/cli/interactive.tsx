@@ -14,7 +14,7 @@ import { inkScreenLines, liveLines } from '../ui/screen.js';
 import { makeTheme, wantsMono } from '../ui/theme.js';
 import { Painter } from '../terminal/painter.js';
 import { InkCanvas } from '../terminal/ink-canvas.js';
-import { borrowTerminal } from '../terminal/screen.js';
+import { borrowTerminal, type BorrowedTerminal } from '../terminal/screen.js';
 import { terminalProfile } from '../terminal/capabilities.js';
 import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { CliError } from './errors.js';
@@ -38,9 +38,17 @@ export interface InteractiveOptions {
   demoFile?: string;
   /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
   budgetPercent?: number;
+  /**
+   * The overview's terminal (`mmtop` alone): the view draws on it and leaves it held when it ends; the
+   * overview gives it back. With it, Esc on the mapping table ends the view with BACK_TO_OVERVIEW.
+   */
+  terminal?: BorrowedTerminal;
   /** Clicks and the wheel (default on; --no-mouse turns them off). */
   mouse?: boolean;
 }
+
+/** What runInteractive returns when Esc took the user back to the overview that opened the view. */
+export const BACK_TO_OVERVIEW = -1;
 
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;
@@ -80,7 +88,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
   });
 
-  const terminal = borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr, mouse: options.mouse !== false });
+  const terminal = options.terminal ?? borrowTerminal(stdin, stdout, { ascii: options.ascii === true || !profile.utf8, stderr: process.stderr, mouse: options.mouse !== false });
   // The painter is the only writer of the screen; Ink renders into a canvas (docs/rendering.md). Its
   // writes go through the borrowed terminal's (dropped while suspended or once the tty is gone, ASCII
   // stand-ins where the locale has no UTF-8).
@@ -168,6 +176,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const runEffect = (effect: Effect): void => {
     switch (effect.type) {
       case 'quit': void finish(0); break;
+      case 'back': if (options.terminal) void finish(BACK_TO_OVERVIEW); break;
       case 'sampleNow': void tick(true); break;
       case 'redraw': redrawAll(); break;
       default: runner?.run(effect); break;
@@ -260,7 +269,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     try {
       ink?.unmount();
     } finally {
-      terminal.restore();
+      if (!options.terminal) terminal.restore();
       stdin.pause();
       await runner?.shutdown().catch(() => undefined);
       await sampler?.close().catch(() => undefined);

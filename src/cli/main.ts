@@ -14,7 +14,6 @@ function cellsOption(raw: unknown): number | undefined {
 
 /** What each command needs when its positionals are missing, in words. */
 const NEEDS: Record<string, string> = {
-  snapshot: 'snapshot needs a pid',
   fincore: 'fincore needs a file (or a directory with -R)',
   evict: 'evict needs a file',
   touch: 'touch needs a file',
@@ -92,7 +91,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     .parserConfiguration({ 'parse-positional-numbers': false })
     .scriptName('mmtop')
     .usage('mmtop: where a process\'s file pages are: page cache, page table, dirty, evicted\n\nUsage: mmtop <command> [options]')
-    .command('$0 [pid]', 'the interactive view of a process (or of files with --file)',
+    .command('$0 [pid]', 'the interactive view of a process (or of files with --file); without either, the overview of the machine',
       (y) => recordOptions('$0', y
         .positional('pid', { type: 'string', describe: 'process id' })
         .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
@@ -101,7 +100,8 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
         .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
-        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })
+        .option('cgroup', { type: 'string', describe: 'the overview, narrowed to this memory cgroup (a path in the pane, or under /sys/fs/cgroup)' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
         const afterDashes = (args._ ?? []).map(String);
@@ -111,6 +111,15 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a file or directory');
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const common = { delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) };
+        if (args.cgroup !== undefined) {
+          if (pidText !== undefined || (args.file && args.file.length > 0)) throw usageError('--cgroup is for the overview: give no pid and no --file (mmtop overview --file DIR --cgroup PATH)');
+          if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+        }
+        if (pidText === undefined && !(args.file && args.file.length > 0)) {
+          const { runOverview } = await import('./overview.js');
+          exitCode = await runOverview({ ...common, cgroup: args.cgroup });
+          return;
+        }
         const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
           const { expandPaths } = await import('./fincore.js');
@@ -123,28 +132,73 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           exitCode = await runInteractive({ target: { kind: 'files', paths }, ...common });
           return;
         }
-        if (pidText === undefined) {
-          const { runDemo } = await import('./demo.js');
-          exitCode = await runDemo(common);
-          return;
-        }
+        if (pidText === undefined) throw usageError('give a pid or --file');
         const pid = parsePid(pidText);
         const { comm, kernelThread } = requireLiveProcess(pid);
         if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
         exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
       })
+    .command('overview', 'the machine\'s page cache: processes, files and cgroups (what mmtop alone opens)',
+      (y) => recordOptions('overview', y
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
+        .option('file', { type: 'string', array: true, describe: 'directories (or files) whose files are listed too, open or not' })
+        .option('cgroup', { type: 'string', describe: 'start narrowed to this memory cgroup' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action in the views opened from it' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
+        .option('budget', { type: 'string', describe: 'percent of one core for the files scan (default 2)' })),
+      async (args) => {
+        if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
+        if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+        const { runOverview } = await import('./overview.js');
+        exitCode = await runOverview({
+          delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse,
+          budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget), cgroup: args.cgroup, dirs: (args.file ?? []).map(String),
+        });
+      })
+    .command('demo', 'the article "More about mmap() file access", live: a 128 MiB file in a temp dir and a random reader on it',
+      (y) => recordOptions('demo', y
+        .option('delay', { alias: 'd', type: 'string', describe: 'seconds between samples, as top -d (default 1)' })
+        .option('mono', { type: 'boolean', default: false, describe: 'no colour: glyphs alone carry the meaning (also NO_COLOR)' })
+        .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
+        .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
+        .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
+      async (args) => {
+        const delaySeconds = parseDelaySeconds(args.delay ?? '1');
+        const { runDemo } = await import('./demo.js');
+        exitCode = await runDemo({ delaySeconds, mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse, budgetPercent: args.budget === undefined ? undefined : parseBudgetPercent(args.budget) });
+      })
     .command('doctor', 'which kernel sources work here, and what is lost without each',
       (y) => recordOptions('doctor', y.option('json', { type: 'boolean', default: false, describe: 'print JSON' })),
       async (args) => { exitCode = await (await import('./doctor.js')).doctorCommand({ json: args.json }); })
-    .command('snapshot <pid>', 'pmap -x with the page cache, once',
+    .command('snapshot [pid]', 'pmap -x with the page cache, once; without a pid, the overview once',
       (y) => recordOptions('snapshot', y
-        .positional('pid', { type: 'string', describe: 'process id' })
+        .positional('pid', { type: 'string', describe: 'process id (none: the overview of the machine)' })
+        .option('file', { type: 'string', array: true, describe: 'without a pid: directories whose files are listed too' })
+        .option('cgroup', { type: 'string', describe: 'without a pid: only this memory cgroup' })
+        .option('top', { type: 'string', describe: 'without a pid: rows per pane in the text (default 20)' })
+        .option('interval', { type: 'string', describe: 'without a pid: seconds between the two readings the rates come from (default 1, as sar -B 1 1; 0: one reading, no rates)' })
         .option('json', { type: 'boolean', default: false, describe: 'print the Sample as JSON' })
         .option('cells', { type: 'string', describe: 'heatmap cells per file (JSON) or bar width (--files)' })
-        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })),
+        .option('files', { type: 'boolean', default: false, describe: 'only the table of mapped files' })
+        .option('smaps', { type: 'boolean', default: false, describe: 'every smaps field of every mapping, as pmap -XX' })),
       async (args) => {
+        if (args.pid === undefined) {
+          if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
+          if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
+          const top = args.top === undefined ? 20 : Number(args.top);
+          if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${args.top}"`);
+          const intervalS = args.interval === undefined ? 1 : Number(args.interval);
+          if (args.interval === '' || !Number.isFinite(intervalS) || intervalS < 0 || intervalS > 3600) throw usageError(`--interval must be seconds from 0 to 3600, not "${args.interval}"`);
+          const { snapshotOverviewCommand } = await import('./snapshot-overview.js');
+          exitCode = await snapshotOverviewCommand({ json: args.json, dirs: (args.file ?? []).map(String), cgroup: args.cgroup, top, intervalMs: intervalS * 1000 });
+          return;
+        }
+        if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined || args.interval !== undefined) throw usageError('--file, --cgroup, --top and --interval are for the overview: give no pid');
         const { snapshotCommand } = await import('./snapshot.js');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files });
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps });
       })
     .command('fincore <paths..>', 'page-cache residency of files, like util-linux fincore',
       (y) => recordOptions('fincore', y

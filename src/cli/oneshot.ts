@@ -8,7 +8,7 @@ import { parseCells, parsePid } from './args.js';
 
 export type OneShot =
   | { command: 'fincore'; paths: string[]; json: boolean; recursive: boolean; cells: string | undefined }
-  | { command: 'snapshot'; pid: string; json: boolean; files: boolean; cells: string | undefined };
+  | { command: 'snapshot'; pid: string; json: boolean; files: boolean; smaps: boolean; cells: string | undefined };
 
 /** Words yargs reads as commands or options wherever they stand. */
 const RESERVED = new Set(['help', 'version', 'completion']);
@@ -25,7 +25,7 @@ const isPlainWord = (token: string): boolean => token !== '' && !token.startsWit
 export function parseOneShot(argv: readonly string[]): OneShot | undefined {
   const [command, ...rest] = argv;
   if (command !== 'fincore' && command !== 'snapshot') return undefined;
-  const booleans = command === 'fincore' ? ['--json', '-R', '--recursive'] : ['--json', '--files'];
+  const booleans = command === 'fincore' ? ['--json', '-R', '--recursive'] : ['--json', '--files', '--smaps'];
   const seen = new Set<string>();
   const words: string[] = [];
   let cells: string | undefined;
@@ -56,7 +56,7 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
     return { command, paths: words, json: seen.has('--json'), recursive: seen.has('-R'), cells };
   }
   if (words.length !== 1 || !/^[1-9]\d{0,9}$/.test(words[0]!)) return undefined;
-  return { command, pid: words[0]!, json: seen.has('--json'), files: seen.has('--files'), cells };
+  return { command, pid: words[0]!, json: seen.has('--json'), files: seen.has('--files'), smaps: seen.has('--smaps'), cells };
 }
 
 /** Runs it as main's yargs handler for the command would; returns the exit code. Throws as they do. */
@@ -64,7 +64,7 @@ export async function runOneShot(run: OneShot): Promise<number> {
   const cellsOption = (raw: string | undefined): number | undefined => (raw === undefined ? undefined : parseCells(raw));
   if (run.command === 'snapshot') {
     const { snapshotCommand } = await import('./snapshot.js');
-    return snapshotCommand({ pid: parsePid(run.pid), json: run.json, cells: cellsOption(run.cells), files: run.files });
+    return snapshotCommand({ pid: parsePid(run.pid), json: run.json, cells: cellsOption(run.cells), files: run.files, smaps: run.smaps });
   }
   const { fincoreCommand } = await import('./fincore.js');
   return fincoreCommand({ paths: run.paths, json: run.json, recursive: run.recursive, cells: cellsOption(run.cells) });

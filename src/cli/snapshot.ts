@@ -1,6 +1,8 @@
-// `mmtop snapshot <pid> [--json] [--cells N] [--files]`: one Sample, as pmap -x with the page cache, or JSON.
+// `mmtop snapshot <pid> [--json] [--cells N] [--files] [--smaps]`: one Sample, as pmap -x with the page cache,
+// as pmap -XX (--smaps: every smaps field of every VMA), or JSON.
 import { sampleOnce } from '../sampler/index.js';
 import { formatFileTable, formatSnapshot } from '../text/snapshot.js';
+import { formatSmapsTable } from '../text/smaps-table.js';
 import { CliError } from './errors.js';
 import { requireLiveProcess } from './args.js';
 
@@ -9,6 +11,8 @@ export interface SnapshotOptions {
   json: boolean;
   cells: number | undefined;
   files: boolean;
+  /** Every VMA's whole smaps entry (pmap -XX); in JSON as smapsDetail. */
+  smaps?: boolean;
 }
 
 export function snapshotCommand(options: SnapshotOptions): number {
@@ -16,7 +20,7 @@ export function snapshotCommand(options: SnapshotOptions): number {
   if (kernelThread) throw new CliError(`pid ${options.pid} (${comm}) is a kernel thread: it has no mappings`);
   const { sample, processStatus } = sampleOnce(
     { kind: 'process', pid: options.pid },
-    { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true },
+    { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true, ...(options.smaps ? { smapsOf: 'all' as const } : {}) },
   );
   // Exited before or during the reads: what was read is not the whole process, so none of it is printed.
   if (processStatus === 'exited') {
@@ -29,6 +33,7 @@ export function snapshotCommand(options: SnapshotOptions): number {
     throw new CliError(`cannot read the mappings of process ${options.pid}: ${sample.failures.find((f) => f.source === 'maps')!.message}`);
   }
   if (options.json) process.stdout.write(`${JSON.stringify(sample)}\n`);
+  else if (options.smaps) process.stdout.write(formatSmapsTable(sample));
   else process.stdout.write(options.files ? formatFileTable(sample, options.cells !== undefined) : formatSnapshot(sample));
   return 0;
 }

@@ -2,21 +2,22 @@
 // table are generated from it; a test checks that no key is bound twice in one mode.
 
 /** Where a key is read: the focused panel, or the overlay on top. */
-export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu';
+export type Mode = 'table' | 'heatmap' | 'help' | 'log' | 'filter' | 'jump' | 'confirm' | 'workloadMenu' | 'adviseMenu' | 'overview';
 
 export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
   | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon'
-  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'zoomIn' | 'zoomOut' | 'zoomReset'
+  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'layerFlags' | 'smapsPane' | 'zoomIn' | 'zoomOut' | 'zoomReset'
   | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo'
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
   | 'wlDontneed' | 'wlRandom' | 'wlSequential' | 'wlWillneed' | 'wlCold' | 'wlPageout'
   | 'pmCold' | 'pmPageout' | 'pmWillneed' | 'helpScrollUp' | 'helpScrollDown'
-  | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown';
+  | 'jump' | 'jumpAccept' | 'jumpCancel' | 'jumpErase' | 'log' | 'logScrollUp' | 'logScrollDown'
+  | 'back' | 'paneNext' | 'panePrevious' | 'paneProcesses' | 'paneFiles' | 'paneCgroups' | 'open' | 'widen';
 
-export type Group = 'General' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
+export type Group = 'General' | 'Overview' | 'Mapping table' | 'Heatmap' | 'Actions' | 'Workload menu' | 'Advice menu' | 'Filter' | 'Jump' | 'Confirm';
 
 export interface KeyBinding {
   /** Key names as parseKeys gives them ("q", "f10", "up", "ctrl+c"). */
@@ -38,21 +39,42 @@ export interface KeyBinding {
 }
 
 const panels: readonly Mode[] = ['table', 'heatmap'];
+/** The general keys also work in the overview (`mmtop` alone). */
+const everywhere: readonly Mode[] = [...panels, 'overview'];
 
 export const KEY_TABLE: readonly KeyBinding[] = [
-  { keys: ['q', 'f10', 'ctrl+c'], command: 'quit', description: 'quit', group: 'General', modes: [...panels, 'help'], footer: 'Quit' },
-  { keys: ['?', 'f1'], command: 'help', description: 'this help', group: 'General', modes: panels, footer: 'Help' },
-  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: panels, footer: 'Pause' },
-  { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: panels, footer: 'Delay' },
-  { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: panels },
+  { keys: ['q', 'f10', 'ctrl+c'], command: 'quit', description: 'quit', group: 'General', modes: [...everywhere, 'help'], footer: 'Quit' },
+  { keys: ['?', 'f1'], command: 'help', description: 'this help', group: 'General', modes: everywhere, footer: 'Help' },
+  { keys: ['space'], command: 'pause', description: 'pause or resume sampling (the screen keeps the last sample)', group: 'General', modes: everywhere, footer: 'Pause' },
+  { keys: ['['], command: 'slower', description: 'sample less often (double the delay)', group: 'General', modes: everywhere, footer: 'Delay' },
+  { keys: [']'], command: 'faster', description: 'sample more often (halve the delay, down to 0.1 s)', group: 'General', modes: everywhere },
   { keys: ['!'], command: 'log', description: 'the last messages and results, whole (the warning line cuts a long one)', group: 'General', modes: panels, footer: 'Log' },
-  { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: panels },
-  { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted, faults', group: 'General', modes: panels, footer: 'Layer' },
+  { keys: ['ctrl+l'], command: 'redraw', description: 'redraw the screen', group: 'General', modes: everywhere },
+  { keys: ['L'], command: 'layer', description: 'next heatmap layer: cache, mapped, dirty, evicted, faults, flags', group: 'General', modes: panels, footer: 'Layer' },
   { keys: ['1'], command: 'layerCache', description: 'layer: page cache (cached, mapped, dirty, evicted)', group: 'General', modes: panels },
   { keys: ['2'], command: 'layerMapped', description: 'layer: pages in this process\'s page table', group: 'General', modes: panels },
   { keys: ['3'], command: 'layerDirty', description: 'layer: dirty and writeback pages', group: 'General', modes: panels },
   { keys: ['4'], command: 'layerEvicted', description: 'layer: recently evicted pages', group: 'General', modes: panels },
   { keys: ['5'], command: 'layerFaults', description: 'layer: where the process faults (sampled with perf events; major # and minor +, fading)', group: 'General', modes: panels, processOnly: true },
+  { keys: ['6'], command: 'layerFlags', description: 'layer: page flags of the mapped pages (kpageflags: active, inactive, referenced, mlocked, large folio)', group: 'General', modes: panels, needs: 'root', processOnly: true },
+  { keys: ['S'], command: 'smapsPane', description: 'the selected mapping\'s whole smaps entry, live, changed fields marked (in place of the heatmap)', group: 'General', modes: panels, processOnly: true, footer: 'Smaps' },
+
+  { keys: ['tab'], command: 'paneNext', description: 'next pane: processes, files, cgroups', group: 'Overview', modes: ['overview'], footer: 'Pane' },
+  { keys: ['shift+tab'], command: 'panePrevious', description: 'previous pane', group: 'Overview', modes: ['overview'] },
+  { keys: ['1'], command: 'paneProcesses', description: 'processes, by file pages resident (RssFile)', group: 'Overview', modes: ['overview'] },
+  { keys: ['2'], command: 'paneFiles', description: 'files any process maps or holds open, by pages cached', group: 'Overview', modes: ['overview'] },
+  { keys: ['3'], command: 'paneCgroups', description: 'memory cgroups, by file cache', group: 'Overview', modes: ['overview'] },
+  { keys: ['up', 'k'], command: 'up', description: 'previous row', group: 'Overview', modes: ['overview'] },
+  { keys: ['down', 'j'], command: 'down', description: 'next row', group: 'Overview', modes: ['overview'] },
+  { keys: ['pageup'], command: 'pageUp', description: 'a page of rows up', group: 'Overview', modes: ['overview'] },
+  { keys: ['pagedown'], command: 'pageDown', description: 'a page of rows down', group: 'Overview', modes: ['overview'] },
+  { keys: ['home', 'g'], command: 'home', description: 'first row', group: 'Overview', modes: ['overview'] },
+  { keys: ['end', 'G'], command: 'end', description: 'last row', group: 'Overview', modes: ['overview'] },
+  { keys: ['enter'], command: 'open', description: 'open the row: a process\'s view (Esc comes back), a file\'s heatmap, or narrow processes and files to a cgroup', group: 'Overview', modes: ['overview'], footer: 'Open' },
+  { keys: ['/', 'f4'], command: 'filter', description: 'filter the rows by text (name, pid, user, cgroup, path)', group: 'Overview', modes: ['overview'], footer: 'Filter' },
+  { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column', group: 'Overview', modes: ['overview'], footer: 'Sort' },
+  { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Overview', modes: ['overview'] },
+  { keys: ['escape'], command: 'widen', description: 'clear the filter, then the cgroup: back to the whole machine', group: 'Overview', modes: ['overview'] },
 
   { keys: ['up', 'k'], command: 'up', description: 'previous mapping', group: 'Mapping table', modes: ['table'] },
   { keys: ['down', 'j'], command: 'down', description: 'next mapping', group: 'Mapping table', modes: ['table'] },
@@ -64,6 +86,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['/', 'f4'], command: 'filter', description: 'filter mappings by text', group: 'Mapping table', modes: ['table'], footer: 'Filter' },
   { keys: ['s', 'f6'], command: 'sort', description: 'sort by the next column: RSS, size, cached, dirty, name, address', group: 'Mapping table', modes: ['table'], footer: 'Sort' },
   { keys: ['I'], command: 'reverseSort', description: 'reverse the sort order', group: 'Mapping table', modes: ['table'] },
+  { keys: ['escape'], command: 'back', description: 'back to the overview (when the view was opened from it)', group: 'Mapping table', modes: ['table'] },
   { keys: ['a'], command: 'toggleAnon', description: 'show or hide anonymous mappings', group: 'Mapping table', modes: ['table'], footer: 'Anon', processOnly: true },
 
   { keys: ['left', 'h'], command: 'left', description: 'cursor left one cell', group: 'Heatmap', modes: ['heatmap'] },

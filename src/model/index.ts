@@ -4,3 +4,4 @@ export * from './sample.js';
 export { deviceString } from './device.js';
 export { decodeName, encodeName, fsPath, hasEscapedBytes, printable, printableText } from './names.js';
 export type { FaultSampling, FaultSummary, FileFaults, AnonFaults } from './faults.js';
+export type { AnonCell, AnonMapRecord, PageFlagsCell, PageFlagsRecord, SmapsDetail, SmapsField } from './page-detail.js';

@@ -3,6 +3,7 @@
 
 import type { PageWindow } from '../residency/cells.js';
 import type { FaultSampling } from './faults.js';
+import type { AnonMapRecord, PageFlagsRecord, SmapsDetail } from './page-detail.js';
 
 export const SAMPLE_VERSION = 1;
 
@@ -182,6 +183,12 @@ export interface Sample {
   cgroup: CgroupInfo | null;
   /** Sampled page faults since the last tick (only while the plan asks: the fault layer is on). */
   faults?: FaultSampling;
+  /** Page flags of the focused file's mapped pages (SamplePlan.pageFlags), root only. */
+  pageFlags?: PageFlagsRecord;
+  /** The page table of the focused anonymous mapping (SamplePlan.anon). */
+  anonMap?: AnonMapRecord;
+  /** Whole smaps entries of the selected VMAs (SamplePlan.smapsOf), from the last smaps read. */
+  smapsDetail?: SmapsDetail[];
 }
 
 /** Key of a file by device and inode: "fe:00:15343623". */
@@ -221,6 +228,12 @@ export interface SamplePlan {
   offscreen?: { allowanceMs: number };
   /** Sample the target's page faults (perf events; the fault layer). Only in the sampler thread. */
   faults?: boolean;
+  /** Read the page flags of the focused file's mapped pages (the flags layer: sampler/page-detail.ts). */
+  pageFlags?: boolean;
+  /** An anonymous mapping in focus (hex start): its heatmap of present, swapped and soft-dirty pages. */
+  anon?: { start: string; cellCount: number };
+  /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane); 'all': every VMA (snapshot --smaps). */
+  smapsOf?: string[] | 'all';
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };

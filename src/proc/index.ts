@@ -5,3 +5,4 @@ export * from './smaps.js';
 export * from './stat.js';
 export * from './keyvalue.js';
 export * from './cgroup.js';
+export * from './smaps-entry.js';

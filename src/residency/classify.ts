@@ -5,8 +5,8 @@
 // (faults, page flags) is one more case here: a kind and a fill per cell.
 import type { Cell } from '../model/index.js';
 
-export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'faults';
-export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'faults'];
+export type Layer = 'cache' | 'mapped' | 'dirty' | 'evicted' | 'faults' | 'flags';
+export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 'faults', 'flags'];
 
 /**
  * What fills a cell. `mapped`, `cached`, `dirty` and `writeback` come with a fill and are drawn as a shade;
@@ -17,7 +17,11 @@ export const LAYERS: readonly Layer[] = ['cache', 'mapped', 'dirty', 'evicted', 
 export type CellKind = 'mapped' | 'cached' | 'dirty' | 'writeback' | 'evicted' | 'empty' | 'outside' | 'unknown' | 'none'
   // The fault layer (state/faults.ts), glyphs of their own: a sampled fault in the last tick (# major,
   // + minor), or one in the seconds before, fading (* and -).
-  | 'fault-major' | 'fault-major-old' | 'fault-minor' | 'fault-minor-old';
+  | 'fault-major' | 'fault-major-old' | 'fault-minor' | 'fault-minor-old'
+  // The flags layer (kpageflags, state/detail-views.ts): a glyph a state, so --mono keeps them apart; and
+  // an anonymous mapping's page table: present and soft-dirty as shades, swapped a glyph.
+  | 'flags-unevictable' | 'flags-large' | 'flags-active' | 'flags-referenced' | 'flags-inactive' | 'flags-nolru'
+  | 'anon-present' | 'anon-softdirty' | 'anon-swapped';
 
 /** The fault layer's kinds: its legend shows only these; the other layers' legends leave them out. */
 export function isFaultKind(kind: CellKind): boolean {
@@ -52,7 +56,7 @@ export const LEGEND: ReadonlyArray<{ kind: CellKind; words: string; line: string
 
 /** The kinds drawn as a shade of their fill. */
 export function isShaded(kind: CellKind): boolean {
-  return kind === 'mapped' || kind === 'cached' || kind === 'dirty' || kind === 'writeback';
+  return kind === 'mapped' || kind === 'cached' || kind === 'dirty' || kind === 'writeback' || kind === 'anon-present' || kind === 'anon-softdirty';
 }
 
 const share = (n: number, cell: Cell): number => (cell.pageCount > 0 ? Math.min(1, n / cell.pageCount) : 0);

@@ -19,6 +19,8 @@ export const LEVEL_WORDS = 'how full: ░ up to 1/4, ▒ up to 1/2, ▓ more, �
 const FIXED: Record<string, string> = {
   evicted: 'x', empty: '.', outside: ' ', unknown: '?', none: ' ',
   'fault-major': '#', 'fault-major-old': '*', 'fault-minor': '+', 'fault-minor-old': '-',
+  'flags-unevictable': 'U', 'flags-large': 'H', 'flags-active': 'A', 'flags-referenced': 'r', 'flags-inactive': 'i', 'flags-nolru': '-',
+  'anon-swapped': 'S',
 };
 
 export function glyphOf(cell: HeatCell): string {

@@ -18,5 +18,8 @@ export function carrySmaps(previous: Sample | null, next: Sample): Sample {
     for (const field of SMAPS_FIELDS) merged[field] = old[field];
     return merged;
   });
-  return { ...next, mappings, capabilities: { ...next.capabilities, smaps: previous.capabilities.smaps } };
+  // The smaps pane's whole entries too, for the VMAs still there: the pane says when they were read.
+  const starts = new Set(next.mappings.map((m) => m.start));
+  const detail = next.smapsDetail ?? previous.smapsDetail?.filter((d) => starts.has(d.start));
+  return { ...next, mappings, capabilities: { ...next.capabilities, smaps: previous.capabilities.smaps }, ...(detail ? { smapsDetail: detail } : {}) };
 }

@@ -1,7 +1,7 @@
 // A process as /proc shows it: stat(5) fields, cmdline, status, and its VMAs from maps or smaps.
 import { pageSizeBytes } from '../../native/index.js';
 import {
-  mapsEntrySizeBytes, parseMaps, parseSmapsFigures, parseStat, parseStatus, type MapsEntry, type SmapsFigures,
+  mapsEntrySizeBytes, parseMaps, parseSmapsEntries, parseSmapsFigures, smapsEntriesAt, type FullSmapsEntry, parseStat, parseStatus, type MapsEntry, type SmapsFigures,
 } from '../proc/index.js';
 import type { Failure, MappingRecord, ProcessInfo } from '../model/index.js';
 import { readProcText } from './proc-read.js';
@@ -90,6 +90,8 @@ export interface MappingsRead {
   smaps: boolean | null;
   /** The maps could not be read at all. */
   denied: boolean;
+  /** Whole smaps entries of the VMAs asked for (readMappings' `detailStarts`), when smaps was read. */
+  detail?: FullSmapsEntry[];
 }
 
 function recordOf(entry: MapsEntry, figures?: SmapsFigures): MappingRecord {
@@ -122,14 +124,16 @@ function recordOf(entry: MapsEntry, figures?: SmapsFigures): MappingRecord {
 }
 
 /** The VMAs of `pid`: from smaps when `withSmaps` (it walks page tables: at most once a second), else maps. */
-export function readMappings(pid: number, withSmaps: boolean): MappingsRead {
+export function readMappings(pid: number, withSmaps: boolean, detailStarts?: readonly string[] | 'all'): MappingsRead {
   const failures: Failure[] = [];
   if (withSmaps) {
     const smaps = readProcText(`/proc/${pid}/smaps`, 'smaps');
     if (smaps.ok) {
       const parsed = parseSmapsFigures(smaps.text);
       for (const w of parsed.warnings.slice(0, 3)) failures.push({ source: 'smaps', message: w });
-      return { mappings: parsed.value.map((e) => recordOf(e, e.figures)), failures, smaps: true, denied: false };
+      const detail = detailStarts === 'all' ? { detail: parseSmapsEntries(smaps.text).value }
+        : detailStarts && detailStarts.length > 0 ? { detail: smapsEntriesAt(smaps.text, detailStarts.map((s) => s.replace(/^0x/, ''))) } : {};
+      return { mappings: parsed.value.map((e) => recordOf(e, e.figures)), failures, smaps: true, denied: false, ...detail };
     }
     failures.push(smaps.failure);
   }

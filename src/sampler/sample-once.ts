@@ -9,6 +9,7 @@ import {
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
 import { confirmStillThere, readMappings, readProcessInfo } from './process.js';
 import { readPresentPages } from './present.js';
+import { readAnonMap, readPageFlags } from './page-detail.js';
 import { readCgroup, readSystem } from './system.js';
 import { openChecked } from './open.js';
 import { printedMapsPath } from '../proc/index.js';
@@ -123,8 +124,11 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
   const { plan } = tick;
   if (plan.system) sample.cgroup = readCgroup(pid, sample.failures);
 
-  const mapped = readMappings(pid, plan.smaps);
+  const mapped = readMappings(pid, plan.smaps, plan.smapsOf);
   sample.failures.push(...mapped.failures);
+  if (mapped.detail) {
+    sample.smapsDetail = mapped.detail.map((e) => ({ start: `0x${e.header.startHex}`, end: `0x${e.header.endHex}`, fields: e.fields, readAtMs: sample.timeMs }));
+  }
   merge(sample.capabilities, 'smaps', mapped.smaps);
   sample.mappings = mapped.mappings;
   if (mapped.denied) return;
@@ -149,7 +153,16 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
     if (!record) return;
     if (present && record.pageCount !== null) attachMapped(record, group, present.runs);
     sample.files.push(record);
+    // The flags layer: kpageflags of the focused file's mapped pages, in its cells (page-detail.ts).
+    if (plan.pageFlags && plan.focus?.key === group.key && record.cells) {
+      sample.pageFlags = readPageFlags(pid, group.key, record, group.mappingIndexes.map((i) => sample.mappings[i]!));
+    }
   });
+  if (plan.anon) {
+    const start = plan.anon.start;
+    const mapping = sample.mappings.find((m) => m.start === start);
+    if (mapping && !isFileMapping(mapping)) sample.anonMap = readAnonMap(pid, mapping, plan.anon.cellCount);
+  }
 }
 
 /** A process's file in the session's memory: the pid's, as its files are opened through /proc/PID. */

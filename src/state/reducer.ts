@@ -3,12 +3,13 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, tableRows, zoomWindowFor,
+  cellForPage, focusedCellCount, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
 import { mouseTarget, wheelPages } from './mouse.js';
 import { logged } from './log.js';
 import { NO_FAULTS, withFaultSample } from './faults.js';
+import { isAnonRow, nextSmapsSeen } from './detail-views.js';
 import { FAULT_SORT_COLUMNS, SORT_COLUMNS, type Action, type AppState, type Effect, type Reduced, type Screen } from './types.js';
 import { defaultAdvice, WORKLOAD_ADVICE, type Pattern, type WorkloadAdvice } from '../workload/patterns.js';
 
@@ -63,6 +64,8 @@ export function initialState(options: InitialOptions): AppState {
     lastResult: null,
     log: [],
     faults: NO_FAULTS,
+    smapsPane: false,
+    smapsSeen: { current: {}, before: {} },
   };
 }
 
@@ -139,7 +142,7 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
     return { ...state, processStatus, statusText: text, nowMs, paused: state.paused };
   }
   const previous = state.sample;
-  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs) };
+  let next: AppState = { ...state, sample, previous, processStatus, statusText: null, nowMs, faults: withFaultSample(state.faults, sample, nowMs), smapsSeen: nextSmapsSeen(state.smapsSeen, sample.smapsDetail) };
   const rows = tableRows(next);
   if (!rows.some((r) => r.id === next.selectedId)) {
     // The demo opens on its data file; otherwise the first row (the largest RSS).
@@ -253,7 +256,7 @@ function selectRow(state: AppState, index: number): Reduced {
 }
 
 function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
-  const cells = focusedFile(state)?.cells?.length ?? 0;
+  const cells = focusedCellCount(state);
   if (cells === 0) return { state, effects: [] };
   const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta;
   return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
@@ -286,7 +289,8 @@ function jumpTo(state: AppState): Reduced {
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
-  return { state: { ...state, layer }, effects: [] };
+  // The flags layer reads what the other layers do not (kpageflags): at once, not at the next tick.
+  return { state: { ...state, layer }, effects: layer === 'flags' && state.layer !== 'flags' ? [{ type: 'sampleNow' }] : [] };
 }
 
 function runCommand(state: AppState, command: Command): Reduced {
@@ -297,6 +301,8 @@ function runCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   switch (command) {
     case 'quit': return { state, effects: [{ type: 'quit' }] };
+    // Esc on the mapping table: the session goes back to the overview when it was opened from one.
+    case 'back': return { state, effects: [{ type: 'back' }] };
     case 'help': return { state: { ...state, overlay: { kind: 'help', scroll: 0 } }, effects: [{ type: 'redraw' }] };
     case 'helpScrollUp':
     case 'helpScrollDown': {
@@ -327,6 +333,8 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'layerDirty': return setLayer(state, 'dirty');
     case 'layerEvicted': return setLayer(state, 'evicted');
     case 'layerFaults': return setLayer(state, 'faults');
+    case 'layerFlags': return setLayer(state, 'flags');
+    case 'smapsPane': return { state: say({ ...state, smapsPane: !state.smapsPane }, state.smapsPane ? 'heatmap' : 'smaps pane: the selected mapping\'s whole smaps entry'), effects: [{ type: 'sampleNow' }] };
     case 'up': return inTable ? selectRow(state, index - 1) : moveCursor(state, -layout.gridColumns);
     case 'down': return inTable ? selectRow(state, index + 1) : moveCursor(state, layout.gridColumns);
     case 'left': return moveCursor(state, -1);
@@ -337,7 +345,7 @@ function runCommand(state: AppState, command: Command): Reduced {
     case 'end': return inTable ? selectRow(state, rows.length - 1) : moveCursor(state, 'end');
     case 'focusHeatmap': {
       const file = focusedFile(state);
-      if (!file) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      if (!file && !isAnonRow(selectedRow(state))) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
       return { state: { ...state, focus: 'heatmap' }, effects: none };
     }
     case 'focusTable': return { state: { ...state, focus: 'table' }, effects: none };

@@ -10,6 +10,7 @@ import { computeLayout, type Layout } from './layout.js';
 import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
 import { cellFaults, faultKind, faultRefusalText, faultSamplingText, fileFaultRates, newestFrameAgeMs, FAULT_FADE_MS } from './faults.js';
+import { anonHeatmap, detailPlan, flagsHeatmap, isAnonRow, type LegendItem } from './detail-views.js';
 
 export function layoutOf(state: AppState): Layout {
   return computeLayout(state.screen.columns, state.screen.rows, (state.workload ? 1 : 0) + (state.demo ? 1 : 0));
@@ -128,6 +129,14 @@ export function focusedFile(state: AppState): FileRecord | undefined {
   return selectedRow(state)?.file;
 }
 
+/** Cells of the heatmap in focus: the focused file's, or the selected anonymous mapping's. */
+export function focusedCellCount(state: AppState): number {
+  const row = selectedRow(state);
+  if (row?.file) return row.file.cells?.length ?? 0;
+  const anon = state.sample?.anonMap;
+  return isAnonRow(row) && anon && anon.start === row!.mapping!.start ? anon.cells.length : 0;
+}
+
 /** Cells the heatmap grid has room for. */
 export function gridCellCount(state: AppState): number {
   const layout = layoutOf(state);
@@ -181,7 +190,7 @@ export function planFor(state: AppState, smaps: boolean, offscreenAllowanceMs?: 
   }
   // Perf events only while the fault layer is shown (docs: "perf fault sampling only while the fault layer is on").
   if (state.layer === 'faults' && state.target.kind === 'process') plan.faults = true;
-  return plan;
+  return { ...plan, ...detailPlan(state, selectedRow(state), cells) };
 }
 
 /** The cell under a page in the layout the next sample will have. */
@@ -330,6 +339,8 @@ export interface HeatmapModel {
   flashes: Map<number, 'cached' | 'evicted'>;
   /** The status line for the cell under the cursor. */
   status: string;
+  /** The legend of this heatmap when not the page cache's (the flags layer, an anonymous mapping). */
+  legend?: readonly LegendItem[];
 }
 
 export function heatmapModel(state: AppState): HeatmapModel {
@@ -339,7 +350,10 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const row = selectedRow(state);
   const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
   if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
-  if (!file) return empty(`${row.label}: anonymous memory has no page cache`);
+  if (!file) {
+    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout);
+    return empty(`${row.label}: anonymous memory has no page cache`);
+  }
   const cells = file.cells ?? [];
   const pageSize = sample.pageSizeBytes;
   // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
@@ -348,6 +362,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
+  if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };

@@ -5,6 +5,7 @@ import type { ProcessStatus, Sample, Target } from '../model/index.js';
 import type { Pattern, WorkloadAdvice } from '../workload/patterns.js';
 import type { WorkloadStatus } from '../workload/controller.js';
 import type { FaultView } from './faults.js';
+import type { SmapsSeen } from './detail-views.js';
 
 export type Focus = 'table' | 'heatmap';
 export type SortColumn = 'rss' | 'size' | 'cached' | 'dirty' | 'name' | 'address' | 'majflt' | 'minflt';
@@ -107,11 +108,17 @@ export interface AppState {
   log: LogEntry[];
   /** Sampled faults of the last seconds (the fault layer). */
   faults: FaultView;
+  /** The smaps pane (S) is open in place of the heatmap. */
+  smapsPane: boolean;
+  /** The smaps entries the pane showed last and before: what changed (detail-views.ts). */
+  smapsSeen: SmapsSeen;
 }
 
 /** What the reducer asks the outside world to do. */
 export type Effect =
   | { type: 'quit' }
+  /** Esc on the mapping table: back to the overview, when the view was opened from it. */
+  | { type: 'back' }
   | { type: 'sampleNow' }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }

@@ -10,6 +10,7 @@ import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
+import { ANON_LEGEND, FLAGS_LEGEND } from '../state/detail-views.js';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, padEndColumns, padStartColumns } from '../text/units.js';
 import { RunBuilder, styled, type Theme } from './theme.js';
 
@@ -173,7 +174,9 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
     && (state.target.kind === 'process' || (l.kind !== 'mapped' && l.kind !== 'outside'))
     && (faultLayer ? isFaultKind(l.kind) || l.kind === 'empty' || l.kind === 'outside' : !isFaultKind(l.kind)));
   // First the shades (how full), then a glyph a kind in its colour (or, in mono, its attribute).
-  const entries = [
+  const entries = model.legend ? model.legend.map((l) => ({
+    glyph: isShaded(l.kind) ? SHADES.join('') : legendGlyph(l.kind), sgr: theme.cell(l.kind), long: l.line, short: l.short,
+  })) : [
     ...(faultLayer ? [] : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
     ...items.map((l) => ({
       glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''),
@@ -302,6 +305,11 @@ export function helpLines(state: AppState, theme: Theme): string[] {
     body.push(`  ${styled(legendGlyph(item.kind), theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
   }
   for (const note of HEATMAP_NOTES) body.push(pad(`  ${note}`, columns));
+  // The flags layer's and an anonymous mapping's own legends (state/detail-views.ts).
+  for (const [heading, legend] of [['Flags layer (6, root)', FLAGS_LEGEND], ['Anonymous mapping (a shows them; layer 3: soft-dirty)', ANON_LEGEND]] as const) {
+    body.push(styled(pad(heading, columns), theme.style('helpHeading')));
+    for (const item of legend) body.push(`  ${styled(legendGlyph(item.kind), theme.cell(item.kind))} ${pad(item.words, columns - 4)}`);
+  }
   const height = Math.max(2, rows - 1);
   const visible = height - 1;
   const maxScroll = Math.max(0, body.length - visible);

@@ -2,7 +2,9 @@
 // when the user acts (too small, help, menus); the live view (header, table, heatmap, footer), which
 // changes every tick, is painted by the session's cell diff (docs/rendering.md). Both come from the same
 // line builders (rows.ts), so a test that renders <App> sees the same screen the terminal does.
-import { heatmapModel, layoutOf, MIN_COLUMNS, MIN_ROWS, type AppState } from '../state/index.js';
+import { heatmapModel, layoutOf, MIN_COLUMNS, MIN_ROWS, selectedRow, type AppState } from '../state/index.js';
+import { smapsPaneModel } from '../state/detail-views.js';
+import { smapsPaneLines } from './smaps-pane.js';
 import { footerLine, gridLines, headerLines, heatmapInfoLines, helpLines, menuLines, tableLines } from './rows.js';
 import { logLines } from './log.js';
 import type { Theme } from './theme.js';
@@ -23,6 +25,12 @@ export function inkScreenLines(state: AppState, theme: Theme): string[] | null {
 
 /** The live view, top to bottom: header, table, heatmap title, legend and status, grid, footer. */
 export function liveLines(state: AppState, theme: Theme): string[] {
+  if (state.smapsPane) {
+    // The smaps pane (S) takes the heatmap's place: its info lines and grid rows.
+    const layout = layoutOf(state);
+    const pane = smapsPaneLines(state, smapsPaneModel(state, selectedRow(state)), theme, layout.heatmapInfoRows + layout.gridRows);
+    return [...headerLines(state, theme), ...tableLines(state, theme), ...pane, footerLine(state, theme)];
+  }
   const model = heatmapModel(state);
   return [
     ...headerLines(state, theme), ...tableLines(state, theme), ...heatmapInfoLines(state, model, theme),

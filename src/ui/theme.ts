@@ -27,6 +27,8 @@ const monoStyles: Record<StyleName, string> = {
 const cellColour: Record<CellKind, string> = {
   mapped: '32', cached: '36', dirty: '31', writeback: '35', evicted: '33', empty: '90', outside: '', unknown: '90', none: '',
   'fault-major': '1;31', 'fault-major-old': '31', 'fault-minor': '1;33', 'fault-minor-old': '33',
+  'flags-unevictable': '1;35', 'flags-large': '1;34', 'flags-active': '1;32', 'flags-referenced': '33', 'flags-inactive': '1;31', 'flags-nolru': '90',
+  'anon-present': '32', 'anon-softdirty': '31', 'anon-swapped': '1;33',
 };
 /**
  * Without colour the kind is an attribute: bold for pages this process maps, underline for dirty and
@@ -35,6 +37,8 @@ const cellColour: Record<CellKind, string> = {
 const cellMono: Record<CellKind, string> = {
   mapped: '1', cached: '', dirty: '4', writeback: '1;4', evicted: '', empty: '', outside: '', unknown: '', none: '',
   'fault-major': '1', 'fault-major-old': '', 'fault-minor': '1', 'fault-minor-old': '',
+  'flags-unevictable': '1', 'flags-large': '', 'flags-active': '1', 'flags-referenced': '', 'flags-inactive': '', 'flags-nolru': '',
+  'anon-present': '1', 'anon-softdirty': '4', 'anon-swapped': '1',
 };
 
 export function makeTheme(mono: boolean): Theme {

@@ -46,7 +46,7 @@ test('an unknown flag is named, even where it ate the positional (fincore -x f)'
   await refused(['snapshot', '-x', '5'], 2, /^mmtop: Unknown argument: x$/);
   await refused(['evict', '--bogus', 'f'], 2, /^mmtop: Unknown argument: bogus$/);
   await refused(['workload', '--rat=5'], 2, /^mmtop: Unknown argument: rat$/);
-  await refused(['snapshot'], 2, /^mmtop: snapshot needs a pid$/);
+  await refused(['snapshot', '--files'], 2, /^mmtop: --files and --cells need a pid$/);
   await refused(['fincore', '--json'], 2, /^mmtop: fincore needs a file \(or a directory with -R\)$/);
   await refused(['advise', '5'], 2, /^mmtop: advise needs a pid, a mapping/);
   await refused(['snapshot', '1', '--bogus'], 2, /Unknown argument: bogus/);

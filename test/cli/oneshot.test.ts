@@ -52,8 +52,8 @@ test('--version, fincore and snapshot load neither yargs nor ink nor react', asy
 test('the plain one-shot lines take the bin\'s own path; anything else is yargs\'s', () => {
   assert.deepEqual(parseOneShot(['fincore', 'a', '--json', '-R', '--cells', '8', 'b']), { command: 'fincore', paths: ['a', 'b'], json: true, recursive: true, cells: '8' });
   assert.deepEqual(parseOneShot(['fincore', '--recursive', '--cells=4', 'a']), { command: 'fincore', paths: ['a'], json: false, recursive: true, cells: '4' });
-  assert.deepEqual(parseOneShot(['snapshot', '--json', '42']), { command: 'snapshot', pid: '42', json: true, files: false, cells: undefined });
-  assert.deepEqual(parseOneShot(['snapshot', '42', '--files', '--cells', 'x']), { command: 'snapshot', pid: '42', json: false, files: true, cells: 'x' });
+  assert.deepEqual(parseOneShot(['snapshot', '--json', '42']), { command: 'snapshot', pid: '42', json: true, files: false, smaps: false, cells: undefined });
+  assert.deepEqual(parseOneShot(['snapshot', '42', '--files', '--cells', 'x']), { command: 'snapshot', pid: '42', json: false, files: true, smaps: false, cells: 'x' });
   for (const argv of [['fincore'], ['fincore', '--help', 'a'], ['fincore', 'help'], ['fincore', '--json', 'true', 'a'], ['fincore', '--no-json', 'a'],
     ['fincore', 'a', '--', 'b'], ['fincore', '-R', '--recursive', 'a'], ['fincore', '--cells', '-5', 'a'], ['fincore', 'a', '--cells'], ['fincore', '0x10'],
     ['fincore', '-Rj', 'a'], ['snapshot'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234'], []]) {

@@ -39,10 +39,10 @@ for (const way of ways) {
     sessions.push(t);
     t.start(100, 30, REPO_ROOT, { TMPDIR: parent, ...way.env });
     const tag = `--delay 0.${ways.indexOf(way) + 3}1`;
-    t.type(`node --import tsx src/bin/mmtop.ts ${tag}`);
+    t.type(`node --import tsx src/bin/mmtop.ts demo ${tag}`);
     await t.waitFor(/Step 1\/4: a workload reads/, 30_000);
     await t.waitFor(/file1\.db\s+128M cachestat/, 15_000);
-    const [mmtopPid] = pidsMatching(`src/bin/mmtop.ts ${tag}$`);
+    const [mmtopPid] = pidsMatching(`src/bin/mmtop.ts demo ${tag}$`);
     assert.ok(mmtopPid, 'mmtop is running');
     const demoDirs = fs.readdirSync(parent).filter((n) => n.startsWith('mmtop-demo-'));
     assert.equal(demoDirs.length, 1, 'the demo made its data file');
@@ -64,9 +64,9 @@ test('killed outright (SIGKILL), the workload still ends and removes its file (P
   const t = new Tmux('exit-kill');
   sessions.push(t);
   t.start(100, 30, REPO_ROOT, { TMPDIR: parent });
-  t.type('node --import tsx src/bin/mmtop.ts --delay 0.91');
+  t.type('node --import tsx src/bin/mmtop.ts demo --delay 0.91');
   await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
-  const [mmtopPid] = pidsMatching('src/bin/mmtop.ts --delay 0.91$');
+  const [mmtopPid] = pidsMatching('src/bin/mmtop.ts demo --delay 0.91$');
   process.kill(mmtopPid!, 'SIGKILL');
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && (pidsMatching(`workload ${parent}`).length > 0 || mmtopFiles(parent).some((d) => fs.readdirSync(`${parent}/${d}`).length > 0))) {

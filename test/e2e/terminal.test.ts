@@ -62,13 +62,13 @@ async function assertResumed(t: Tmux, pid: number): Promise<void> {
 test('Ctrl-Z gives the terminal back and stops the job, the workload with it; fg takes it again and redraws', async () => {
   const parent = tempDir('mmtop-suspend-');
   const t = terminal('suspend-z', { TMPDIR: parent });
-  t.type(`${MMTOP} --delay 0.52`);
+  t.type(`${MMTOP} demo --delay 0.52`);
   await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
-  const [pid] = pidsMatching('src/bin/mmtop.ts --delay 0.52$');
+  const [pid] = pidsMatching('src/bin/mmtop.ts demo --delay 0.52$');
   const [workload] = pidsMatching(`workload ${parent}`);
   assert.ok(pid && workload, 'mmtop and its workload run');
   t.keys('C-z');
-  await t.waitFor(/Stopped\s+node --import tsx src\/bin\/mmtop\.ts --delay 0\.52/);
+  await t.waitFor(/Stopped\s+node --import tsx src\/bin\/mmtop\.ts demo --delay 0\.52/);
   await until('mmtop and its workload are stopped', () => stateOf(pid) === 'T' && stateOf(workload) === 'T');
   await assertTerminalRestored(t);
   await assertResumed(t, pid);
@@ -142,7 +142,7 @@ const stderrOf = (file: string): string => fs.readFileSync(file, 'utf8').replace
 
 test('a closed terminal (tmux kill-window: the shell sends SIGHUP): exit 129 quietly, workload ended, file removed', async () => {
   const parent = tempDir('mmtop-hangup-');
-  const { script, rcFile, errFile } = wrapper(parent, '--delay 0.53', true);
+  const { script, rcFile, errFile } = wrapper(parent, 'demo --delay 0.53', true);
   const t = terminal('hangup-window', { TMPDIR: parent });
   t.type(`bash ${script}`);
   await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
@@ -182,7 +182,7 @@ test('a closed terminal that sends no SIGHUP (tmux kill-session; mmtop hears onl
 
 test('a terminal closed while the demo writes its file: the partial file and its directory are removed', async () => {
   const parent = tempDir('mmtop-hangup-');
-  const { script, rcFile } = wrapper(parent, '--delay 0.54', true);
+  const { script, rcFile } = wrapper(parent, 'demo --delay 0.54', true);
   const t = terminal('hangup-early', { TMPDIR: parent });
   t.type(`bash ${script}`);
   const partial = (): boolean => mmtopFiles(parent).some((d) => d.startsWith('mmtop-demo-')
@@ -207,7 +207,7 @@ for (const term of ['dumb', '']) {
     const parent = tempDir('mmtop-term-');
     const t = terminal(`term-${term || 'unset'}`, { TMPDIR: parent }, 200);
     const log = recordPane(t, parent);
-    t.type(`${term === '' ? 'env -u TERM' : `env TERM=${term}`} ${MMTOP}; echo "<rc=$?>"`);
+    t.type(`${term === '' ? 'env -u TERM' : `env TERM=${term}`} ${MMTOP} demo; echo "<rc=$?>"`);
     const screen = await t.waitFor(/<rc=\d+>/, 15_000);
     assert.match(screen, /^mmtop: (TERM=dumb cannot move the cursor|TERM is not set, so there is no telling how to move the cursor), which the demo needs; for plain output: mmtop snapshot <pid> \(or mmtop fincore <file>\)$/m);
     assert.match(screen, /<rc=1>/);

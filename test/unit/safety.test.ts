@@ -33,7 +33,7 @@ test('files are written only by the workload (its own or --allow-write), the doc
   const writers = files.filter(({ text }) => /\b(writeFileSync|writeSync|appendFileSync|openSync\([^)]*['"](w|w\+|r\+|a|wx)['"]|ftruncate|PROT_WRITE)/.test(text)).map(({ f }) => f).sort();
   assert.deepEqual(writers, [
     'native/mapping.ts', // PROT_WRITE only when the workload asks for a writable mapping
-    'native/perf.ts', // PROT_WRITE on a perf event's ring (not a file): mmtop stores data_tail there
+    'native/perf.ts', // the perf ring's own pages: data_tail is written to hand read records back (perf_event_open(2))
     'src/actions/drop-caches.ts',
     'src/cli/interactive.tsx', // $MMTOP_STATS_FILE for the benchmark
     'src/doctor/probe.ts', // its own temp file

@@ -1,0 +1,171 @@
+// The processes pane's rows: every process with a memory map, by RssFile. /proc/PID/stat and
+// /proc/PID/status are readable by anyone (proc(5)), so an ordinary user sees every process here; only
+// maps and fd need ptrace-read access (files.ts), and those it cannot read are counted, not shown as 0.
+import fs from 'node:fs';
+import { decodeName } from '../model/index.js';
+import { parseCgroup, type CgroupEntry } from '../proc/index.js';
+import { readProcText } from '../sampler/proc-read.js';
+import { ratePerSec } from './system.js';
+import type { OverviewProcess } from './types.js';
+
+/** Most processes listed (pid_max is at most 4194304: a bound on a loop over /proc). */
+export const MAX_PROCESSES = 100_000;
+
+/** uid -> user name from /etc/passwd (passwd(5)); read once a session. */
+export function readUsers(file = '/etc/passwd'): Map<number, string> {
+  const users = new Map<number, string>();
+  try {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+      const [name, , uid] = line.split(':');
+      if (name && uid !== undefined && /^\d+$/.test(uid) && !users.has(Number(uid))) users.set(Number(uid), name);
+    }
+  } catch {
+    // No passwd (a container): uids are shown as numbers.
+  }
+  return users;
+}
+
+/** The pids under /proc, ascending, at most MAX_PROCESSES. */
+export function listPids(): number[] {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const name of names) {
+    if (/^[1-9]\d*$/.test(name)) pids.push(Number(name));
+    if (pids.length >= MAX_PROCESSES) break;
+  }
+  return pids.sort((a, b) => a - b);
+}
+
+/**
+ * Which hierarchy holds memory.stat for processes: the v1 memory controller where it is mounted (then
+ * the unified hierarchy has no memory controller), else v2. cgroups(7).
+ */
+export function memoryCgroupPathOf(entries: CgroupEntry[]): { path: string; version: 1 | 2 } | null {
+  const v1 = entries.find((e) => e.controllers.includes('memory'));
+  if (v1) return { path: v1.path, version: 1 };
+  const v2 = entries.find((e) => e.hierarchyId === 0 && e.controllers.length === 0);
+  return v2 ? { path: v2.path, version: 2 } : null;
+}
+
+/** One buffer for the small /proc files read each tick (stat and status are under 2 KiB). */
+const scratch = Buffer.alloc(16 * 1024);
+
+/** Reads a small /proc file into the scratch buffer (valid until the next call), or null. */
+function readSmall(path: string): Buffer | null {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, 'r');
+    const n = fs.readSync(fd, scratch, 0, scratch.length, 0);
+    return scratch.subarray(0, n);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * The three lines of /proc/PID/status the pane needs (man 5 proc_pid_status), found by name in the
+ * bytes as Latin-1: every tick reads every process's status, and a whole parse costs more than the read.
+ */
+export function statusFigures(text: string): { uid: number | null; rssFileBytes: number | null; rssAnonBytes: number | null } {
+  const kib = (name: string): number | null => {
+    const at = text.indexOf(`\n${name}:`);
+    if (at < 0) return null;
+    const m = /^\s*(\d+) kB/.exec(text.slice(at + name.length + 2, at + name.length + 40));
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  const uidAt = text.indexOf('\nUid:');
+  const uid = uidAt < 0 ? null : /^\s*(\d+)/.exec(text.slice(uidAt + 5, uidAt + 40));
+  return { uid: uid ? Number(uid[1]) : null, rssFileBytes: kib('RssFile'), rssAnonBytes: kib('RssAnon') };
+}
+
+/** PF_KTHREAD (include/linux/sched.h), in field 9 of stat: a kernel thread has no memory map to show. */
+const PF_KTHREAD = 0x00200000;
+
+/**
+ * The fields of /proc/PID/stat the pane needs (man 5 proc_pid_stat; fs/proc/array.c do_task_stat), read
+ * from the bytes: comm runs from the first "(" to the last ")" and is decoded as a name (bytes kept) only
+ * when `knownComm` does not already hold it. Null when the line is not a stat line.
+ */
+export function statFigures(bytes: Buffer, knownComm?: (startTimeTicks: number) => string | undefined): { comm: string; flags: number; minorFaults: number; majorFaults: number; startTimeTicks: number } | null {
+  const text = bytes.toString('latin1');
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  // After ") ": field 3 (state) is rest[0], so field n is rest[n - 3].
+  const rest = text.slice(close + 2).split(' ');
+  const flags = Number(rest[6]);
+  const minorFaults = Number(rest[7]);
+  const majorFaults = Number(rest[9]);
+  const startTimeTicks = Number(rest[19]);
+  if (![flags, minorFaults, majorFaults, startTimeTicks].every(Number.isFinite)) return null;
+  const comm = knownComm?.(startTimeTicks) ?? decodeName(bytes.subarray(open + 1, close));
+  return { comm, flags, minorFaults, majorFaults, startTimeTicks };
+}
+
+interface Previous {
+  comm: string;
+  startTimeTicks: number;
+  minorFaults: number;
+  majorFaults: number;
+  atMs: number;
+  cgroup: string | null;
+  cgroupReadAtMs: number;
+}
+
+/** Reads the processes each tick, and their fault rates since the last. */
+export class ProcessReader {
+  #previous = new Map<number, Previous>();
+  #users: Map<number, string>;
+  /** A process's cgroup moves rarely: read again this often (ms), not every tick. */
+  readonly cgroupEveryMs: number;
+
+  constructor(options: { users?: Map<number, string>; cgroupEveryMs?: number } = {}) {
+    this.#users = options.users ?? readUsers();
+    this.cgroupEveryMs = options.cgroupEveryMs ?? 10_000;
+  }
+
+  read(nowMs: number): OverviewProcess[] {
+    const out: OverviewProcess[] = [];
+    const seen = new Map<number, Previous>();
+    for (const pid of listPids()) {
+      const statBytes = readSmall(`/proc/${pid}/stat`);
+      if (!statBytes) continue; // exited between the listing and the read
+      const before = this.#previous.get(pid);
+      const stat = statFigures(statBytes, (start) => (before?.startTimeTicks === start ? before.comm : undefined));
+      if (!stat || (stat.flags & PF_KTHREAD) !== 0) continue;
+      const statusBytes = readSmall(`/proc/${pid}/status`);
+      if (!statusBytes) continue;
+      const status = statusFigures(statusBytes.toString('latin1'));
+      // Kernel threads have no memory map: no RssFile line (fs/proc/task_mmu.c task_mem).
+      if (status.rssFileBytes === null) continue;
+      const uid = status.uid;
+      const same = before !== undefined && before.startTimeTicks === stat.startTimeTicks;
+      let cgroup = same ? before.cgroup : null;
+      let cgroupReadAtMs = same ? before.cgroupReadAtMs : -Infinity;
+      if (nowMs - cgroupReadAtMs >= this.cgroupEveryMs) {
+        const text = readProcText(`/proc/${pid}/cgroup`, 'cgroup');
+        cgroup = text.ok ? memoryCgroupPathOf(parseCgroup(text.text).value)?.path ?? null : null;
+        cgroupReadAtMs = nowMs;
+      }
+      const elapsed = same ? nowMs - before.atMs : 0;
+      out.push({
+        pid, comm: stat.comm, uid, user: uid === null ? null : this.#users.get(uid) ?? String(uid),
+        rssFileBytes: status.rssFileBytes, rssAnonBytes: status.rssAnonBytes,
+        minorFaults: stat.minorFaults, majorFaults: stat.majorFaults,
+        minfltPerSec: same ? ratePerSec(before.minorFaults, stat.minorFaults, elapsed) : null,
+        majfltPerSec: same ? ratePerSec(before.majorFaults, stat.majorFaults, elapsed) : null,
+        cgroup, startTimeTicks: stat.startTimeTicks, filesReadable: null, fileCount: null,
+      });
+      seen.set(pid, { comm: stat.comm, startTimeTicks: stat.startTimeTicks, minorFaults: stat.minorFaults, majorFaults: stat.majorFaults, atMs: nowMs, cgroup, cgroupReadAtMs });
+    }
+    this.#previous = seen;
+    return out;
+  }
+}

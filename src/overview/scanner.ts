@@ -1,0 +1,205 @@
+// The overview's one source: the header and the processes every tick (cheap reads of meminfo, vmstat and
+// each process's stat and status), the cgroups with them, and the files in a scan spread over ticks under
+// a time budget: reading a process's maps takes its mmap lock, and each file costs an open and a cachestat.
+// The files pane shows the last complete scan, and says how old it is (FilesScanInfo).
+import { pageSizeBytes } from '../../native/index.js';
+import { parseMeminfo, parseVmstat } from '../proc/index.js';
+import { readProcText } from '../sampler/proc-read.js';
+import type { Failure } from '../model/index.js';
+import { expandPaths } from '../cli/fincore.js';
+import { CgroupReader } from './cgroups.js';
+import { filesOfProcess, listedFile, measureFound, mergeFound, type FoundFile } from './files.js';
+import { ProcessReader } from './processes.js';
+import { NO_RATES, pageCacheOf, pagingCounters, sarRates, type PagingCounters } from './system.js';
+import { OVERVIEW_VERSION, type FilesScanInfo, type Overview, type OverviewCgroup, type OverviewFile, type OverviewProcess, type PageCacheInfo, type SarRates } from './types.js';
+
+/** The cgroups pane is read at most this often. */
+export const CGROUPS_EVERY_MS = 5000;
+
+export interface ScannerOptions {
+  /** --file DIR…: files under these are listed too, open or not. */
+  dirs?: string[];
+  /** The monotonic clock the budget is counted on (ms). */
+  clock?: () => number;
+  /** The wall clock the Overview is stamped with (ms). */
+  wallClock?: () => number;
+  cgroupRoot?: string;
+}
+
+interface Cycle {
+  pids: Array<{ pid: number; comm: string }>;
+  nextPid: number;
+  found: Map<string, FoundFile>;
+  readable: Map<number, number>;
+  unreadable: Set<number>;
+  measureQueue: FoundFile[] | null;
+  nextFile: number;
+  measured: OverviewFile[];
+  spentMs: number;
+}
+
+export class OverviewScanner {
+  readonly #clock: () => number;
+  readonly #wallClock: () => number;
+  readonly #dirs: string[];
+  readonly #processes = new ProcessReader();
+  readonly cgroupReader: CgroupReader;
+  #paging: { counters: PagingCounters; atMs: number } | null = null;
+  #pageCache: PageCacheInfo = pageCacheOf(null);
+  #rates: SarRates = NO_RATES;
+  #processList: OverviewProcess[] = [];
+  #cgroups: OverviewCgroup[] = [];
+  #failures: Failure[] = [];
+  #cycle: Cycle | null = null;
+  #files: OverviewFile[] = [];
+  #fileCounts = new Map<number, number>();
+  #unreadable = new Set<number>();
+  #processesAt = { mono: -Infinity, wall: null as number | null };
+  #processesCostMs = 0;
+  #cgroupsAt = { mono: -Infinity, wall: null as number | null };
+  #cgroupsCostMs = 0;
+  #scan: FilesScanInfo = { completedAtMs: null, durationMs: null, processesScanned: 0, processesUnreadable: 0, filesMeasured: 0, filesUnmeasured: 0, progress: null };
+
+  constructor(options: ScannerOptions = {}) {
+    this.#clock = options.clock ?? (() => performance.now());
+    this.#wallClock = options.wallClock ?? Date.now;
+    this.#dirs = options.dirs ?? [];
+    this.cgroupReader = new CgroupReader(options.cgroupRoot);
+  }
+
+  /**
+   * The header every call; the processes and the cgroups when due. Each is read again no sooner than its
+   * last read's cost allows: the processes at most 1% of the time (every tick on most machines), the
+   * cgroups at most 2% and no more often than every 5 s (v1 memory.stat with its total_* walks the
+   * subtree: milliseconds a cgroup here). `intervalMs` is the session's tick; 0 (snapshot) reads all now.
+   */
+  refresh(intervalMs = 0): void {
+    const now = this.#clock();
+    const force = intervalMs === 0;
+    const failures: Failure[] = [];
+    const vmstat = readProcText('/proc/vmstat', 'vmstat');
+    const meminfo = readProcText('/proc/meminfo', 'meminfo');
+    if (!vmstat.ok) failures.push(vmstat.failure);
+    if (!meminfo.ok) failures.push(meminfo.failure);
+    this.#pageCache = pageCacheOf(meminfo.ok ? parseMeminfo(meminfo.text).value : null);
+    if (vmstat.ok) {
+      const counters = pagingCounters(parseVmstat(vmstat.text).value);
+      this.#rates = sarRates(this.#paging?.counters ?? null, counters, this.#paging ? now - this.#paging.atMs : 0);
+      this.#paging = { counters, atMs: now };
+    } else {
+      this.#rates = NO_RATES;
+    }
+    // A little early is on time: ticks are not exact.
+    const slack = intervalMs / 4;
+    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 100 * this.#processesCostMs) - slack) {
+      const start = this.#clock();
+      this.#processList = this.#processes.read(now);
+      this.#processesCostMs = this.#clock() - start;
+      this.#processesAt = { mono: now, wall: this.#wallClock() };
+    }
+    if (force || now - this.#cgroupsAt.mono >= Math.max(CGROUPS_EVERY_MS, 5 * intervalMs, 50 * this.#cgroupsCostMs) - slack) {
+      const start = this.#clock();
+      this.#cgroups = this.cgroupReader.read(now, this.#processList.map((p) => p.cgroup));
+      this.#cgroupsCostMs = this.#clock() - start;
+      this.#cgroupsAt = { mono: now, wall: this.#wallClock() };
+    }
+    this.#failures = failures;
+  }
+
+  /** Whether a files scan is under way. */
+  get scanning(): boolean {
+    return this.#cycle !== null;
+  }
+
+  /** Starts a files scan over the processes of the last refresh (and the --file directories). */
+  startFilesScan(): void {
+    if (this.#cycle) return;
+    const found = new Map<string, FoundFile>();
+    if (this.#dirs.length > 0) {
+      const problems: string[] = [];
+      for (const path of expandPaths(this.#dirs, true, problems)) {
+        const f = listedFile(path);
+        if (f) mergeFound(found, f);
+      }
+    }
+    this.#cycle = {
+      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, found, readable: new Map(),
+      unreadable: new Set(), measureQueue: null, nextFile: 0, measured: [], spentMs: 0,
+    };
+  }
+
+  /**
+   * Works on the scan for about `budgetMs` (at least one step: a process read or a file measured).
+   * Returns true when the scan completed in this call.
+   */
+  stepFiles(budgetMs: number): boolean {
+    const c = this.#cycle;
+    if (!c) return false;
+    const start = this.#clock();
+    let steps = 0;
+    while (steps === 0 || this.#clock() - start < budgetMs) {
+      steps++;
+      if (c.nextPid < c.pids.length) {
+        const { pid, comm } = c.pids[c.nextPid++]!;
+        const got = filesOfProcess(pid, comm);
+        if (got.ok) {
+          c.readable.set(pid, got.files.length);
+          for (const f of got.files) mergeFound(c.found, f);
+        } else if (got.errno === 'EACCES' || got.errno === 'EPERM') {
+          c.unreadable.add(pid);
+        }
+        // ENOENT / ESRCH: it exited meanwhile; neither read nor unreadable.
+        continue;
+      }
+      c.measureQueue ??= [...c.found.values()];
+      if (c.nextFile < c.measureQueue.length) {
+        c.measured.push(measureFound(c.measureQueue[c.nextFile++]!));
+        continue;
+      }
+      c.spentMs += this.#clock() - start;
+      this.#finish(c);
+      return true;
+    }
+    c.spentMs += this.#clock() - start;
+    return false;
+  }
+
+  /** Everything at once (`mmtop snapshot`): a refresh and a whole files scan. */
+  scanAll(): void {
+    if (this.#processList.length === 0) this.refresh();
+    this.startFilesScan();
+    while (!this.stepFiles(Infinity));
+  }
+
+  #finish(c: Cycle): void {
+    this.#cycle = null;
+    this.#files = c.measured.sort((a, b) => (b.cachedPages ?? -1) - (a.cachedPages ?? -1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.#fileCounts = c.readable;
+    this.#unreadable = c.unreadable;
+    const unmeasured = c.measured.filter((f) => f.cachedPages === null).length;
+    this.#scan = {
+      completedAtMs: this.#wallClock(), durationMs: c.spentMs, processesScanned: c.readable.size, processesUnreadable: c.unreadable.size,
+      filesMeasured: c.measured.length - unmeasured, filesUnmeasured: unmeasured, progress: null,
+    };
+  }
+
+  overview(): Overview {
+    const c = this.#cycle;
+    const processes = this.#processList.map((p) => {
+      const count = this.#fileCounts.get(p.pid);
+      if (count !== undefined) return { ...p, filesReadable: true, fileCount: count };
+      if (this.#unreadable.has(p.pid)) return { ...p, filesReadable: false, fileCount: null };
+      return p;
+    });
+    return {
+      version: OVERVIEW_VERSION, timeMs: this.#wallClock(), pageSizeBytes, pageCache: this.#pageCache, rates: this.#rates,
+      processes, unreadableProcesses: this.#unreadable.size, files: this.#files,
+      filesScan: {
+        ...this.#scan,
+        progress: c ? { processesDone: c.nextPid, processesTotal: c.pids.length, filesDone: c.nextFile, filesTotal: c.measureQueue?.length ?? c.found.size } : null,
+      },
+      cgroups: this.#cgroups, failures: this.#failures,
+      processesAtMs: this.#processesAt.wall, cgroupsAtMs: this.#cgroupsAt.wall,
+    };
+  }
+}
