@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { prng } from '../src/workload/patterns.js';
+import { faultsMarkdown, faultsRow, type FaultsResult } from './faults.js';
 import {
   childPids, commOf, cpuSeconds, faultCounts, has, median, memAvailableBytes, MMTOP, REPO, rssBytes,
   shellQuote, sleep, spread, startTicks, type Spread,
@@ -130,13 +131,13 @@ function parseOptions(argv: string[]): Options {
 
 // -------------------------------------------------------------------------------------------- the plan
 
-type Group = 'idle' | 'reader' | 'files50' | 'big' | 'maps50k' | 'dense' | 'sparse' | 'vma10k' | 'overview';
+type Group = 'idle' | 'reader' | 'files50' | 'big' | 'maps50k' | 'dense' | 'sparse' | 'vma10k' | 'overview' | 'faults';
 type ToolName = 'mmtop' | 'htop' | 'btop';
 
 interface PlanRow {
   id: string;
   group: Group;
-  kind: 'interactive' | 'oneshot' | 'observer';
+  kind: 'interactive' | 'oneshot' | 'observer' | 'faults';
   intervalS?: number;
 }
 
@@ -154,6 +155,8 @@ const PLAN: PlanRow[] = [
   { id: 'fincore-sparse', group: 'sparse', kind: 'oneshot' },
   { id: 'snapshot-10k', group: 'vma10k', kind: 'oneshot' },
   { id: 'overview', group: 'overview', kind: 'oneshot' },
+  // Fault sampling's cost (bench/faults.ts): the target's slowdown and mmtop's CPU, beside perf trace.
+  { id: 'faults', group: 'faults', kind: 'faults' },
 ];
 
 /** The overview row's machine: this many processes mapping this many files between them (issue 13). */
@@ -178,6 +181,7 @@ function estimateSeconds(rows: PlanRow[], o: Options, bigGiB: number): number {
   for (const r of rows) {
     if (r.kind === 'interactive') total += o.rounds * (toolRun('mmtop') + toolRun('htop') + toolRun('btop'));
     else if (r.kind === 'observer') total += o.rounds * 3 * (o.warmupSeconds + 4 + o.observerSeconds + 2);
+    else if (r.kind === 'faults') total += o.rounds * 2 * (4 + 3 * 4) * (o.quick ? 4 : 6);
     else if (r.id === 'fincore-sparse') total += 15 + o.oneShotRounds * 13;
     else if (r.id === 'overview') total += 40 + o.oneShotRounds * 4 + o.warmupSeconds + o.watchSeconds + 15;
     else total += 8 + o.oneShotRounds * 3;
@@ -672,6 +676,8 @@ function bigSizeGiB(options: Options): { gib: number; availableGiB: number } {
 async function setupTarget(group: Group, options: Options): Promise<Target> {
   const d = path.join(res.dir, group);
   switch (group) {
+    case 'faults':
+      throw new Error('the faults row starts its own targets (bench/faults.ts)');
     case 'idle': {
       const file = sparseFile(path.join(d, 'idle.db'), 128 * MiB);
       const t = await spawnTarget(['hold', file], 120_000);
@@ -1120,7 +1126,7 @@ async function observerRow(target: Target, o: Options): Promise<ObserverResult> 
 
 // ----------------------------------------------------------------------------------------- the report
 
-type RowResult = InteractiveResult | OneShotResult | ObserverResult | { id: string; kind: 'failed'; error: string };
+type RowResult = InteractiveResult | OneShotResult | ObserverResult | FaultsResult | { id: string; kind: 'failed'; error: string };
 
 const fixed = (v: number, digits: number): string => v.toFixed(digits);
 const fmtMs = (v: number): string => (v >= 100 ? fixed(v, 0) : fixed(v, 1));
@@ -1428,6 +1434,16 @@ async function main(o: Options): Promise<number> {
   const results: RowResult[] = [];
   const groups = [...new Set(rows.map((r) => r.group))];
   for (const group of groups) {
+    if (group === 'faults') {
+      // Its own targets, one per rate and round (bench/faults.ts).
+      try {
+        results.push(await faultsRow(o, { spawnTarget, addChild: (c) => res.addChild(c), endChild: (c) => res.endChild(c), log }));
+      } catch (error) {
+        log(`bench: faults failed: ${message(error)}`);
+        results.push({ id: 'faults', kind: 'failed', error: message(error) });
+      }
+      continue;
+    }
     let target: Target | undefined;
     try {
       log(`bench: setting up ${group}`);
@@ -1453,7 +1469,8 @@ async function main(o: Options): Promise<number> {
 
   const elapsedS = (performance.now() - started) / 1000;
   const loadEnd = os.loadavg();
-  const table = markdown(results, m, o, date, loadStart, loadEnd, captureMs, elapsedS);
+  const faults = results.find((r): r is FaultsResult => r.kind === 'faults');
+  const table = markdown(results, m, o, date, loadStart, loadEnd, captureMs, elapsedS) + (faults ? `\n\n${faultsMarkdown(faults)}` : '');
   console.log(`\n${table}\n`);
   if (o.out) {
     fs.mkdirSync(path.dirname(o.out), { recursive: true });

@@ -18,6 +18,8 @@
 #   targets.py many PATH COUNT           one page of PATH mapped COUNT times at even page offsets (no two VMAs
 #                                        merge), each page touched (MADV_RANDOM: no readahead, so the cached
 #                                        pages are exactly the mapped ones); prints {"ready": COUNT}.
+#   targets.py faulter RATE              a minor fault an iteration (write an anonymous page, MADV_DONTNEED it),
+#                                        RATE a second, 0 unpaced; prints {"ready": true}.
 #   targets.py procs NPROC LIST          the overview's machine: NPROC processes (forked, so they cost one
 #                                        start) that between them map every file named in LIST (one path a
 #                                        line), each file by one process, its pages touched (MADV_RANDOM);
@@ -133,6 +135,25 @@ def reader(path, rate):
                     next_at = now  # fell behind by a second (a stall): do not burst to catch up
 
 
+def faulter(rate):
+    # One minor fault an iteration: write an anonymous page, then madvise(MADV_DONTNEED) it away. rate 0:
+    # unpaced. Reports its own count a second; the bench reads the kernel's (minflt) instead.
+    m = mmap.mmap(-1, PAGE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    say({"ready": True})
+    batch = 100
+    start = time.monotonic()
+    done = 0
+    while True:
+        for _ in range(batch):
+            m[0] = 1
+            m.madvise(mmap.MADV_DONTNEED)
+        done += batch
+        if rate > 0:
+            ahead = done / rate - (time.monotonic() - start)
+            if ahead > 0:
+                time.sleep(ahead)
+
+
 def many(path, count):
     # libc's mmap, not Python's mmap module: that one dup()s the fd for each mapping, and 50,000 of them
     # hit RLIMIT_NOFILE (EMFILE) long before vm.max_map_count.
@@ -198,6 +219,8 @@ if __name__ == "__main__":
         hold(rest)
     elif mode == "reader":
         reader(rest[0], float(rest[1]))
+    elif mode == "faulter":
+        faulter(float(rest[0]))
     elif mode == "many":
         many(rest[0], int(rest[1]))
     elif mode == "procs":

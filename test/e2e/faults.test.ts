@@ -22,18 +22,19 @@ test('tmux: the fault layer lights the cells of the pages the process reads, and
   sessions.push(t);
   t.start(100, 30, REPO_ROOT);
   t.type(`node --import tsx src/bin/mmtop.ts --delay 0.5 ${reader.pid}`);
-  await t.waitFor(TABLE_ROW);
+  // Node with tsx takes about 10 s to start here at load 20 and more: the first waits allow a minute.
+  await t.waitFor(TABLE_ROW, 60_000);
   t.filter('faulted');
-  await t.waitFor(/faulted\.db\s+256K cachestat ext4/);
+  await t.waitFor(/faulted\.db\s+256K cachestat ext4/, 30_000);
   t.keys('5');
   // Sampling is on once the status line counts faults; only then does the child read.
-  await t.waitFor(/^faults 5s: major 0 minor 0 {2}cell 1\/64/m);
+  await t.waitFor(/^faults 5s: major 0 minor 0 {2}cell 1\/64/m, 30_000);
   reader.child.stdin!.write('go\n');
   const lit = (row: string): number[] => [...row].flatMap((ch, i) => (ch === '#' || ch === '*' ? [i] : []));
   const screen = await t.waitUntil((s) => {
     const row = s.split('\n').find((l) => /^[.#*+-]{64}$/.test(l));
     return row && lit(row).length === pages.length ? s : undefined;
-  }, `cells ${pages.join(', ')} lit`);
+  }, `cells ${pages.join(', ')} lit`, 30_000);
   const row = screen.split('\n').find((l) => /^[.#*+-]{64}$/.test(l))!;
   assert.deepEqual(lit(row), pages, `exactly the pages read: ${row}`);
   assert.ok(![...row].some((ch) => ch === '+' || ch === '-'), 'no minor fault on a cold file read once');
