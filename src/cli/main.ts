@@ -231,7 +231,8 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('output', { alias: 'o', type: 'string', describe: 'the new file to write (never an existing one), or - for stdout' })
         .option('delay', { alias: 'd', type: 'string', describe: 'seconds between Samples (default 1)' })
         .option('duration', { type: 'string', describe: 'stop after this many seconds (default: until the process exits or Ctrl-C)' })
-        .option('cells', { type: 'string', describe: 'heatmap cells per file: how far a replay can zoom (default 1000)' })),
+        .option('cells', { type: 'string', describe: 'heatmap cells per file: how far a replay can zoom (default 1000)' })
+        .option('faults', { type: 'boolean', default: true, describe: 'sample page faults for the fault layer (--no-faults: the /proc rates only)' })),
       async (args) => {
         if (args.output === undefined || args.output === '') throw usageError('record needs -o FILE (a new file), or -o - for stdout');
         const { recordCommand, DEFAULT_RECORD_CELLS } = await import('./record.js');
@@ -239,6 +240,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
           pid: parsePid(args.pid), output: String(args.output), delaySeconds: parseDelaySeconds(args.delay ?? '1'),
           durationSeconds: args.duration === undefined ? undefined : parseNumberOption('--duration', args.duration, { min: 0, max: 366 * 86_400, positive: true, what: 'a positive number of seconds', above: 'a year' }),
           cells: cellsOption(args.cells) ?? DEFAULT_RECORD_CELLS,
+          faults: args.faults !== false,
         });
       })
     .command('replay <file>', 'the interactive view of a recording (mmtop record, the R key) or of a snapshot --json file',

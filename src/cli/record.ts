@@ -4,6 +4,7 @@
 import { CpuMeter } from '../sampler/cpu.js';
 import { sampleOnce } from '../sampler/index.js';
 import { SamplerSession } from '../sampler/session.js';
+import { FaultSession } from '../sampler/faults.js';
 import { carrySmaps } from '../sampler/carry.js';
 import type { Sample } from '../model/index.js';
 import { printable } from '../model/index.js';
@@ -21,6 +22,8 @@ export interface RecordOptions {
   durationSeconds: number | undefined;
   /** Heatmap cells per file (what a replay can zoom to). */
   cells: number;
+  /** Sample page faults (perf events) so that a replay has the fault layer; refused: the Sample says why. */
+  faults: boolean;
 }
 
 /** Cells per file when --cells is not given: a few rows of a 200-column heatmap, one cachestat call each. */
@@ -41,6 +44,8 @@ export async function recordCommand(options: RecordOptions): Promise<number> {
     recorder = new Recorder(opened.fd, opened.path);
   }
   const session = new SamplerSession();
+  // The fault layer's counts, as the live view's sampler thread makes them (its rings polled between ticks).
+  const faults = new FaultSession();
   const cpu = new CpuMeter();
   let stopping: string | undefined;
   let wake: () => void = () => {};
@@ -67,8 +72,12 @@ export async function recordCommand(options: RecordOptions): Promise<number> {
       const tickMs = performance.now();
       const smaps = tickMs - lastSmapsMs >= SMAPS_EVERY_MS - 50;
       if (smaps) lastSmapsMs = tickMs;
-      const result = sampleOnce({ kind: 'process', pid: options.pid, ...(previous?.process ? { startTimeTicks: previous.process.startTimeTicks } : {}) },
-        { cellCount: options.cells, smaps, pageTable: true, system: true }, Date.now, session);
+      const target = { kind: 'process' as const, pid: options.pid, ...(previous?.process ? { startTimeTicks: previous.process.startTimeTicks } : {}) };
+      const plan = { cellCount: options.cells, smaps, pageTable: true, system: true, faults: options.faults };
+      faults.update(target, plan);
+      const result = sampleOnce(target, plan, Date.now, session);
+      const faultSampling = faults.summarize(result.sample);
+      if (faultSampling) result.sample.faults = faultSampling;
       if (result.processStatus !== 'alive' || !result.sample.process) {
         why = result.sample.failures.find((f) => f.source === 'process')?.message ?? `process ${options.pid} ${result.processStatus}`;
         exitCode = recorder.samples > 0 ? 0 : 1;
@@ -107,6 +116,7 @@ export async function recordCommand(options: RecordOptions): Promise<number> {
   } finally {
     for (const s of signals) process.off(s, onSignal);
     recorder.close();
+    faults.close();
     session.close();
   }
   const where = toStdout ? 'stdout' : options.output;

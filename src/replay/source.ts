@@ -20,7 +20,47 @@ export function fitToPlan(sample: Sample, plan: SamplePlan): { sample: Sample; n
     }
     return fitted.file;
   });
-  return { sample: { ...sample, files }, ...(notice ? { notice } : {}) };
+  const faults = faultsFitted(sample, files, focus.key);
+  return { sample: { ...sample, files, ...(faults ? { faults } : {}) }, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * The fault layer's per-cell counts of the focused file, moved to its rebinned cells: each recorded cell's
+ * faults go to the cell holding that cell's first page (as rebin.ts merges the cells themselves). Counts
+ * whose recorded layout is not the file's recorded cells are left as they are (the view then shows none).
+ */
+function faultsFitted(sample: Sample, files: Sample['files'], key: string): Sample['faults'] | undefined {
+  const faults = sample.faults;
+  if (faults?.state !== 'on') return undefined;
+  const recorded = sample.files.find((f) => fileKey(f) === key)?.cells;
+  const fitted = files.find((f) => fileKey(f) === key)?.cells;
+  if (!recorded || !fitted || fitted.length === 0 || recorded === fitted) return undefined;
+  const cellOf = (page: number): number => {
+    let lo = 0;
+    let hi = fitted.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (fitted[mid]!.firstPage <= page) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const filesFaults = faults.summary.files.map((ff) => {
+    if (ff.key !== key || !ff.cells || ff.cellsFirstPage !== recorded[0]?.firstPage || ff.cellsCount !== recorded.length) return ff;
+    const sums = new Map<number, [number, number]>();
+    for (let i = 0; i + 2 < ff.cells.length; i += 3) {
+      const cell = recorded[ff.cells[i]!];
+      if (!cell) continue;
+      const to = cellOf(cell.firstPage);
+      const sum = sums.get(to) ?? [0, 0];
+      sum[0] += ff.cells[i + 1]!;
+      sum[1] += ff.cells[i + 2]!;
+      sums.set(to, sum);
+    }
+    const cells = [...sums.entries()].sort((a, b) => a[0] - b[0]).flatMap(([index, [major, minor]]) => [index, major, minor]);
+    return { ...ff, cells, cellsFirstPage: fitted[0]!.firstPage, cellsCount: fitted.length };
+  });
+  return { ...faults, summary: { ...faults.summary, files: filesFaults } };
 }
 
 export class ReplaySource implements SamplerClient {

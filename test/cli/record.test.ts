@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir, track } from '../helpers/kernel.js';
+import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, startScript, stopChild, tempDir, track } from '../helpers/kernel.js';
 import { runCli } from '../helpers/cli.js';
 import type { Sample } from '../../src/model/index.js';
 
@@ -122,4 +122,27 @@ test('snapshot --svg writes the view\'s screen to a new SVG; replay refuses a ne
   const noTty = runCli(['replay', snapshotFile]);
   assert.equal(noTty.status, 1);
   assert.match(noTty.stderr, /^mmtop: replay shows the interactive view and needs a terminal/);
+});
+
+test('record: the Samples carry the fault layer\'s counts (major faults of a reader of a cold file, in its cells); --no-faults leaves them out', async () => {
+  const dir = tempDir();
+  // 32 MiB never read: the article's reader takes a major fault on most of its reads (20 a second).
+  const data = makeColdFile(dir, 'faults.db', 8192);
+  const reader = await startScript('mmap_random_read.py', [data], 'pid:');
+  const out = path.join(dir, 'faults.ndjson');
+  const run = runCli(['record', String(reader.pid), '-o', out, '-d', '0.5', '--duration', '3', '--cells', '64']);
+  assert.equal(run.status, 0, run.stderr);
+  const samples = linesOf(out);
+  assert.ok(samples.every((s) => s.faults?.state === 'on'), JSON.stringify(samples.map((s) => s.faults?.state)));
+  const mine = samples.flatMap((s) => (s.faults?.state === 'on' ? s.faults.summary.files : [])).filter((f) => f.path === data);
+  const major = mine.reduce((a, f) => a + f.major, 0);
+  assert.ok(major > 0, 'the reader\'s major faults on its file were recorded');
+  const cells = mine.flatMap((f) => f.cells ?? []);
+  assert.ok(cells.length >= 3 && cells.length % 3 === 0, 'per-cell [index, major, minor] triples');
+  for (let i = 0; i < cells.length; i += 3) assert.ok(cells[i]! >= 0 && cells[i]! < 64, `cell index ${cells[i]}`);
+
+  const plain = path.join(dir, 'plain.ndjson');
+  assert.equal(runCli(['record', String(reader.pid), '-o', plain, '-d', '0.5', '--duration', '1', '--no-faults']).status, 0);
+  assert.ok(linesOf(plain).every((s) => s.faults === undefined));
+  await stopChild(reader.child);
 });

@@ -163,3 +163,21 @@ test('the replay source lays the focused file out for the plan, and a zoom finer
   assert.equal(zoomed.sample.files[0]!.cells!.length, 20);
   assert.equal(sample.files[0]!.cells!.length, 40, 'the recorded Sample is not changed');
 });
+
+test('recorded fault counts move with the cells they were counted in when the replay merges cells', () => {
+  const sample = fakeSample({ timeMs: 1000, files: [{ path: '/f', inode: 7, pageCount: 400, pattern: 'MMOO....'.repeat(5) }] });
+  const key = `${sample.files[0]!.device}:7`;
+  // Recorded at 40 cells of 10 pages: faults in cells 3 (2 major), 5 (1 minor) and 39 (4 major).
+  sample.faults = {
+    state: 'on', threads: 1, ringLimit: null, totalLost: 0,
+    summary: { periodMs: 1000, major: 6, minor: 1, lost: 0, unattributed: 0, anon: [], files: [{ key, path: '/f', major: 6, minor: 1, cells: [3, 2, 0, 5, 0, 1, 39, 4, 0], cellsFirstPage: 0, cellsCount: 40 }] },
+  };
+  const plan = { cellCount: 10, smaps: true, pageTable: true, system: true, focus: { key, cellCount: 20 } };
+  const fitted = fitToPlan(sample, plan).sample;
+  assert.equal(fitted.files[0]!.cells!.length, 20);
+  const ff = fitted.faults?.state === 'on' ? fitted.faults.summary.files[0]! : undefined;
+  // 20 cells of 20 pages: recorded cells 3 and 5 (pages 30 and 50) land in cells 1 and 2, cell 39 in 19.
+  assert.deepEqual(ff?.cells, [1, 2, 0, 2, 0, 1, 19, 4, 0]);
+  assert.equal(ff?.cellsCount, 20);
+  assert.equal(ff?.cellsFirstPage, 0);
+});
