@@ -78,12 +78,23 @@ export const DEMO: Scene = {
   quit: ['q'],
 };
 
-/**
- * Every scene shot. Hooks for what is on its way: the overview (`mmtop` alone, issue 13) and the fault
- * layer (issue 12) go here as scenes like DEMO when they land, e.g.
- *   { name: 'overview', command: mmtop(''), started: /…/, shots: [{ name: 'processes', ready: /…/ }], quit: ['q'] }
- */
-export const SCENES: Scene[] = [DEMO];
+/** `mmtop` alone: the machine's page cache, then its processes, files and cgroups panes. */
+export const OVERVIEW: Scene = {
+  name: 'overview',
+  command: mmtop(''),
+  started: /mmtop {2}overview/,
+  timeoutMs: 60_000,
+  shots: [
+    { name: '1-processes', ready: /PID USER\s+RssFile/ },
+    // The files pane once its first scan is done (the tab line says how old it is).
+    { name: '2-files', keys: ['2'], ready: /Mapped or open by/, until: (s) => /files \d+ s old/.test(s) },
+    { name: '3-cgroups', keys: ['3'], ready: /File▼?\s+Mapped\s+Dirty\s+WB\s+Active/ },
+  ],
+  quit: ['q'],
+};
+
+/** Every scene shot: the demo (the article's experiment, its fault layer, help and zoom) and the overview. */
+export const SCENES: Scene[] = [DEMO, OVERVIEW];
 
 export const SIZES: ReadonlyArray<readonly [number, number]> = [[200, 50], [80, 24]];
 
