@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -19,7 +20,7 @@ test('tmux: S shows the mapping\'s whole smaps entry in place of the heatmap; 6 
   sessions.push(t);
   t.start(100, 36, REPO_ROOT);
   t.type(`node --import tsx src/bin/mmtop.ts --delay 0.5 ${mapper.pid}`);
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   t.filter('detail');
   await t.waitFor(/detail\.db\s+256K cachestat ext4/);
   t.keys('S');

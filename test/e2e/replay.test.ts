@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { TABLE_ROW } from '../helpers/table-row.js';
 import { runCli } from '../helpers/cli.js';
 import { humanDuration } from '../../src/text/units.js';
 import type { Sample } from '../../src/model/index.js';
@@ -38,7 +39,7 @@ test('tmux: R records the Samples shown; replay shows the same screen at the sam
   sessions.push(t);
   t.start(120, 30, dir);
   t.type(mmtop(`-d 0.5 ${mapper.pid}`));
-  await t.waitFor(/^[0-9a-f]{12} /m, 30_000);
+  await t.waitFor(TABLE_ROW, 30_000);
   t.filter('same.db');
   await t.waitFor(/same\.db\s+16M cachestat ext4/);
   // The heatmap's first row shows the pages the child touched (shades: residency/glyph.ts), and smaps was read.
