@@ -6,6 +6,16 @@ import fs from 'node:fs';
 import { NativeError } from './errors.js';
 import { c, lastErrno, MAP_FAILED, pageSizeBytes, viewOf } from './libc.js';
 import { syscallNumbers } from './arch.js';
+
+/**
+ * close(2) of a perf event fd. Not fs.closeSync: Node's fs did not open it, and in a worker thread (the
+ * sampler's) Node tracks the fds its fs opened and warns on stderr, that is on the view's terminal, for
+ * each other one closed ("File descriptor N closed but not opened in unmanaged mode", Worker's
+ * trackUnmanagedFds, on by default).
+ */
+function closeFd(fd: number): void {
+  c.close(fd);
+}
 import { readRing, SAMPLE_RECORD_BYTES, type FaultKind, type FaultSink } from './ring.js';
 
 export { readRing, SAMPLE_RECORD_BYTES, type FaultKind, type FaultRecord, type FaultSink } from './ring.js';
@@ -64,7 +74,7 @@ export function openFaultEvent(pid: number, kind: FaultKind): number {
 
 /** Whether fault sampling can be set up on `pid`: opens and closes one event. Throws NativeError. */
 export function probeFaultSampling(pid: number): void {
-  fs.closeSync(openFaultEvent(pid, 'major'));
+  closeFd(openFaultEvent(pid, 'major'));
 }
 
 export interface FaultSamplerOptions {
@@ -119,6 +129,7 @@ class Ring {
    */
   static open(tid: number, kind: FaultKind, dataPages: number): { ring: Ring; bound: boolean } {
     const fd = openFaultEvent(tid, kind);
+    let owner: Ring | undefined;
     try {
       let pages = dataPages;
       for (;;) {
@@ -126,6 +137,7 @@ class Ring {
         const address = c.mmap(null, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) as bigint;
         if (address !== MAP_FAILED) {
           const ring = new Ring(tid, kind, fd, address, pages);
+          owner = ring;
           const r = c.ioctlPtr(fd, PERF_EVENT_IOC_ENABLE, null);
           if (r === -1) {
             const errno = lastErrno();
@@ -139,8 +151,9 @@ class Ring {
         pages /= 2;
       }
     } catch (error) {
-      // The ring owns the fd once made; before that it is closed here.
-      try { fs.closeSync(fd); } catch { /* closed by ring.close() */ }
+      // The ring owns the fd once made (ring.close() closed it: closing the number again could close a file
+      // another thread has opened since); before that it is closed here.
+      if (!owner) closeFd(fd);
       throw error;
     }
   }
@@ -186,9 +199,7 @@ class Ring {
     if (this.#fd !== -1) c.ioctlPtr(this.#fd, PERF_EVENT_IOC_DISABLE, null);
     if (this.#address !== 0n) c.munmap(this.#address, this.#lengthBytes);
     this.#address = 0n;
-    if (this.#fd !== -1) {
-      try { fs.closeSync(this.#fd); } catch { /* already closed */ }
-    }
+    if (this.#fd !== -1) closeFd(this.#fd);
     this.#fd = -1;
   }
 }

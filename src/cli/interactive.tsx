@@ -414,7 +414,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   });
 
   try {
-    sampler = replay ?? startSamplerThread();
+    sampler = replay ?? startSamplerThread((line) => dispatch({ type: 'message', text: `sampler thread: ${line}`, nowMs: clock() }));
     runner = createEffectsRunner(dispatch, clock);
     if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
     mount();

@@ -8,23 +8,41 @@ export interface SamplerClient {
   close(): Promise<void>;
 }
 
+/** The most of the thread's output kept while a line is not ended (a runaway line is cut, not grown). */
+const OUTPUT_MAX_CHARS = 4096;
+
 /** How long close() waits for the thread to release its files before ending it. */
 const CLOSE_WAIT_MS = 1000;
 
 /** Starts the sampler thread. Under tsx (src/*.ts) the worker is the .ts file, built it is the .js one. */
-export function startSamplerThread(): SamplerClient {
+export function startSamplerThread(onOutput?: (line: string) => void): SamplerClient {
   const here = import.meta.url;
   const workerUrl = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
   // Node 20 runs a worker's entry before `--import` hooks are in place, so under tsx a tiny bootstrap
   // registers tsx first and then imports the .ts worker.
   // The sampler's own heap stays small: samples are plain data handed over once a tick.
   const resourceLimits = { maxYoungGenerationSizeMb: 4 };
+  const streams = onOutput ? { stdout: true, stderr: true } : {};
   const worker = here.endsWith('.ts')
     // tsx is resolved from here, not from the working directory (an eval'd worker resolves from the cwd):
     // mmtop run under tsx from another directory (the record and replay tests write there) still finds it.
-    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true, resourceLimits })
-    : new Worker(workerUrl, { resourceLimits });
+    ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`, { eval: true, resourceLimits, ...streams })
+    : new Worker(workerUrl, { resourceLimits, ...streams });
   worker.unref();
+  // What the thread writes (a Node warning, a stray log) would land raw on the view's terminal, under the
+  // painter's frame: with `onOutput` it comes here line by line instead, bounded, for the view to say.
+  if (onOutput) {
+    for (const stream of [worker.stdout, worker.stderr]) {
+      let pendingText = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        pendingText = (pendingText + chunk).slice(-OUTPUT_MAX_CHARS);
+        const lines = pendingText.split('\n');
+        pendingText = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') onOutput(line);
+      });
+    }
+  }
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>();
   // The last Sample rebuilt from the thread's deltas (delta.ts): every message is decoded, answered or
