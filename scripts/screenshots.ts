@@ -87,7 +87,7 @@ export const OVERVIEW: Scene = {
   shots: [
     { name: '1-processes', ready: /PID USER\s+RssFile/ },
     // The files pane once its first scan is done (the tab line says how old it is).
-    { name: '2-files', keys: ['2'], ready: /Mapped or open by/, until: (s) => /files \d+ s old/.test(s) },
+    { name: '2-files', keys: ['2'], ready: /Cached▼? +% +Dirty +WB/, until: (s) => /files \d+ s old/.test(s) },
     { name: '3-cgroups', keys: ['3'], ready: /File▼?\s+Mapped\s+Dirty\s+WB\s+Active/ },
   ],
   quit: ['q'],
