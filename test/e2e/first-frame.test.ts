@@ -9,21 +9,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
-import { Tmux } from '../helpers/tmux.js';
+import { Terminals, Tmux } from '../helpers/tmux.js';
 import { END_SYNC } from '../../src/terminal/diff.js';
 
-const sessions: Tmux[] = [];
+const terminals = new Terminals(REPO_ROOT);
 after(async () => {
-  for (const t of sessions) t.kill();
+  terminals.killAll();
   await cleanupAll();
 });
-
-function terminal(name: string, columns: number, rows: number): Tmux {
-  const t = new Tmux(name);
-  sessions.push(t);
-  t.start(columns, rows, REPO_ROOT);
-  return t;
-}
+const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
 /**
  * Replays `bytes` frame by frame into a fresh tmux of the same size (through a FIFO that `cat` reads) and

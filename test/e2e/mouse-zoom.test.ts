@@ -3,21 +3,15 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
-import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { assertTerminalRestored, Terminals, Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW } from '../helpers/table-row.js';
 
-const sessions: Tmux[] = [];
+const terminals = new Terminals(REPO_ROOT);
 after(async () => {
-  for (const t of sessions) t.kill();
+  terminals.killAll();
   await cleanupAll();
 });
-
-function terminal(name: string, columns: number, rows: number): Tmux {
-  const t = new Tmux(name);
-  sessions.push(t);
-  t.start(columns, rows, REPO_ROOT);
-  return t;
-}
+const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
 const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
 

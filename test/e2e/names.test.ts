@@ -10,22 +10,16 @@ import stringWidth from 'string-width';
 import { decodeName } from '../../src/model/index.js';
 import { computeLayout } from '../../src/state/layout.js';
 import { cleanupAll, makeColdFileBytes, REPO_ROOT, startScript, tempDir } from '../helpers/kernel.js';
-import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { assertTerminalRestored, Terminals, Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW, TABLE_ROW_LINE, TABLE_ROW_START } from '../helpers/table-row.js';
 
-const sessions: Tmux[] = [];
+// A UTF-8 locale whatever the runner's: this test is about names, not about LANG=C.
+const terminals = new Terminals(REPO_ROOT, { LANG: 'C.UTF-8' });
 after(async () => {
-  for (const t of sessions) t.kill();
+  terminals.killAll();
   await cleanupAll();
 });
-
-function terminal(name: string, columns: number, rows: number): Tmux {
-  const t = new Tmux(name);
-  sessions.push(t);
-  // A UTF-8 locale whatever the runner's: this test is about names, not about LANG=C.
-  t.start(columns, rows, REPO_ROOT, { LANG: 'C.UTF-8' });
-  return t;
-}
+const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
 const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
 /** The first frame waits for tsx to compile mmtop and its sampler thread: long on two busy cores. */

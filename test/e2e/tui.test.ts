@@ -4,21 +4,15 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
-import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { assertTerminalRestored, Terminals, Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW, TABLE_ROW_LINE } from '../helpers/table-row.js';
 
-const sessions: Tmux[] = [];
+const terminals = new Terminals(REPO_ROOT);
 after(async () => {
-  for (const t of sessions) t.kill();
+  terminals.killAll();
   await cleanupAll();
 });
-
-function terminal(name: string, columns: number, rows: number): Tmux {
-  const t = new Tmux(name);
-  sessions.push(t);
-  t.start(columns, rows, REPO_ROOT);
-  return t;
-}
+const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
 const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
 
@@ -100,9 +94,7 @@ test('tmux: a tick does not render Ink; help and its closing do, once each; one 
   const file = makeColdFile(dir, 'ticks.db', 1024);
   const mapper = await startMapper(file, 'read', 'every:4:64');
   const statsFile = path.join(dir, 'stats.json');
-  const t = new Tmux('ticks');
-  sessions.push(t);
-  t.start(200, 50, REPO_ROOT, { MMTOP_STATS_FILE: statsFile });
+  const t = terminals.open('ticks', 200, 50, { MMTOP_STATS_FILE: statsFile });
   t.type(mmtop(`-d 0.2 ${mapper.pid}`));
   const upSeconds = (screen: string): number | undefined => {
     const m = /^mmtop  pid \d+ .* up (\d+):(\d\d):(\d\d) /m.exec(screen);

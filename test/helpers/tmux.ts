@@ -136,6 +136,27 @@ export class Tmux {
   }
 }
 
+/**
+ * The terminals a test file opens, each a tmux started in `cwd`; `killAll()` (in the file's `after`) ends
+ * every one, whatever a test left running.
+ */
+export class Terminals {
+  readonly #sessions: Tmux[] = [];
+
+  constructor(private readonly cwd: string, private readonly env?: Record<string, string>) {}
+
+  open(name: string, columns: number, rows: number, env: Record<string, string> = {}): Tmux {
+    const t = new Tmux(name);
+    this.#sessions.push(t);
+    t.start(columns, rows, this.cwd, { ...this.env, ...env });
+    return t;
+  }
+
+  killAll(): void {
+    for (const t of this.#sessions) t.kill();
+  }
+}
+
 /** After mmtop exits: the shell prompt, the main screen, a visible cursor, and a sane tty (stty -a). */
 export async function assertTerminalRestored(t: Tmux): Promise<void> {
   await t.waitFor(/^\$ ?$/m, 15_000);
