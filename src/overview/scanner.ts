@@ -8,7 +8,7 @@ import { readProcText } from '../sampler/proc-read.js';
 import type { Failure } from '../model/index.js';
 import { expandPaths } from '../cli/fincore.js';
 import { CgroupReader } from './cgroups.js';
-import { filesOfProcess, listedFile, measureFound, mergeFound, type FoundFile } from './files.js';
+import { listedFile, measureFound, mergeFound, ProcessFilesScan, type FoundFile } from './files.js';
 import { ProcessReader } from './processes.js';
 import { NO_RATES, pageCacheOf, pagingCounters, sarRates, type PagingCounters } from './system.js';
 import { OVERVIEW_VERSION, type FilesScanInfo, type Overview, type OverviewCgroup, type OverviewFile, type OverviewProcess, type PageCacheInfo, type SarRates } from './types.js';
@@ -29,6 +29,8 @@ export interface ScannerOptions {
 interface Cycle {
   pids: Array<{ pid: number; comm: string }>;
   nextPid: number;
+  /** The process whose fds are being read, a step at a time. */
+  current: { pid: number; scan: ProcessFilesScan } | null;
   found: Map<string, FoundFile>;
   readable: Map<number, number>;
   unreadable: Set<number>;
@@ -123,7 +125,7 @@ export class OverviewScanner {
       }
     }
     this.#cycle = {
-      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, found, readable: new Map(),
+      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, readable: new Map(),
       unreadable: new Set(), measureQueue: null, nextFile: 0, measured: [], spentMs: 0,
     };
   }
@@ -139,15 +141,20 @@ export class OverviewScanner {
     let steps = 0;
     while (steps === 0 || this.#clock() - start < budgetMs) {
       steps++;
+      if (c.current) {
+        if (c.current.scan.readFds()) {
+          const { pid, scan } = c.current;
+          c.current = null;
+          c.readable.set(pid, scan.found.size);
+          for (const f of scan.found.values()) mergeFound(c.found, f);
+        }
+        continue;
+      }
       if (c.nextPid < c.pids.length) {
         const { pid, comm } = c.pids[c.nextPid++]!;
-        const got = filesOfProcess(pid, comm);
-        if (got.ok) {
-          c.readable.set(pid, got.files.length);
-          for (const f of got.files) mergeFound(c.found, f);
-        } else if (got.errno === 'EACCES' || got.errno === 'EPERM') {
-          c.unreadable.add(pid);
-        }
+        const got = ProcessFilesScan.start(pid, comm);
+        if (got.ok) c.current = { pid, scan: got.scan };
+        else if (got.errno === 'EACCES' || got.errno === 'EPERM') c.unreadable.add(pid);
         // ENOENT / ESRCH: it exited meanwhile; neither read nor unreadable.
         continue;
       }
