@@ -1,4 +1,5 @@
-// The one-shot commands without yargs: `mmtop fincore …` and `mmtop snapshot …` in their plain shapes.
+// The one-shot commands without yargs: `mmtop fincore …` and `mmtop snapshot …` in their plain shapes,
+// and `mmtop` alone (the overview: its first frame within a second of `npx mmtop`).
 // yargs costs about 80 ms to load (two string-width modules build their emoji tables at import), more
 // than fincore of a small file takes. So the bin reads these shapes itself and hands everything else
 // (help, a misspelt flag, --no-json, `--`, a value yargs would read differently) to main's yargs parser,
@@ -10,6 +11,8 @@ import { usageError } from './errors.js';
 export type OneShot =
   | { command: 'fincore'; paths: string[]; json: boolean; recursive: boolean; cells: string | undefined }
   | { command: 'snapshot'; pid: string; json: boolean; files: boolean; smaps: boolean; cells: string | undefined }
+  /** `mmtop` alone: the live overview with yargs's defaults (src/cli/overview.ts). */
+  | { command: 'live-overview' }
   /** `snapshot` without a pid: the overview once (src/cli/snapshot-overview.ts). */
   | { command: 'overview'; json: boolean; interval: string | undefined; top: string | undefined };
 
@@ -26,6 +29,7 @@ const isPlainWord = (token: string): boolean => token !== '' && !token.startsWit
  * for anything else.
  */
 export function parseOneShot(argv: readonly string[]): OneShot | undefined {
+  if (argv.length === 0) return { command: 'live-overview' };
   const [command, ...rest] = argv;
   if (command !== 'fincore' && command !== 'snapshot') return undefined;
   const booleans = command === 'fincore' ? ['--json', '-R', '--recursive'] : ['--json', '--files', '--smaps'];
@@ -76,6 +80,10 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
 /** Runs it as main's yargs handler for the command would; returns the exit code. Throws as they do. */
 export async function runOneShot(run: OneShot): Promise<number> {
   const cellsOption = (raw: string | undefined): number | undefined => (raw === undefined ? undefined : parseCells(raw));
+  if (run.command === 'live-overview') {
+    const { runOverview } = await import('./overview.js');
+    return runOverview({ delaySeconds: 1, mono: false, ascii: false, readOnly: false, mouse: true, budgetPercent: undefined, cgroup: undefined });
+  }
   if (run.command === 'overview') {
     // main.ts's checks of the two values, word for word.
     const top = run.top === undefined ? 20 : Number(run.top);

@@ -54,12 +54,13 @@ test('the plain one-shot lines take the bin\'s own path; anything else is yargs\
   assert.deepEqual(parseOneShot(['fincore', 'a', '--json', '-R', '--cells', '8', 'b']), { command: 'fincore', paths: ['a', 'b'], json: true, recursive: true, cells: '8' });
   assert.deepEqual(parseOneShot(['fincore', '--recursive', '--cells=4', 'a']), { command: 'fincore', paths: ['a'], json: false, recursive: true, cells: '4' });
   assert.deepEqual(parseOneShot(['snapshot', '--json', '42']), { command: 'snapshot', pid: '42', json: true, files: false, smaps: false, cells: undefined });
+  assert.deepEqual(parseOneShot([]), { command: 'live-overview' });
   assert.deepEqual(parseOneShot(['snapshot']), { command: 'overview', json: false, interval: undefined, top: undefined });
   assert.deepEqual(parseOneShot(['snapshot', '--json', '--interval', '0', '--top', '5']), { command: 'overview', json: true, interval: '0', top: '5' });
   assert.deepEqual(parseOneShot(['snapshot', '42', '--files', '--cells', 'x']), { command: 'snapshot', pid: '42', json: false, files: true, smaps: false, cells: 'x' });
   for (const argv of [['fincore'], ['fincore', '--help', 'a'], ['fincore', 'help'], ['fincore', '--json', 'true', 'a'], ['fincore', '--no-json', 'a'],
     ['fincore', 'a', '--', 'b'], ['fincore', '-R', '--recursive', 'a'], ['fincore', '--cells', '-5', 'a'], ['fincore', 'a', '--cells'], ['fincore', '0x10'],
-    ['fincore', '-Rj', 'a'], ['snapshot', '--files'], ['snapshot', '--interval', '-1'], ['snapshot', '--interval', '1', '42'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234'], []]) {
+    ['fincore', '-Rj', 'a'], ['snapshot', '--files'], ['snapshot', '--interval', '-1'], ['snapshot', '--interval', '1', '42'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234']]) {
     assert.equal(parseOneShot(argv), undefined, argv.join(' '));
   }
 });
