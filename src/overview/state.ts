@@ -1,5 +1,5 @@
 // Pure: the overview's view state and its reducer (keys and data in, state and effects out). No I/O.
-import { bindingFor, type Command } from '../keys/index.js';
+import { bindingFor, parseMouseKey, type Command, type MouseEvent } from '../keys/index.js';
 import { printable } from '../model/index.js';
 import { inCgroup } from './cgroups.js';
 import type { Overview, OverviewCgroup, OverviewFile, OverviewProcess } from './types.js';
@@ -69,6 +69,16 @@ export function initialOverviewState(options: { screen: { columns: number; rows:
     paused: false, nowMs: 0, message: null,
   };
 }
+
+const PANE_TITLES: Record<Pane, string> = { processes: 'Processes', files: 'Files', cgroups: 'Cgroups' };
+
+/** The tab line's tabs as drawn (rows.ts), each followed by one space: the mouse finds them by column. */
+export function paneTabs(state: OverviewViewState): Array<{ pane: Pane; text: string }> {
+  return PANES.map((p, i) => ({ pane: p, text: ` ${i + 1} ${PANE_TITLES[p]} ${paneRows(state, p).length} ` }));
+}
+
+/** The screen row of the table's first row: below the header lines and the table's column titles. */
+export const FIRST_TABLE_ROW = HEADER_LINES + 1;
 
 /** Table rows on screen: the screen less the header, the table's title line and the footer. */
 export function tableHeight(state: OverviewViewState): number {
@@ -205,6 +215,8 @@ export function reduceOverview(state: OverviewViewState, action: OverviewAction)
 }
 
 function onKey(state: OverviewViewState, key: string): OverviewReduced {
+  const mouse = key.startsWith('mouse:') ? parseMouseKey(key) : null;
+  if (mouse) return { state: onMouse(state, mouse), effects: [] };
   if (state.filtering) {
     const binding = bindingFor(key, 'filter');
     if (binding?.command === 'filterAccept') return { state: { ...state, filtering: false }, effects: [] };
@@ -228,6 +240,32 @@ function onKey(state: OverviewViewState, key: string): OverviewReduced {
     return { state: second.state, effects: [...first.effects, ...second.effects] };
   }
   return binding ? run(state, binding.command) : { state, effects: [] };
+}
+
+/**
+ * As in the process view: a click selects the table row under it (or the pane whose tab it is on), the
+ * wheel moves the selection three rows. Nothing while the help or the filter prompt is up.
+ */
+function onMouse(state: OverviewViewState, event: MouseEvent): OverviewViewState {
+  if (!event.pressed || event.motion || state.help || state.filtering) return state;
+  const rows = paneRows(state);
+  if (event.button === 'wheelUp' || event.button === 'wheelDown') {
+    return select(state, selectedRowIndex(state, rows) + (event.button === 'wheelUp' ? -3 : 3), rows);
+  }
+  if (event.button !== 'left') return state;
+  if (event.row === HEADER_LINES - 1) {
+    let from = 0;
+    for (const tab of paneTabs(state)) {
+      const width = tab.text.length + 1;
+      if (event.column >= from && event.column < from + width - 1) return settle({ ...state, pane: tab.pane });
+      from += width;
+    }
+    return state;
+  }
+  const offset = event.row - FIRST_TABLE_ROW;
+  if (offset < 0 || offset >= tableHeight(state)) return state;
+  const index = Math.min(state.scroll[state.pane], Math.max(0, rows.length - 1)) + offset;
+  return index < rows.length ? select(state, index, rows) : state;
 }
 
 function run(state: OverviewViewState, command: Command): OverviewReduced {
