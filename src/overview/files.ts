@@ -297,8 +297,23 @@ function quickPath(opener: Opener): { path: string; nofollow: boolean; openPath:
   return { path: opener.path, nofollow: false, openPath: opener.path };
 }
 
+/**
+ * A measured file and the device and inode whose page cache it is: the layer's file for a file on
+ * overlayfs (measureFile found it), else its own. Two entries with one real key are one file's pages
+ * reached two ways (a container's overlay mapping and a host process's fd on the layer): mergeByRealKey.
+ */
+export interface MeasuredFile {
+  file: OverviewFile;
+  realKey: string;
+}
+
 /** Measures one found file (totals only: one cachestat call); unknown figures when no opener works. */
-export function measureFound(file: FoundFile): OverviewFile {
+export function measureFound(file: FoundFile): MeasuredFile {
+  const got = measureFoundFile(file);
+  return { file: got.file, realKey: got.realKey ?? file.key };
+}
+
+function measureFoundFile(file: FoundFile): { file: OverviewFile; realKey?: string } {
   const holders = [...file.holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid);
   const base: OverviewFile = {
     path: file.path, device: file.device, inode: file.inode, sizeBytes: null, pageCount: null, cachedPages: null,
@@ -311,34 +326,64 @@ export function measureFound(file: FoundFile): OverviewFile {
       const got = quickMeasure(opener.kind === 'fd' ? short.path : fsPath(short.path), short.nofollow, file);
       if (got.kind === 'measured') {
         const { counts, stat } = got;
-        return {
+        return { file: {
           ...base, path: opener.kind === 'map' ? short.path : file.path, sizeBytes: stat.sizeBytes, pageCount: Math.ceil(stat.sizeBytes / pageSizeBytes),
           cachedPages: counts.cachedPages, dirtyPages: counts.dirtyPages, writebackPages: counts.writebackPages,
           evictedPages: counts.evictedPages, recentlyEvictedPages: counts.recentlyEvictedPages, source: 'cachestat', openPath: short.openPath,
-        };
+        } };
       }
       if (got.kind === 'failed' && opener.kind !== 'map') continue;
     }
     const measured = measureSlow(opener, file, base);
     if (measured) return measured;
   }
-  return base;
+  return { file: base };
 }
 
 /** The long way (measureFile): overlayfs layers, containers' roots, map_files, mincore without cachestat. */
-function measureSlow(opener: Opener, file: FoundFile, base: OverviewFile): OverviewFile | null {
+function measureSlow(opener: Opener, file: FoundFile, base: OverviewFile): { file: OverviewFile; realKey?: string } | null {
   const got = open(opener, file);
   if (!got) return null;
   try {
     const { record } = measureFile(got.opened, { cellCount: 0 });
     const openPath = got.opened.place && 'pid' in got.opened.place && got.opened.place.pid !== undefined
       ? `/proc/${got.opened.place.pid}/root${got.opened.path}` : got.opened.path;
-    return {
+    const b = record.backing;
+    const measured: OverviewFile = {
       ...base, path: got.path, sizeBytes: record.sizeBytes, pageCount: record.pageCount, cachedPages: record.cachedPages,
       dirtyPages: record.dirtyPages, writebackPages: record.writebackPages, evictedPages: record.evictedPages,
       recentlyEvictedPages: record.recentlyEvictedPages, source: record.source, openPath,
     };
+    return b?.device && b.inode !== null && b.inode !== undefined ? { file: measured, realKey: fileKeyOf(b.device, b.inode) } : { file: measured };
   } finally {
     fs.closeSync(got.opened.fd);
   }
+}
+
+/**
+ * One entry per real file: entries whose page cache is one file's (an overlay file and its layer's file)
+ * become one, with the holders of both (a process in both: its mapped bytes added, open if either), named
+ * as the entry not on overlayfs names it (the layer's file, which opens from mmtop's namespace).
+ */
+export function mergeByRealKey(measured: MeasuredFile[]): OverviewFile[] {
+  const byKey = new Map<string, { file: OverviewFile; overlay: boolean }>();
+  const out: OverviewFile[] = [];
+  for (const m of measured) {
+    const overlay = m.realKey !== `${m.file.device}:${m.file.inode}`;
+    const known = byKey.get(m.realKey);
+    if (!known) {
+      byKey.set(m.realKey, { file: m.file, overlay });
+      continue;
+    }
+    const holders = new Map(known.file.holders.map((h) => [h.pid, { ...h }]));
+    for (const h of m.file.holders) {
+      const had = holders.get(h.pid);
+      holders.set(h.pid, had ? { ...had, mappedBytes: had.mappedBytes + h.mappedBytes, open: had.open || h.open } : h);
+    }
+    const keep = known.overlay && !overlay ? m.file : known.file;
+    const merged = { ...keep, listed: known.file.listed || m.file.listed, holders: [...holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid) };
+    byKey.set(m.realKey, { file: merged, overlay: known.overlay && overlay });
+  }
+  for (const { file } of byKey.values()) out.push(file);
+  return out;
 }

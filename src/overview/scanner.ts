@@ -8,7 +8,7 @@ import { readProcText } from '../sampler/proc-read.js';
 import type { Failure } from '../model/index.js';
 import { expandPaths } from '../cli/fincore.js';
 import { CgroupReader } from './cgroups.js';
-import { listedFile, measureFound, mergeFound, ProcessFilesScan, type FoundFile } from './files.js';
+import { listedFile, measureFound, mergeByRealKey, mergeFound, ProcessFilesScan, type FoundFile, type MeasuredFile } from './files.js';
 import { ProcessReader } from './processes.js';
 import { NO_RATES, pageCacheOf, pagingCounters, sarRates, type PagingCounters } from './system.js';
 import { OVERVIEW_VERSION, type FilesScanInfo, type Overview, type OverviewCgroup, type OverviewFile, type OverviewProcess, type PageCacheInfo, type SarRates } from './types.js';
@@ -36,7 +36,7 @@ interface Cycle {
   unreadable: Set<number>;
   measureQueue: FoundFile[] | null;
   nextFile: number;
-  measured: OverviewFile[];
+  measured: MeasuredFile[];
   spentMs: number;
 }
 
@@ -182,13 +182,14 @@ export class OverviewScanner {
 
   #finish(c: Cycle): void {
     this.#cycle = null;
-    this.#files = c.measured.sort((a, b) => (b.cachedPages ?? -1) - (a.cachedPages ?? -1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const files = mergeByRealKey(c.measured);
+    this.#files = files.sort((a, b) => (b.cachedPages ?? -1) - (a.cachedPages ?? -1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.#fileCounts = c.readable;
     this.#unreadable = c.unreadable;
-    const unmeasured = c.measured.filter((f) => f.cachedPages === null).length;
+    const unmeasured = files.filter((f) => f.cachedPages === null).length;
     this.#scan = {
       completedAtMs: this.#wallClock(), durationMs: c.spentMs, processesScanned: c.readable.size, processesUnreadable: c.unreadable.size,
-      filesMeasured: c.measured.length - unmeasured, filesUnmeasured: unmeasured, progress: null,
+      filesMeasured: files.length - unmeasured, filesUnmeasured: unmeasured, progress: null,
     };
   }
 
