@@ -6,7 +6,7 @@ import { pageSizeBytes } from '../../native/index.js';
 import { parseMeminfo, parseVmstat } from '../proc/index.js';
 import { readProcText } from '../sampler/proc-read.js';
 import type { Failure } from '../model/index.js';
-import { expandPaths } from '../cli/fincore.js';
+import { expandPaths } from '../cli/expand-paths.js';
 import { CgroupReader } from './cgroups.js';
 import { listedFile, measureFound, mergeByRealKey, mergeFound, ProcessFilesScan, type FoundFile, type MeasuredFile } from './files.js';
 import { ProcessReader } from './processes.js';
