@@ -33,11 +33,12 @@ export interface OverviewOptions {
 }
 
 /**
- * The files scan's share of one core after the first scan. With the processes' 0.33% (scanner.ts) and a
- * frame a tick, the overview stays within 1% of a core (bench: the overview row), where 2% and a rescan
- * every 5 s took 3.5-4.1% with 300 processes.
+ * The files scan's share of one core after the first scan. With the processes' 0.2% (scanner.ts) and a
+ * frame a tick, the overview aims at 1% of a core with 300 processes and 20,000 files (A/B in the
+ * README), where 2% and a rescan every 5 s took 3.5-8% there. 20,000 files then take minutes to scan
+ * again: the tab line says how old the pane is.
  */
-export const DEFAULT_FILES_BUDGET_PERCENT = 0.5;
+export const DEFAULT_FILES_BUDGET_PERCENT = 0.3;
 /** The files pane is scanned again at most this often, and no sooner than 10 ticks (it reads every process's maps). */
 const FILES_EVERY_MS = 30_000;
 /** The first scan runs in slices this long, back to back (keys are read between them), so files show at once. */

@@ -71,8 +71,8 @@ export class OverviewScanner {
 
   /**
    * The header every call; the processes and the cgroups when due. Each is read again no sooner than its
-   * last read's cost allows: the processes at most a third of 1% of the time (every tick up to a few
-   * hundred processes; 300 take about 10 ms here, so every 3 s at -d 1), the
+   * last read's cost allows: the processes at most 0.2% of the time (every tick up to a hundred or so
+   * processes; 300 take 10-20 ms here, so every 5-10 s at -d 1), the
    * cgroups at most 2% and no more often than every 5 s (v1 memory.stat with its total_* walks the
    * subtree: milliseconds a cgroup here). `intervalMs` is the session's tick; 0 (snapshot) reads all now.
    */
@@ -94,7 +94,7 @@ export class OverviewScanner {
     }
     // A little early is on time: ticks are not exact.
     const slack = intervalMs / 4;
-    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 300 * this.#processesCostMs) - slack) {
+    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 500 * this.#processesCostMs) - slack) {
       const start = this.#clock();
       this.#processList = this.#processes.read(now);
       this.#processesCostMs = this.#clock() - start;

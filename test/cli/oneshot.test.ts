@@ -16,7 +16,7 @@ after(cleanupAll);
 function packagesLoaded(args: string[]): { packages: Set<string>; status: number | null; output: string } {
   const log = path.join(tempDir(), 'modules.log');
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/helpers/module-log.mjs', 'src/bin/mmtop.ts', ...args], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MMTOP_MODULE_LOG: log }, timeout: 60_000,
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MMTOP_MODULE_LOG: log }, timeout: 60_000, maxBuffer: 256 * 1024 * 1024, // the overview's JSON of a busy machine
   });
   const urls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : [];
   const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined));
