@@ -3,7 +3,7 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, focusedCellCount, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
+  cellForPage, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
@@ -139,14 +139,20 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
 
 function switchTarget(state: AppState, target: Target, saved: Target | null): AppState {
   return {
-    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, selectionFollowsTop: true, tableScroll: 0, cursorCell: 0,
-    zoomLevel: 0, zoomWindow: null, flashes: {}, focus: 'table', processStatus: 'alive', statusText: null,
+    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, selectionFollowsTop: true, tableScroll: 0, ...FRESH_HEATMAP,
+    focus: 'table', processStatus: 'alive', statusText: null,
   };
 }
 
 function say(state: AppState, text: string, ms = 3000): AppState {
   return logged({ ...state, message: { text, untilMs: state.nowMs + ms } }, text);
 }
+
+/**
+ * The heatmap of a newly selected row: whole, cursor on its first cell, and no page carried from the
+ * row before (an anchor left there would centre the first zoom on the old file's page, issue 11).
+ */
+const FRESH_HEATMAP = { cursorCell: 0, cursorAnchorPage: null, zoomLevel: 0, zoomWindow: null, flashes: {} } as const;
 
 function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
   const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
@@ -160,9 +166,9 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
   // The demo opens on its data file, and stays there; otherwise the selection follows the top row
   // (keepSelectionVisible): on attach the file with the most resident pages, the table sorted by RSS.
   const demoRow = state.demo && next.selectionFollowsTop ? rows.find((r) => r.file?.path === state.demo!.file) : undefined;
-  if (demoRow) next = { ...next, selectedId: demoRow.id, selectionFollowsTop: false, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+  if (demoRow) next = { ...next, selectedId: demoRow.id, selectionFollowsTop: false, ...FRESH_HEATMAP };
   else if (!rows.some((r) => r.id === next.selectedId)) {
-    next = { ...next, selectedId: rows[0]?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+    next = { ...next, selectedId: rows[0]?.id ?? null, ...FRESH_HEATMAP };
   }
   next = keepSelectionVisible(next);
   // Cells that changed since the last sample of the same file and layout stand out for a moment.
@@ -180,12 +186,12 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
 
 function resize(state: AppState, screen: Screen): Reduced {
   let next: AppState = { ...state, screen };
-  const file = focusedFile(next);
-  if (file?.pageCount && next.zoomLevel > 0) {
+  const pageCount = focusedPageCount(next);
+  if (pageCount && next.zoomLevel > 0) {
     const cells = gridCellCount(next);
-    next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(file.pageCount, cells));
-    const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : file.pageCount / 2;
-    next.zoomWindow = zoomWindowFor(file.pageCount, cells, next.zoomLevel, center);
+    next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(pageCount, cells));
+    const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : pageCount / 2;
+    next.zoomWindow = zoomWindowFor(pageCount, cells, next.zoomLevel, center);
   }
   next = keepSelectionVisible(next);
   return { state: next, effects: [{ type: 'sampleNow' }, { type: 'redraw' }] };
@@ -196,7 +202,7 @@ function keepSelectionVisible(state: AppState): AppState {
   const top = rows[0];
   // Not while the heatmap has the focus (a click or a jump into it): its file stays under the cursor.
   if (state.selectionFollowsTop && state.focus === 'table' && top && top.id !== state.selectedId) {
-    state = { ...state, selectedId: top.id, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+    state = { ...state, selectedId: top.id, ...FRESH_HEATMAP };
   }
   const visible = Math.max(1, layoutOf(state).tableRows);
   const index = selectedIndex(state, rows);
@@ -207,7 +213,7 @@ function keepSelectionVisible(state: AppState): AppState {
   // the next sample does not "find" it missing and reset the heatmap under the user.
   const shownId = rows[index]?.id ?? state.selectedId;
   if (shownId !== state.selectedId) {
-    return { ...state, selectedId: shownId, tableScroll: Math.max(0, scroll), cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+    return { ...state, selectedId: shownId, tableScroll: Math.max(0, scroll), ...FRESH_HEATMAP };
   }
   return scroll === state.tableScroll ? state : { ...state, tableScroll: Math.max(0, scroll) };
 }
@@ -280,7 +286,7 @@ function selectRow(state: AppState, index: number): Reduced {
   const id = rows[clamped]!.id;
   // The user chose a row: it stays selected whatever the sort puts on top.
   if (id === state.selectedId) return { state: { ...state, selectionFollowsTop: false }, effects: [] };
-  const next = keepSelectionVisible({ ...state, selectedId: id, selectionFollowsTop: false, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} });
+  const next = keepSelectionVisible({ ...state, selectedId: id, selectionFollowsTop: false, ...FRESH_HEATMAP });
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
 
@@ -291,27 +297,28 @@ function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
   return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
 }
 
+/** Zoom the focused file, or the selected anonymous memory (its VMAs' pages end to end). */
 function zoom(state: AppState, level: number): Reduced {
-  const file = focusedFile(state);
+  const pageCount = focusedPageCount(state);
   const cells = gridCellCount(state);
-  if (!file?.pageCount || !file.cells || cells === 0) return { state, effects: [] };
-  const clamped = Math.max(0, Math.min(maxZoomLevel(file.pageCount, cells), level));
+  if (!pageCount || focusedCellCount(state) === 0 || cells === 0) return { state, effects: [] };
+  const clamped = Math.max(0, Math.min(maxZoomLevel(pageCount, cells), level));
   if (clamped === state.zoomLevel) {
     return { state: say(state, clamped === 0 ? 'whole file' : 'one page a cell: the deepest zoom'), effects: [] };
   }
   // The cursor's page in the layout asked for, not in the sample's cells: those lag a key behind.
-  const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
-  const window = zoomWindowFor(file.pageCount, cells, clamped, center);
-  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
+  const center = cursorPage(state) ?? Math.floor(pageCount / 2);
+  const window = zoomWindowFor(pageCount, cells, clamped, center);
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount }, cells, center);
   return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} }, effects: [{ type: 'sampleNow' }] };
 }
 
 /** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
 function jumpTo(state: AppState): Reduced {
-  const file = focusedFile(state);
-  if (state.overlay?.kind !== 'jump' || !file?.pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
+  const pageCount = focusedPageCount(state);
+  if (state.overlay?.kind !== 'jump' || !pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
   const pageSize = state.sample.pageSizeBytes;
-  const parsed = parseJump(state.overlay.text, pageSize, file.pageCount);
+  const parsed = parseJump(state.overlay.text, pageSize, pageCount);
   if ('error' in parsed) return { state: say({ ...state, overlay: null }, parsed.error, 5000), effects: [] };
   const { state: next, moved } = withCursorOnPage({ ...state, overlay: null, focus: 'heatmap' }, parsed.page);
   return { state: say(next, `page ${parsed.page} (offset 0x${(parsed.page * pageSize).toString(16)})`), effects: moved ? [{ type: 'sampleNow' }] : [] };
@@ -429,7 +436,7 @@ function runCommand(state: AppState, command: Command): Reduced {
       return replayMove(closed, where.index, true);
     }
     case 'jump': {
-      if (!focusedFile(state)?.pageCount) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      if (!focusedPageCount(state)) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
       return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
     }
     case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };

@@ -2,7 +2,7 @@
 // The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
 // every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
-import { fileKey, printable, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
+import { fileKey, printable, type AnonMapRecord, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
@@ -82,12 +82,30 @@ export function focusedFile(state: AppState): FileRecord | undefined {
   return selectedRow(state)?.file;
 }
 
-/** Cells of the heatmap in focus: the focused file's, or the selected anonymous mapping's. */
+/** Cells of the heatmap in focus: the focused file's, or the selected anonymous memory's. */
 export function focusedCellCount(state: AppState): number {
   const row = selectedRow(state);
   if (row?.file) return row.file.cells?.length ?? 0;
+  const anon = anonMapOf(state, row);
+  return anon ? anon.cells.length : 0;
+}
+
+/** The page table read for this anonymous row (its VMAs, end to end), if the sample has it. */
+export function anonMapOf(state: AppState, row: TableRow | undefined): AnonMapRecord | undefined {
   const anon = state.sample?.anonMap;
-  return isAnonRow(row) && anon && anon.start === row!.mapping!.start ? anon.cells.length : 0;
+  if (!anon || !isAnonRow(row)) return undefined;
+  return anon.start === row!.vmas[0]!.start && (anon.vmaCount ?? 1) === row!.vmas.length ? anon : undefined;
+}
+
+/**
+ * Pages of the heatmap in focus, what zoom and the jump prompt count in: the focused file's, or the
+ * selected anonymous row's VMAs end to end (known from maps before their page table is read); null with none.
+ */
+export function focusedPageCount(state: AppState): number | null {
+  const row = selectedRow(state);
+  if (row?.file) return row.file.pageCount;
+  if (!isAnonRow(row) || !state.sample) return null;
+  return row!.vmas.reduce((a, m) => a + Math.floor(m.sizeBytes / state.sample!.pageSizeBytes), 0);
 }
 
 /** Cells the heatmap grid has room for. */
@@ -332,7 +350,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
   if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
   if (!file) {
-    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout);
+    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout, anonMapOf(state, row));
     return empty(`${row.label}: anonymous memory has no page cache`);
   }
   const cells = file.cells ?? [];
