@@ -3,7 +3,7 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
+  cellForPage, cellsPerGlyph, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
@@ -31,6 +31,8 @@ export interface InitialOptions {
   demoFile?: string;
   /** `mmtop replay`: the recording's place (its first Sample, paused). */
   replay?: ReplayState;
+  /** ASCII only (--ascii, LANG=C): page-exact braille is off. */
+  ascii?: boolean;
 }
 
 export function initialState(options: InitialOptions): AppState {
@@ -54,6 +56,8 @@ export function initialState(options: InitialOptions): AppState {
     layer: 'cache',
     cursorCell: 0,
     cursorAnchorPage: null,
+    pageExact: false,
+    ascii: options.ascii === true,
     zoomLevel: 0,
     zoomWindow: null,
     flashes: {},
@@ -152,7 +156,7 @@ function say(state: AppState, text: string, ms = 3000): AppState {
  * The heatmap of a newly selected row: whole, cursor on its first cell, and no page carried from the
  * row before (an anchor left there would centre the first zoom on the old file's page, issue 11).
  */
-const FRESH_HEATMAP = { cursorCell: 0, cursorAnchorPage: null, zoomLevel: 0, zoomWindow: null, flashes: {} } as const;
+const FRESH_HEATMAP = { cursorCell: 0, cursorAnchorPage: null, zoomLevel: 0, zoomWindow: null, flashes: {}, pageExact: false } as const;
 
 function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
   const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
@@ -187,7 +191,8 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
 function resize(state: AppState, screen: Screen): Reduced {
   let next: AppState = { ...state, screen };
   const pageCount = focusedPageCount(next);
-  if (pageCount && next.zoomLevel > 0) {
+  if (pageCount && next.pageExact) next = reframe(next, maxZoomLevel(pageCount, gridCellCount(next)), cursorPage(next) ?? 0);
+  else if (pageCount && next.zoomLevel > 0) {
     const cells = gridCellCount(next);
     next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(pageCount, cells));
     const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : pageCount / 2;
@@ -293,12 +298,48 @@ function selectRow(state: AppState, index: number): Reduced {
 function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
   const cells = focusedCellCount(state);
   if (cells === 0) return { state, effects: [] };
-  const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta;
+  // Page-exact: a step is a character, 8 pages.
+  const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta * cellsPerGlyph(state);
   return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
+}
+
+/** The heatmap at zoom `level` around page `center`, in the state's grid (page-exact or not). */
+function reframe(state: AppState, level: number, center: number): AppState {
+  const pageCount = focusedPageCount(state) ?? 0;
+  const cells = gridCellCount(state);
+  const clamped = Math.max(0, Math.min(maxZoomLevel(pageCount, cells), level));
+  const window = zoomWindowFor(pageCount, cells, clamped, center);
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount }, cells, center);
+  return { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} };
+}
+
+/**
+ * b: page-exact braille and back. On, the window zooms to one page a cell around the cursor's page (8 a
+ * character); off, the shades at one page a cell around the same page.
+ */
+function togglePageExact(state: AppState): Reduced {
+  if (state.ascii) return { state: say(state, 'page-exact needs braille: not with --ascii or a locale that is not UTF-8'), effects: [] };
+  if (!state.pageExact && (!focusedFile(state)?.pageCount || !['cache', 'mapped', 'dirty', 'evicted'].includes(state.layer))) {
+    return { state: say(state, 'page-exact: a file\'s heatmap on layer 1-4 (the page cache)'), effects: [] };
+  }
+  return { state: leavePageExact(state, !state.pageExact), effects: [{ type: 'sampleNow' }] };
+}
+
+/** The state with page-exact `on`, zoomed to one page a cell around the cursor's page. */
+function leavePageExact(state: AppState, on: boolean): AppState {
+  const center = cursorPage(state) ?? 0;
+  const next = { ...state, pageExact: on };
+  const pageCount = focusedPageCount(next) ?? 0;
+  return reframe(next, maxZoomLevel(pageCount, gridCellCount(next)), center);
 }
 
 /** Zoom the focused file, or the selected anonymous memory (its VMAs' pages end to end). */
 function zoom(state: AppState, level: number): Reduced {
+  // Out of page-exact: Z or 0 go back to the shades (at one page a cell first, then on out).
+  if (state.pageExact && level < state.zoomLevel) {
+    const shades = leavePageExact(state, false);
+    return { state: level === 0 ? reframe(shades, 0, cursorPage(shades) ?? 0) : shades, effects: [{ type: 'sampleNow' }] };
+  }
   const pageCount = focusedPageCount(state);
   const cells = gridCellCount(state);
   if (!pageCount || focusedCellCount(state) === 0 || cells === 0) return { state, effects: [] };
@@ -325,6 +366,8 @@ function jumpTo(state: AppState): Reduced {
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
+  // The fault and flags layers have no page-exact view: back to their cells at one page a cell.
+  if (state.pageExact && (layer === 'faults' || layer === 'flags')) state = leavePageExact(state, false);
   // The flags layer reads what the other layers do not (kpageflags): at once, not at the next tick.
   return { state: { ...state, layer }, effects: layer === 'flags' && state.layer !== 'flags' ? [{ type: 'sampleNow' }] : [] };
 }
@@ -410,6 +453,7 @@ function runCommand(state: AppState, command: Command): Reduced {
       const next = { ...state, showAnon: !state.showAnon };
       return { state: keepSelectionVisible(say(next, next.showAnon ? 'showing anonymous mappings' : 'hiding anonymous mappings')), effects: none };
     }
+    case 'pageExact': return togglePageExact(state);
     case 'zoomIn': return zoom(state, state.zoomLevel + 1);
     case 'zoomOut': return zoom(state, state.zoomLevel - 1);
     case 'zoomReset': return zoom(state, 0);

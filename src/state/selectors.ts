@@ -108,10 +108,25 @@ export function focusedPageCount(state: AppState): number | null {
   return row!.vmas.reduce((a, m) => a + Math.floor(m.sizeBytes / state.sample!.pageSizeBytes), 0);
 }
 
-/** Cells the heatmap grid has room for. */
+/** Layers page-exact draws: the page cache's (a dot a page that holds the layer's kind). */
+const PAGE_EXACT_LAYERS: readonly string[] = ['cache', 'mapped', 'dirty', 'evicted'];
+
+/** Whether the heatmap is page-exact now: asked for (b), on a file, on a page-cache layer. */
+export function pageExactOn(state: AppState): boolean {
+  return state.pageExact && !state.ascii && PAGE_EXACT_LAYERS.includes(state.layer) && focusedFile(state) !== undefined;
+}
+
+/** Cells a character of the grid draws: 8 pages in page-exact braille (2x4 dots), else 1. */
+export function cellsPerGlyph(state: AppState): number {
+  return pageExactOn(state) ? PAGE_EXACT_DOTS : 1;
+}
+
+export const PAGE_EXACT_DOTS = 8;
+
+/** Cells the heatmap grid has room for (page-exact: 8 a character). */
 export function gridCellCount(state: AppState): number {
   const layout = layoutOf(state);
-  return layout.gridRows * layout.gridColumns;
+  return layout.gridRows * layout.gridColumns * cellsPerGlyph(state);
 }
 
 /** Width of the inline residency bar in the table. */
@@ -372,10 +387,12 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // The fault layer lights cells by the faults of the last seconds (state/faults.ts), the others classify.
   const faultCells = state.layer === 'faults' ? cellFaults(state.faults, file, fileKey(file), state.nowMs) : null;
   const newest = newestFrameAgeMs(state.faults, state.nowMs);
-  const kinds = cells.map((c, i): HeatCell => {
+  const perGlyph = cellsPerGlyph(state);
+  const pageKinds = cells.map((c, i): HeatCell => {
     const inRange = meetsRanges(ranges, c.firstPage, c.pageCount);
     return faultCells ? { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 } : classifyCell(c, state.layer, inRange);
   });
+  const kinds = perGlyph === 1 ? pageKinds : brailleCells(pageKinds);
   const rows: HeatCell[][] = [];
   const none: HeatCell = { kind: 'none', fill: 0 };
   for (let r = 0; r < layout.gridRows; r++) {
@@ -385,9 +402,19 @@ export function heatmapModel(state: AppState): HeatmapModel {
   }
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
   const flashes = new Map<number, 'cached' | 'evicted'>();
-  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Number(index), flash.kind);
-  const cell = cells[cursorIndex];
+  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Math.floor(Number(index) / perGlyph), flash.kind);
   let status = '';
+  if (perGlyph > 1) {
+    // Page-exact: the status line is the cursor character's 8 pages, the dots in words.
+    const first = Math.floor(cursorIndex / perGlyph) * perGlyph;
+    const group = cells.slice(first, first + perGlyph);
+    const cached = group.filter((c) => (c.cachedPages ?? 0) > 0).map((c) => c.firstPage);
+    if (group.length > 0) {
+      const sum = (k: 'cachedPages' | 'mappedPages' | 'dirtyPages'): string => (group.some((c) => c[k] === null) ? '?' : String(group.reduce((a, c) => a + (c[k] ?? 0), 0)));
+      status = `char ${first / perGlyph + 1}/${Math.ceil(cells.length / perGlyph)}  pages ${group[0]!.firstPage}–${group[group.length - 1]!.firstPage}  cached ${sum('cachedPages')}/${group.length}${state.target.kind === 'process' ? `  mapped ${sum('mappedPages')}` : ''}  dirty ${sum('dirtyPages')}  cached pages: ${cached.length === 0 ? 'none' : cached.join(' ')}`;
+    }
+  }
+  const cell = perGlyph > 1 ? undefined : cells[cursorIndex];
   if (cell) {
     const from = cell.firstPage * pageSize;
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
@@ -395,11 +422,43 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
     status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
-  const cursor = state.focus === 'heatmap' && cell
-    ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }
+  const glyphIndex = Math.floor(cursorIndex / perGlyph);
+  const cursor = state.focus === 'heatmap' && cells[cursorIndex]
+    ? { row: Math.floor(glyphIndex / layout.gridColumns), column: glyphIndex % layout.gridColumns }
     : null;
-  return { title, rows, cursor, flashes, status };
+  return { title: perGlyph > 1 ? title.replace(/ · ([^·]*)\/cell, /, ' · page-exact: 8 pages/char, a dot a page, ') : title, rows, cursor, flashes, status };
 }
+
+/** Which of a kind's pages a braille character's dots stand for, strongest first (the cache layer's order). */
+const DOT_KIND_ORDER = ['dirty', 'writeback', 'mapped', 'cached'] as const;
+
+/**
+ * Page cells (one page each) folded 8 to a braille character: a dot a page with the layer's kind (shaded:
+ * cached, mapped, dirty, writeback), the colour the strongest kind among them. With no dot the character is
+ * the glyph its pages share most (x evicted, . not cached, blank outside, ? unknown), as in the shades.
+ */
+export function brailleCells(pages: readonly HeatCell[]): HeatCell[] {
+  const out: HeatCell[] = [];
+  for (let i = 0; i < pages.length; i += PAGE_EXACT_DOTS) {
+    const group = pages.slice(i, i + PAGE_EXACT_DOTS);
+    let dots = 0;
+    group.forEach((p, k) => { if (p.fill > 0) dots |= BRAILLE_BITS[k]!; });
+    if (dots > 0) {
+      const kind = DOT_KIND_ORDER.find((k) => group.some((p) => p.kind === k && p.fill > 0)) ?? 'cached';
+      out.push({ kind, fill: group.filter((p) => p.fill > 0).length / PAGE_EXACT_DOTS, dots });
+      continue;
+    }
+    const kind = (['unknown', 'evicted', 'empty'] as const).find((k) => group.some((p) => p.kind === k)) ?? group[0]!.kind;
+    out.push({ kind, fill: 0 });
+  }
+  return out;
+}
+
+/**
+ * The braille dot of each of 8 pages, read as text: left to right, then down (dots 1 4, 2 5, 3 6, 7 8;
+ * Unicode's braille block sets bit n-1 for dot n, U+2800 + bits).
+ */
+export const BRAILLE_BITS = [0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80] as const;
 
 /** The fault layer's words for the cell under the cursor, first on the status line (or why there are none). */
 function faultStatus(state: AppState, c: { major: number; minor: number } | undefined): string {

@@ -7,7 +7,7 @@ import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind, type HeatCell } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
-  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
+  barWidth, headerModel, pageExactOn, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
   type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
@@ -269,7 +269,8 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const entries = model.legend ? model.legend.map((l) => ({
     glyph: isShaded(l.kind) ? SHADES.join('') : legendGlyph(l.kind), sgr: theme.cell(l.kind), long: l.line, short: l.short,
   })) : [
-    ...(faultLayer ? [] : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
+    ...(faultLayer ? [] : pageExactOn(state) ? [{ glyph: '⠁⠃⣿', sgr: '', long: 'a dot a page (8 a character)', short: 'a dot a page' }]
+      : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
     ...items.map((l) => ({
       glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''),
       long: faultLayer && l.kind === 'empty' ? 'no fault sampled' : l.line, short: l.short,
