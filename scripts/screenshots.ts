@@ -74,6 +74,8 @@ export const DEMO: Scene = {
     { name: 'heatmap', keys: ['Escape', 'Enter'], ready: /\bcell \d+\/\d+  pages /, until: (s) => !/mmtop help/.test(s) },
     // The page-cache layer (step 4 turned the fault layer on), zoomed in all the way.
     { name: 'zoom-one-page', keys: ['1', ...Array<string>(16).fill('z')], ready: / · cache · 1 page\/cell, zoom \d+/ },
+    // Page-exact braille around the same cursor: 8 pages a character, a dot a cached page.
+    { name: 'page-exact', keys: ['b'], ready: / · page-exact: 8 pages\/char/ },
   ],
   quit: ['q'],
 };

@@ -3,7 +3,7 @@
 // sampler/files.ts), not in the last sample's cells, which lag a key behind: four `z` in a burst read
 // the cursor in cells of the zoom before and drifted (issue 11).
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
-import { cellForPage, focusedPageCount, gridCellCount, zoomWindowFor } from './selectors.js';
+import { alignedWindow, cellForPage, focusedPageCount, gridCellCount, zoomWindowFor } from './selectors.js';
 import type { AppState } from './types.js';
 
 /** Cell `index` of `window` split into `cells` cells (splitIntoCells' rule), or null past the end. */
@@ -51,7 +51,7 @@ export function withCursorOnPage(state: AppState, page: number): { state: AppSta
   if (target >= window.firstPage && target < window.firstPage + window.pageCount) {
     return { state: { ...state, cursorCell: cellForPage(window, cells, target), cursorAnchorPage: target }, moved: false };
   }
-  const zoomWindow = zoomWindowFor(pageCount, cells, state.zoomLevel, target);
+  const zoomWindow = alignedWindow(state, zoomWindowFor(pageCount, cells, state.zoomLevel, target));
   const cursorCell = cellForPage(zoomWindow ?? { firstPage: 0, pageCount }, cells, target);
   return { state: { ...state, zoomWindow, cursorCell, cursorAnchorPage: target, flashes: {} }, moved: true };
 }

@@ -3,7 +3,7 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, cellsPerGlyph, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
+  alignedWindow, cellForPage, cellsPerGlyph, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
@@ -308,7 +308,7 @@ function reframe(state: AppState, level: number, center: number): AppState {
   const pageCount = focusedPageCount(state) ?? 0;
   const cells = gridCellCount(state);
   const clamped = Math.max(0, Math.min(maxZoomLevel(pageCount, cells), level));
-  const window = zoomWindowFor(pageCount, cells, clamped, center);
+  const window = alignedWindow(state, zoomWindowFor(pageCount, cells, clamped, center));
   const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount }, cells, center);
   return { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} };
 }

@@ -123,6 +123,15 @@ export function cellsPerGlyph(state: AppState): number {
 
 export const PAGE_EXACT_DOTS = 8;
 
+/**
+ * A page-exact window starts on a multiple of 8 pages, so a character is pages 8k to 8k+7 of the file and
+ * the kernel's aligned runs (fault-around's 16 pages, mm/memory.c fault_around_bytes) line up as whole characters.
+ */
+export function alignedWindow(state: AppState, window: PageWindow | null): PageWindow | null {
+  if (!window || !pageExactOn(state)) return window;
+  return { firstPage: window.firstPage - (window.firstPage % PAGE_EXACT_DOTS), pageCount: window.pageCount };
+}
+
 /** Cells the heatmap grid has room for (page-exact: 8 a character). */
 export function gridCellCount(state: AppState): number {
   const layout = layoutOf(state);
