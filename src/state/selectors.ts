@@ -382,7 +382,8 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
   const fewest = cells.reduce((a, c) => Math.min(a, c.pageCount), Infinity);
   const most = cells.reduce((a, c) => Math.max(a, c.pageCount), 0);
-  const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
+  // No cells yet (the first tick reads totals only): the count is unknown, not 0.
+  const perCellText = cells.length === 0 ? '? pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
   if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);

@@ -51,3 +51,11 @@ test('b without UTF-8 (--ascii, LANG=C) says why, and stays in the shades', () =
   assert.equal(s.pageExact, false);
   assert.match(s.message!.text, /page-exact needs braille/);
 });
+
+test('before the first cells arrive the title says "? pages/cell", never 0', async () => {
+  const { heatmapModel } = await import('../../src/state/index.js');
+  const s = start('O', 10);
+  const file = s.sample!.files[0]!;
+  delete file.cells;
+  assert.match(heatmapModel(s).title, / \? pages\/cell, whole file$/);
+});
