@@ -9,7 +9,7 @@ export const REPO = new URL('../', import.meta.url).pathname;
  */
 export const MMTOP = [process.execPath, ...shebangFlags(`${REPO}dist/bin/mmtop.js`), `${REPO}dist/bin/mmtop.js`];
 
-function shebangFlags(bin: string): string[] {
+export function shebangFlags(bin: string): string[] {
   let first = '';
   try {
     first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
