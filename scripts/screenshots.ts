@@ -55,6 +55,21 @@ const mappedCells = (screen: string): number => {
   return status < 0 ? 0 : lines.slice(status + 1, -1).join('').replace(/[^░▒▓█]/g, '').length;
 };
 
+/** Page-exact's characters cover the window the title names ("pages 0–5759": 720 characters of 8). */
+const pageExactFilled = (screen: string): boolean => {
+  // "zoom 0 (pages …)" is a sample of the window before b drawn under the state after it: not yet.
+  if (/page-exact: .*zoom 0 \(pages/.test(screen)) return false;
+  const window = /page-exact: .*\(pages (\d+)–(\d+)\)/.exec(screen.replace(/\n/g, ' '));
+  const chars = /\bchar \d+\/(\d+)/.exec(screen);
+  if (!chars) return false;
+  if (window) return Number(chars[1]) * 8 >= Number(window[2]) - Number(window[1]) + 1 - 7;
+  // The whole file ("128M cachestat … whole file"): its pages, from the size the title rounds (1% slack).
+  const size = /(\d+(?:\.\d+)?)([KMG]) cachestat .*page-exact: .*whole file/.exec(screen);
+  if (size) return Number(chars[1]) * 8 * 4096 >= 0.99 * Number(size[1]) * 1024 ** ' KMG'.indexOf(size[2]!);
+  // The title cut at 80 columns: more than one row of characters is the new window's.
+  return Number(chars[1]) > 80;
+};
+
 /** The article's experiment, step by step (README "The demo"), then the help and a zoom to one page a cell. */
 export const DEMO: Scene = {
   name: 'demo',
@@ -74,6 +89,9 @@ export const DEMO: Scene = {
     { name: 'heatmap', keys: ['Escape', 'Enter'], ready: /\bcell \d+\/\d+  pages /, until: (s) => !/mmtop help/.test(s) },
     // The page-cache layer (step 4 turned the fault layer on), zoomed in all the way.
     { name: 'zoom-one-page', keys: ['1', ...Array<string>(16).fill('z')], ready: / · cache · 1 page\/cell, zoom \d+/ },
+    // Page-exact braille around the same cursor: 8 pages a character, a dot a cached page.
+    // Waits for the cells of the new window: a sample planned before b still has the one-page zoom's.
+    { name: 'page-exact', keys: ['b'], ready: / · page-exact: 8 pages\/char/, until: pageExactFilled },
   ],
   quit: ['q'],
 };

@@ -91,6 +91,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     mono: wantsMono(options.mono) || !profile.colour,
     readOnly: options.readOnly,
     staticWarnings,
+    ascii: options.ascii === true || !profile.utf8,
     ...(options.demoFile ? { demoFile: options.demoFile } : {}),
     ...(options.replay ? { replay: options.replay.state } : {}),
   });

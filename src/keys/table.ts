@@ -8,7 +8,7 @@ export type Command =
   | 'quit' | 'help' | 'close' | 'pause' | 'redraw' | 'slower' | 'faster'
   | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown' | 'home' | 'end'
   | 'focusHeatmap' | 'focusTable' | 'filter' | 'sort' | 'reverseSort' | 'toggleAnon' | 'toggleTableView'
-  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'layerFlags' | 'smapsPane' | 'zoomIn' | 'zoomOut' | 'zoomReset'
+  | 'layer' | 'layerCache' | 'layerMapped' | 'layerDirty' | 'layerEvicted' | 'layerFaults' | 'layerFlags' | 'smapsPane' | 'pageExact' | 'zoomIn' | 'zoomOut' | 'zoomReset'
   | 'filterAccept' | 'filterCancel' | 'filterErase' | 'confirmYes' | 'confirmNo'
   | 'evict' | 'touch' | 'willneed' | 'dropCaches' | 'workloadMenu' | 'workloadStop' | 'switchView' | 'adviseMenu' | 'menuClose'
   | 'startRandomRead' | 'startSequentialRead' | 'startHotCold' | 'startRandomWrite' | 'rateUp' | 'rateDown' | 'nextAdvice'
@@ -107,6 +107,7 @@ export const KEY_TABLE: readonly KeyBinding[] = [
   { keys: ['z', '+', '='], command: 'zoomIn', description: 'zoom in around the cursor (down to one page a cell)', group: 'Heatmap', modes: ['heatmap'], footer: 'Zoom' },
   { keys: ['Z', '-'], command: 'zoomOut', description: 'zoom out', group: 'Heatmap', modes: ['heatmap'] },
   { keys: ['0'], command: 'zoomReset', description: 'whole file', group: 'Heatmap', modes: ['heatmap'] },
+  { keys: ['b'], command: 'pageExact', description: 'page-exact: braille, 8 pages a character (a dot a page), zoomed around the cursor; again for the shades (UTF-8 only)', group: 'Heatmap', modes: panels },
   { keys: [':'], command: 'jump', description: 'go to a page or offset of the selected file: p1234, 0x4000, 1G, 50%', group: 'Heatmap', modes: panels },
   { keys: ['escape', 'tab', 'shift+tab'], command: 'focusTable', description: 'back to the mapping table', group: 'Heatmap', modes: ['heatmap'], footer: 'Back' },
 

@@ -51,7 +51,10 @@ export interface AnonMapRecord {
   /** The VMA (hex start, as MappingRecord.start). */
   start: string;
   end: string;
+  /** Pages of every VMA read, end to end (the cells' page numbers count in these). */
   pageCount: number;
+  /** How many VMAs, when a folded row's several were read end to end (absent: one). */
+  vmaCount?: number;
   /** 'scan': PAGEMAP_SCAN; 'read': pagemap reads; null: not readable (see failure). */
   source: 'scan' | 'read' | null;
   cells: AnonCell[];

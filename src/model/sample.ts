@@ -230,8 +230,12 @@ export interface SamplePlan {
   faults?: boolean;
   /** Read the page flags of the focused file's mapped pages (the flags layer: sampler/page-detail.ts). */
   pageFlags?: boolean;
-  /** An anonymous mapping in focus (hex start): its heatmap of present, swapped and soft-dirty pages. */
-  anon?: { start: string; cellCount: number };
+  /**
+   * Anonymous memory in focus: its heatmap of present, swapped and soft-dirty pages. `start` is its (first)
+   * VMA's hex start; `starts` every VMA of a folded row ([anon] groups several), their pages end to end;
+   * `window` the zoom, in those pages.
+   */
+  anon?: { start: string; starts?: string[]; cellCount: number; window?: PageWindow };
   /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane); 'all': every VMA (snapshot --smaps). */
   smapsOf?: string[] | 'all';
 }

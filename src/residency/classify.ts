@@ -32,6 +32,8 @@ export interface HeatCell {
   kind: CellKind;
   /** Share of the cell's pages that hold `kind`, 0 to 1 (0 for the kinds without a shade). */
   fill: number;
+  /** Page-exact: the braille dots of its 8 pages (state/selectors.ts brailleCells), drawn instead of a shade. */
+  dots?: number;
 }
 
 /**

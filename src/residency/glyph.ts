@@ -24,6 +24,7 @@ const FIXED: Record<string, string> = {
 };
 
 export function glyphOf(cell: HeatCell): string {
+  if (cell.dots !== undefined && cell.dots > 0) return String.fromCharCode(0x2800 + cell.dots);
   if (isShaded(cell.kind)) {
     const level = fillLevel(cell.fill);
     return level === 0 ? '.' : SHADES[level - 1]!;

@@ -7,7 +7,7 @@ import {
   errnoOf, openKpageflags, openPagemap, pagemapAnonByRead, pagemapRegionsByRead, pagemapScan, pagemapScanAnon, pageSizeBytes,
   PM_PFN_MASK, PM_PRESENT, readKpageflagsInto, readPagemapInto, type AnonRegion, type PageRegion,
 } from '../../native/index.js';
-import { addRangeToCells, cellIndexOf, splitIntoCells } from '../residency/cells.js';
+import { addRangeToCells, cellIndexOf, splitIntoCells, type PageWindow } from '../residency/cells.js';
 import type { AnonMapRecord, Failure, FileRecord, MappingRecord, PageFlagsCell, PageFlagsRecord } from '../model/index.js';
 
 /** kpageflags bits (include/uapi/linux/kernel-page-flags.h; KPF_MLOCKED from include/linux/kernel-page-flags.h). */
@@ -185,16 +185,17 @@ export function softDirtySupported(): boolean {
 const ANON_READ_MAX_PAGES = 1 << 24;
 
 /**
- * The page table of an anonymous mapping (heap, stack, shared anon) split into `cellCount` cells: present,
+ * The page table of anonymous memory (heap, stack, shared anon; a folded [anon] row's several VMAs, their
+ * pages end to end) split into `cellCount` cells of `window` (the zoom; absent: every page): present,
  * swapped and soft-dirty pages from PAGEMAP_SCAN (6.7+) or pagemap reads. Reads the page table only.
  */
-export function readAnonMap(pid: number, mapping: MappingRecord, cellCount: number): AnonMapRecord {
-  const start = BigInt(mapping.start);
-  const end = BigInt(mapping.end);
+export function readAnonMap(pid: number, mappings: readonly MappingRecord[], cellCount: number, window?: PageWindow): AnonMapRecord {
   const ps = BigInt(pageSizeBytes);
-  const pageCount = Number((end - start) / ps);
-  const split = splitIntoCells({ firstPage: 0, pageCount }, cellCount);
-  const base = { start: mapping.start, end: mapping.end, pageCount };
+  const pagesOf = (m: MappingRecord): number => Number((BigInt(m.end) - BigInt(m.start)) / ps);
+  const pageCount = mappings.reduce((a, m) => a + pagesOf(m), 0);
+  const shown = window && window.firstPage + window.pageCount <= pageCount ? window : { firstPage: 0, pageCount };
+  const split = splitIntoCells(shown, cellCount);
+  const base = { start: mappings[0]!.start, end: mappings[mappings.length - 1]!.end, pageCount, ...(mappings.length > 1 ? { vmaCount: mappings.length } : {}) };
   const unknownCells = split.map((c) => ({ ...c, presentPages: null, swappedPages: null, softDirtyPages: null }));
   let fd: number;
   try {
@@ -204,26 +205,39 @@ export function readAnonMap(pid: number, mapping: MappingRecord, cellCount: numb
     return { ...base, source: null, cells: unknownCells, failure: { source: 'pagemap', path: `/proc/${pid}/pagemap`, ...(errno ? { errno } : {}), message: `page table not readable${errno ? ` (${errno})` : ''}: only root or the process's owner may read it` } };
   }
   try {
-    let regions: AnonRegion[];
-    let source: 'scan' | 'read' = 'scan';
-    try {
-      regions = pagemapScanAnon(fd, start, end);
-    } catch {
-      source = 'read';
-      if (pageCount > ANON_READ_MAX_PAGES) {
-        return { ...base, source: null, cells: unknownCells, failure: { source: 'pagemap', message: `no PAGEMAP_SCAN (Linux 6.7+), and ${pageCount} pages are too many to read one by one` } };
-      }
-      regions = pagemapAnonByRead(fd, start, end);
-    }
     const present = new Array<number>(split.length).fill(0);
     const swapped = new Array<number>(split.length).fill(0);
     const softDirty = new Array<number>(split.length).fill(0);
-    for (const r of regions) {
-      const first = Number((r.startAddress - start) / ps);
-      const count = Number((r.endAddress - r.startAddress) / ps);
-      if (r.present) addRangeToCells(split, present, first, count);
-      if (r.swapped) addRangeToCells(split, swapped, first, count);
-      if (r.softDirty) addRangeToCells(split, softDirty, first, count);
+    let source: 'scan' | 'read' = 'scan';
+    let offsetPages = 0;
+    for (const m of mappings) {
+      const vmaPages = pagesOf(m);
+      const vmaFirst = offsetPages;
+      offsetPages += vmaPages;
+      // Only the part of this VMA the window shows is read.
+      const from = Math.max(vmaFirst, shown.firstPage);
+      const to = Math.min(vmaFirst + vmaPages, shown.firstPage + shown.pageCount);
+      if (from >= to) continue;
+      const start = BigInt(m.start) + BigInt(from - vmaFirst) * ps;
+      const end = BigInt(m.start) + BigInt(to - vmaFirst) * ps;
+      let regions: AnonRegion[];
+      try {
+        if (source === 'read') throw new Error('no PAGEMAP_SCAN');
+        regions = pagemapScanAnon(fd, start, end);
+      } catch {
+        source = 'read';
+        if (to - from > ANON_READ_MAX_PAGES) {
+          return { ...base, source: null, cells: unknownCells, failure: { source: 'pagemap', message: `no PAGEMAP_SCAN (Linux 6.7+), and ${to - from} pages are too many to read one by one` } };
+        }
+        regions = pagemapAnonByRead(fd, start, end);
+      }
+      for (const r of regions) {
+        const first = vmaFirst + Number((r.startAddress - BigInt(m.start)) / ps);
+        const count = Number((r.endAddress - r.startAddress) / ps);
+        if (r.present) addRangeToCells(split, present, first, count);
+        if (r.swapped) addRangeToCells(split, swapped, first, count);
+        if (r.softDirty) addRangeToCells(split, softDirty, first, count);
+      }
     }
     const tracked = softDirtySupported();
     return {

@@ -159,9 +159,9 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
     }
   });
   if (plan.anon) {
-    const start = plan.anon.start;
-    const mapping = sample.mappings.find((m) => m.start === start);
-    if (mapping && !isFileMapping(mapping)) sample.anonMap = readAnonMap(pid, mapping, plan.anon.cellCount);
+    const starts = new Set(plan.anon.starts ?? [plan.anon.start]);
+    const vmas = sample.mappings.filter((m) => starts.has(m.start) && !isFileMapping(m));
+    if (vmas.length > 0) sample.anonMap = readAnonMap(pid, vmas, plan.anon.cellCount, plan.anon.window);
   }
 }
 

@@ -1,7 +1,7 @@
 // View-models of the per-page detail (issue 16): the flags layer of the focused file (kpageflags), the
 // heatmap of an anonymous mapping (its page table, like pagemon), and the smaps pane (one VMA's whole
 // smaps entry, as `watch grep -A 24 file /proc/PID/smaps` shows it, with changed fields marked). Pure.
-import { printable, type AnonMapRecord, type FileRecord, type PageFlagsCell, type SamplePlan, type SmapsDetail } from '../model/index.js';
+import { printable, type AnonMapRecord, type FileRecord, type MappingRecord, type PageFlagsCell, type SamplePlan, type SmapsDetail } from '../model/index.js';
 import { meetsRanges, mappedPageRanges, type CellKind, type HeatCell } from '../residency/classify.js';
 import { humanBytes } from '../text/units.js';
 import type { Layout } from './layout.js';
@@ -49,9 +49,12 @@ export const ANON_LEGEND: readonly LegendItem[] = [
 
 const ANON_KINDS = new Set(['anon', 'heap', 'stack', 'anon-named', 'shmem']);
 
-/** An anonymous mapping's row (heap, stack, private or shared anon): its heatmap is its page table. */
+/**
+ * An anonymous row (heap, stack, private or shared anon; folded, the [anon] group of several VMAs): its
+ * heatmap is its page table, the VMAs' pages end to end.
+ */
 export function isAnonRow(row: TableRow | undefined): boolean {
-  return row !== undefined && row.file === undefined && row.mapping !== undefined && ANON_KINDS.has(row.mapping.kind);
+  return row !== undefined && row.file === undefined && row.vmas.length > 0 && row.vmas.every((m) => ANON_KINDS.has(m.kind));
 }
 
 /** The kind of a flags cell: locked first (never reclaimed), then large folios, then the LRU list most pages are on. */
@@ -123,15 +126,18 @@ export function flagsHeatmap(state: AppState, file: FileRecord, title: string, l
 }
 
 /** The heatmap of an anonymous mapping: its page table (present, swapped; soft-dirty on layer 3). */
-export function anonHeatmap(state: AppState, row: TableRow, layout: Layout): DetailHeatmap {
+export function anonHeatmap(state: AppState, row: TableRow, layout: Layout, anon: AnonMapRecord | undefined): DetailHeatmap {
   const sample = state.sample!;
-  const m = row.mapping!;
-  const anon = sample.anonMap && sample.anonMap.start === m.start ? sample.anonMap : undefined;
+  const vmas = row.vmas;
   const softDirtyLayer = state.layer === 'dirty';
-  const sizeText = humanBytes(m.sizeBytes);
-  const perCell = anon && anon.cells.length > 0 ? Math.round(anon.pageCount / anon.cells.length) : 0;
+  const sizeText = humanBytes(vmas.reduce((a, m) => a + m.sizeBytes, 0));
+  const shownPages = anon ? anon.cells.reduce((a, c) => a + c.pageCount, 0) : 0;
+  const perCell = anon && anon.cells.length > 0 ? Math.round(shownPages / anon.cells.length) : 0;
   const source = anon?.source === 'scan' ? 'PAGEMAP_SCAN' : anon?.source === 'read' ? 'pagemap' : '';
-  const title = `${row.label} ${m.start}–${m.end}\t${sizeText} anonymous ${source} · ${softDirtyLayer ? 'soft-dirty' : 'present/swapped'} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell`;
+  const span = vmas.length === 1 ? `${vmas[0]!.start}–${vmas[0]!.end}` : `${vmas.length} VMAs end to end`;
+  const first = anon?.cells[0]?.firstPage ?? 0;
+  const zoomText = anon && shownPages < anon.pageCount ? `, zoom ${state.zoomLevel} (pages ${first}–${first + shownPages - 1})` : '';
+  const title = `${row.label} ${span}\t${sizeText} anonymous ${source} · ${softDirtyLayer ? 'soft-dirty' : 'present/swapped'} · ${perCell === 1 ? '1 page' : `${perCell} pages`}/cell${zoomText}`;
   const base = { title, flashes: new Map<number, 'cached' | 'evicted'>(), legend: ANON_LEGEND };
   if (!anon) return { ...base, rows: [], cursor: null, status: 'reading the page table…' };
   const kinds = anon.cells.map((c) => anonCell(c, softDirtyLayer));
@@ -141,9 +147,20 @@ export function anonHeatmap(state: AppState, row: TableRow, layout: Layout): Det
   const n = (v: number | null): string => (v === null ? '?' : String(v));
   const softDirty = anon.softDirtyTracked === false ? 'soft-dirty ? (no CONFIG_MEM_SOFT_DIRTY)' : `soft-dirty ${n(cell?.softDirtyPages ?? null)}`;
   const status = cell
-    ? `cell ${index + 1}/${anon.cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  addr 0x${(BigInt(m.start) + BigInt(cell.firstPage * sample.pageSizeBytes)).toString(16)}  present ${n(cell.presentPages)}/${cell.pageCount}  swapped ${n(cell.swappedPages)}  ${softDirty}`
+    ? `cell ${index + 1}/${anon.cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  addr ${addressOfPage(vmas, cell.firstPage, sample.pageSizeBytes)}  present ${n(cell.presentPages)}/${cell.pageCount}  swapped ${n(cell.swappedPages)}  ${softDirty}`
     : '';
   return { ...base, rows: grid(kinds, layout), cursor: at, status };
+}
+
+/** The address of page `page` of VMAs laid end to end (a folded row's), in hex. */
+export function addressOfPage(vmas: readonly MappingRecord[], page: number, pageSizeBytes: number): string {
+  let before = 0;
+  for (const m of vmas) {
+    const pages = Math.floor(m.sizeBytes / pageSizeBytes);
+    if (page < before + pages) return `0x${(BigInt(m.start) + BigInt((page - before) * pageSizeBytes)).toString(16)}`;
+    before += pages;
+  }
+  return '?';
 }
 
 /** The VMAs the smaps pane shows: the selected mapping, or every VMA of the selected file. */
@@ -159,7 +176,10 @@ export function smapsPaneStarts(state: AppState, row: TableRow | undefined): str
 export function detailPlan(state: AppState, row: TableRow | undefined, cellCount: number): Pick<SamplePlan, 'pageFlags' | 'anon' | 'smapsOf'> {
   const plan: Pick<SamplePlan, 'pageFlags' | 'anon' | 'smapsOf'> = {};
   if (state.layer === 'flags' && row?.file) plan.pageFlags = true;
-  if (isAnonRow(row) && cellCount > 0) plan.anon = { start: row!.mapping!.start, cellCount };
+  if (isAnonRow(row) && cellCount > 0) {
+    const starts = row!.vmas.map((m) => m.start);
+    plan.anon = { start: starts[0]!, ...(starts.length > 1 ? { starts } : {}), cellCount, ...(state.zoomWindow ? { window: state.zoomWindow } : {}) };
+  }
   if (state.smapsPane) {
     const starts = smapsPaneStarts(state, row);
     if (starts.length > 0) plan.smapsOf = starts;

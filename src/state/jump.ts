@@ -3,7 +3,7 @@
 // sampler/files.ts), not in the last sample's cells, which lag a key behind: four `z` in a burst read
 // the cursor in cells of the zoom before and drifted (issue 11).
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
-import { cellForPage, focusedFile, gridCellCount, zoomWindowFor } from './selectors.js';
+import { alignedWindow, cellForPage, focusedPageCount, gridCellCount, zoomWindowFor } from './selectors.js';
 import type { AppState } from './types.js';
 
 /** Cell `index` of `window` split into `cells` cells (splitIntoCells' rule), or null past the end. */
@@ -17,9 +17,9 @@ export function cellWindowAt(window: PageWindow, cells: number, index: number): 
 
 /** The window the state asks the sampler for: the zoom window, or the whole file. */
 export function requestedWindow(state: AppState): PageWindow | null {
-  const file = focusedFile(state);
-  if (!file?.pageCount) return null;
-  return state.zoomWindow ?? { firstPage: 0, pageCount: file.pageCount };
+  const pageCount = focusedPageCount(state);
+  if (!pageCount) return null;
+  return state.zoomWindow ?? { firstPage: 0, pageCount };
 }
 
 /**
@@ -43,16 +43,16 @@ export function cursorPage(state: AppState): number | null {
  * to centre on it. `moved` says whether the window changed (a new sample is needed).
  */
 export function withCursorOnPage(state: AppState, page: number): { state: AppState; moved: boolean } {
-  const file = focusedFile(state);
+  const pageCount = focusedPageCount(state);
   const window = requestedWindow(state);
-  if (!file?.pageCount || !window) return { state, moved: false };
+  if (!pageCount || !window) return { state, moved: false };
   const cells = Math.max(1, gridCellCount(state));
-  const target = Math.max(0, Math.min(file.pageCount - 1, Math.floor(page)));
+  const target = Math.max(0, Math.min(pageCount - 1, Math.floor(page)));
   if (target >= window.firstPage && target < window.firstPage + window.pageCount) {
     return { state: { ...state, cursorCell: cellForPage(window, cells, target), cursorAnchorPage: target }, moved: false };
   }
-  const zoomWindow = zoomWindowFor(file.pageCount, cells, state.zoomLevel, target);
-  const cursorCell = cellForPage(zoomWindow ?? { firstPage: 0, pageCount: file.pageCount }, cells, target);
+  const zoomWindow = alignedWindow(state, zoomWindowFor(pageCount, cells, state.zoomLevel, target));
+  const cursorCell = cellForPage(zoomWindow ?? { firstPage: 0, pageCount }, cells, target);
   return { state: { ...state, zoomWindow, cursorCell, cursorAnchorPage: target, flashes: {} }, moved: true };
 }
 

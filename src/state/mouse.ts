@@ -1,7 +1,7 @@
 // Pure: where on the live view a mouse event landed (the same layout the lines are built from: layout.ts).
 import { rowsAboveGrid } from './layout.js';
 import { requestedWindow } from './jump.js';
-import { gridCellCount, layoutOf, tableRows } from './selectors.js';
+import { cellsPerGlyph, gridCellCount, layoutOf, tableRows } from './selectors.js';
 import type { AppState } from './types.js';
 
 export type MouseTarget =
@@ -21,7 +21,7 @@ export function mouseTarget(state: AppState, column: number, row: number): Mouse
   const gridTop = rowsAboveGrid(layout);
   if (row >= gridTop && row < gridTop + layout.gridRows && column >= 0 && column < layout.gridColumns) {
     const window = requestedWindow(state);
-    const cell = (row - gridTop) * layout.gridColumns + column;
+    const cell = ((row - gridTop) * layout.gridColumns + column) * cellsPerGlyph(state);
     const cells = window ? Math.min(gridCellCount(state), window.pageCount) : 0;
     return cell < cells ? { area: 'grid', cell } : { area: 'other' };
   }
@@ -33,5 +33,5 @@ export function wheelPages(state: AppState): number {
   const window = requestedWindow(state);
   if (!window) return 0;
   const cells = Math.max(1, Math.min(gridCellCount(state), window.pageCount));
-  return Math.max(1, Math.round((3 * layoutOf(state).gridColumns * window.pageCount) / cells));
+  return Math.max(1, Math.round((3 * layoutOf(state).gridColumns * cellsPerGlyph(state) * window.pageCount) / cells));
 }

@@ -3,7 +3,7 @@ import { bindingFor, parseMouseKey, type Command, type Mode, type MouseEvent } f
 import { changedCells, LAYERS, type Layer } from '../residency/classify.js';
 import { fileKey, type Sample, type ProcessStatus, type Target } from '../model/index.js';
 import {
-  cellForPage, focusedCellCount, focusedFile, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
+  alignedWindow, cellForPage, cellsPerGlyph, focusedCellCount, focusedFile, focusedPageCount, gridCellCount, layoutOf, maxZoomLevel, selectedIndex, selectedRow, tableRows, zoomWindowFor,
 } from './selectors.js';
 import { foldedIdOf, vmaRssBytes } from './table-rows.js';
 import { cursorPage, parseJump, withCursorOnPage } from './jump.js';
@@ -31,6 +31,8 @@ export interface InitialOptions {
   demoFile?: string;
   /** `mmtop replay`: the recording's place (its first Sample, paused). */
   replay?: ReplayState;
+  /** ASCII only (--ascii, LANG=C): page-exact braille is off. */
+  ascii?: boolean;
 }
 
 export function initialState(options: InitialOptions): AppState {
@@ -54,6 +56,8 @@ export function initialState(options: InitialOptions): AppState {
     layer: 'cache',
     cursorCell: 0,
     cursorAnchorPage: null,
+    pageExact: false,
+    ascii: options.ascii === true,
     zoomLevel: 0,
     zoomWindow: null,
     flashes: {},
@@ -139,14 +143,20 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
 
 function switchTarget(state: AppState, target: Target, saved: Target | null): AppState {
   return {
-    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, selectionFollowsTop: true, tableScroll: 0, cursorCell: 0,
-    zoomLevel: 0, zoomWindow: null, flashes: {}, focus: 'table', processStatus: 'alive', statusText: null,
+    ...state, target, savedTarget: saved, sample: null, previous: null, selectedId: null, selectionFollowsTop: true, tableScroll: 0, ...FRESH_HEATMAP,
+    focus: 'table', processStatus: 'alive', statusText: null,
   };
 }
 
 function say(state: AppState, text: string, ms = 3000): AppState {
   return logged({ ...state, message: { text, untilMs: state.nowMs + ms } }, text);
 }
+
+/**
+ * The heatmap of a newly selected row: whole, cursor on its first cell, and no page carried from the
+ * row before (an anchor left there would centre the first zoom on the old file's page, issue 11).
+ */
+const FRESH_HEATMAP = { cursorCell: 0, cursorAnchorPage: null, zoomLevel: 0, zoomWindow: null, flashes: {}, pageExact: false } as const;
 
 function withSample(state: AppState, sample: Sample, processStatus: ProcessStatus, nowMs: number, previousGiven?: Sample | null): AppState {
   const gone = processStatus === 'exited' || processStatus === 'reused' || processStatus === 'denied' || processStatus === 'unreadable';
@@ -160,9 +170,9 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
   // The demo opens on its data file, and stays there; otherwise the selection follows the top row
   // (keepSelectionVisible): on attach the file with the most resident pages, the table sorted by RSS.
   const demoRow = state.demo && next.selectionFollowsTop ? rows.find((r) => r.file?.path === state.demo!.file) : undefined;
-  if (demoRow) next = { ...next, selectedId: demoRow.id, selectionFollowsTop: false, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+  if (demoRow) next = { ...next, selectedId: demoRow.id, selectionFollowsTop: false, ...FRESH_HEATMAP };
   else if (!rows.some((r) => r.id === next.selectedId)) {
-    next = { ...next, selectedId: rows[0]?.id ?? null, zoomLevel: 0, zoomWindow: null, cursorCell: 0 };
+    next = { ...next, selectedId: rows[0]?.id ?? null, ...FRESH_HEATMAP };
   }
   next = keepSelectionVisible(next);
   // Cells that changed since the last sample of the same file and layout stand out for a moment.
@@ -180,12 +190,13 @@ function withSample(state: AppState, sample: Sample, processStatus: ProcessStatu
 
 function resize(state: AppState, screen: Screen): Reduced {
   let next: AppState = { ...state, screen };
-  const file = focusedFile(next);
-  if (file?.pageCount && next.zoomLevel > 0) {
+  const pageCount = focusedPageCount(next);
+  if (pageCount && next.pageExact) next = reframe(next, maxZoomLevel(pageCount, gridCellCount(next)), cursorPage(next) ?? 0);
+  else if (pageCount && next.zoomLevel > 0) {
     const cells = gridCellCount(next);
-    next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(file.pageCount, cells));
-    const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : file.pageCount / 2;
-    next.zoomWindow = zoomWindowFor(file.pageCount, cells, next.zoomLevel, center);
+    next.zoomLevel = Math.min(next.zoomLevel, maxZoomLevel(pageCount, cells));
+    const center = next.zoomWindow ? next.zoomWindow.firstPage + next.zoomWindow.pageCount / 2 : pageCount / 2;
+    next.zoomWindow = zoomWindowFor(pageCount, cells, next.zoomLevel, center);
   }
   next = keepSelectionVisible(next);
   return { state: next, effects: [{ type: 'sampleNow' }, { type: 'redraw' }] };
@@ -196,7 +207,7 @@ function keepSelectionVisible(state: AppState): AppState {
   const top = rows[0];
   // Not while the heatmap has the focus (a click or a jump into it): its file stays under the cursor.
   if (state.selectionFollowsTop && state.focus === 'table' && top && top.id !== state.selectedId) {
-    state = { ...state, selectedId: top.id, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+    state = { ...state, selectedId: top.id, ...FRESH_HEATMAP };
   }
   const visible = Math.max(1, layoutOf(state).tableRows);
   const index = selectedIndex(state, rows);
@@ -207,7 +218,7 @@ function keepSelectionVisible(state: AppState): AppState {
   // the next sample does not "find" it missing and reset the heatmap under the user.
   const shownId = rows[index]?.id ?? state.selectedId;
   if (shownId !== state.selectedId) {
-    return { ...state, selectedId: shownId, tableScroll: Math.max(0, scroll), cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} };
+    return { ...state, selectedId: shownId, tableScroll: Math.max(0, scroll), ...FRESH_HEATMAP };
   }
   return scroll === state.tableScroll ? state : { ...state, tableScroll: Math.max(0, scroll) };
 }
@@ -280,44 +291,83 @@ function selectRow(state: AppState, index: number): Reduced {
   const id = rows[clamped]!.id;
   // The user chose a row: it stays selected whatever the sort puts on top.
   if (id === state.selectedId) return { state: { ...state, selectionFollowsTop: false }, effects: [] };
-  const next = keepSelectionVisible({ ...state, selectedId: id, selectionFollowsTop: false, cursorCell: 0, zoomLevel: 0, zoomWindow: null, flashes: {} });
+  const next = keepSelectionVisible({ ...state, selectedId: id, selectionFollowsTop: false, ...FRESH_HEATMAP });
   return { state: next, effects: [{ type: 'sampleNow' }] };
 }
 
 function moveCursor(state: AppState, delta: number | 'home' | 'end'): Reduced {
   const cells = focusedCellCount(state);
   if (cells === 0) return { state, effects: [] };
-  const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta;
+  // Page-exact: a step is a character, 8 pages.
+  const target = delta === 'home' ? 0 : delta === 'end' ? cells - 1 : state.cursorCell + delta * cellsPerGlyph(state);
   return { state: { ...state, cursorCell: Math.max(0, Math.min(cells - 1, target)) }, effects: [] };
 }
 
-function zoom(state: AppState, level: number): Reduced {
-  const file = focusedFile(state);
+/** The heatmap at zoom `level` around page `center`, in the state's grid (page-exact or not). */
+function reframe(state: AppState, level: number, center: number): AppState {
+  const pageCount = focusedPageCount(state) ?? 0;
   const cells = gridCellCount(state);
-  if (!file?.pageCount || !file.cells || cells === 0) return { state, effects: [] };
-  const clamped = Math.max(0, Math.min(maxZoomLevel(file.pageCount, cells), level));
+  const clamped = Math.max(0, Math.min(maxZoomLevel(pageCount, cells), level));
+  const window = alignedWindow(state, zoomWindowFor(pageCount, cells, clamped, center));
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount }, cells, center);
+  return { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} };
+}
+
+/**
+ * b: page-exact braille and back. On, the window zooms to one page a cell around the cursor's page (8 a
+ * character); off, the shades at one page a cell around the same page.
+ */
+function togglePageExact(state: AppState): Reduced {
+  if (state.ascii) return { state: say(state, 'page-exact needs braille: not with --ascii or a locale that is not UTF-8'), effects: [] };
+  if (!state.pageExact && (!focusedFile(state)?.pageCount || !['cache', 'mapped', 'dirty', 'evicted'].includes(state.layer))) {
+    return { state: say(state, 'page-exact: a file\'s heatmap on layer 1-4 (the page cache)'), effects: [] };
+  }
+  return { state: leavePageExact(state, !state.pageExact), effects: [{ type: 'sampleNow' }] };
+}
+
+/** The state with page-exact `on`, zoomed to one page a cell around the cursor's page. */
+function leavePageExact(state: AppState, on: boolean): AppState {
+  const center = cursorPage(state) ?? 0;
+  const next = { ...state, pageExact: on };
+  const pageCount = focusedPageCount(next) ?? 0;
+  return reframe(next, maxZoomLevel(pageCount, gridCellCount(next)), center);
+}
+
+/** Zoom the focused file, or the selected anonymous memory (its VMAs' pages end to end). */
+function zoom(state: AppState, level: number): Reduced {
+  // Out of page-exact: Z or 0 go back to the shades (at one page a cell first, then on out).
+  if (state.pageExact && level < state.zoomLevel) {
+    const shades = leavePageExact(state, false);
+    return { state: level === 0 ? reframe(shades, 0, cursorPage(shades) ?? 0) : shades, effects: [{ type: 'sampleNow' }] };
+  }
+  const pageCount = focusedPageCount(state);
+  const cells = gridCellCount(state);
+  if (!pageCount || focusedCellCount(state) === 0 || cells === 0) return { state, effects: [] };
+  const clamped = Math.max(0, Math.min(maxZoomLevel(pageCount, cells), level));
   if (clamped === state.zoomLevel) {
     return { state: say(state, clamped === 0 ? 'whole file' : 'one page a cell: the deepest zoom'), effects: [] };
   }
   // The cursor's page in the layout asked for, not in the sample's cells: those lag a key behind.
-  const center = cursorPage(state) ?? Math.floor(file.pageCount / 2);
-  const window = zoomWindowFor(file.pageCount, cells, clamped, center);
-  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount: file.pageCount }, cells, center);
+  const center = cursorPage(state) ?? Math.floor(pageCount / 2);
+  const window = zoomWindowFor(pageCount, cells, clamped, center);
+  const cursorCell = cellForPage(window ?? { firstPage: 0, pageCount }, cells, center);
   return { state: { ...state, zoomLevel: clamped, zoomWindow: window, cursorCell, cursorAnchorPage: center, flashes: {} }, effects: [{ type: 'sampleNow' }] };
 }
 
 /** The jump prompt's answer: the cursor on that page (the window moves to it if needed), or why not. */
 function jumpTo(state: AppState): Reduced {
-  const file = focusedFile(state);
-  if (state.overlay?.kind !== 'jump' || !file?.pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
+  const pageCount = focusedPageCount(state);
+  if (state.overlay?.kind !== 'jump' || !pageCount || !state.sample) return { state: { ...state, overlay: null }, effects: [] };
   const pageSize = state.sample.pageSizeBytes;
-  const parsed = parseJump(state.overlay.text, pageSize, file.pageCount);
+  const parsed = parseJump(state.overlay.text, pageSize, pageCount);
   if ('error' in parsed) return { state: say({ ...state, overlay: null }, parsed.error, 5000), effects: [] };
   const { state: next, moved } = withCursorOnPage({ ...state, overlay: null, focus: 'heatmap' }, parsed.page);
   return { state: say(next, `page ${parsed.page} (offset 0x${(parsed.page * pageSize).toString(16)})`), effects: moved ? [{ type: 'sampleNow' }] : [] };
 }
 
 function setLayer(state: AppState, layer: Layer): Reduced {
+  // The fault and flags layers have no page-exact view: back to their cells at one page a cell.
+  if (state.pageExact && (layer === 'faults' || layer === 'flags')) state = leavePageExact(state, false);
   // The flags layer reads what the other layers do not (kpageflags): at once, not at the next tick.
   return { state: { ...state, layer }, effects: layer === 'flags' && state.layer !== 'flags' ? [{ type: 'sampleNow' }] : [] };
 }
@@ -403,6 +453,7 @@ function runCommand(state: AppState, command: Command): Reduced {
       const next = { ...state, showAnon: !state.showAnon };
       return { state: keepSelectionVisible(say(next, next.showAnon ? 'showing anonymous mappings' : 'hiding anonymous mappings')), effects: none };
     }
+    case 'pageExact': return togglePageExact(state);
     case 'zoomIn': return zoom(state, state.zoomLevel + 1);
     case 'zoomOut': return zoom(state, state.zoomLevel - 1);
     case 'zoomReset': return zoom(state, 0);
@@ -429,7 +480,7 @@ function runCommand(state: AppState, command: Command): Reduced {
       return replayMove(closed, where.index, true);
     }
     case 'jump': {
-      if (!focusedFile(state)?.pageCount) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
+      if (!focusedPageCount(state)) return { state: say(state, 'no heatmap: the selected mapping is not a file'), effects: none };
       return { state: { ...state, overlay: { kind: 'jump', text: '' } }, effects: none };
     }
     case 'jumpCancel': return { state: { ...state, overlay: null }, effects: none };

@@ -2,7 +2,7 @@
 // The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
 // every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
-import { fileKey, printable, type Cell, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
+import { fileKey, printable, type AnonMapRecord, type Cell, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
@@ -82,18 +82,60 @@ export function focusedFile(state: AppState): FileRecord | undefined {
   return selectedRow(state)?.file;
 }
 
-/** Cells of the heatmap in focus: the focused file's, or the selected anonymous mapping's. */
+/** Cells of the heatmap in focus: the focused file's, or the selected anonymous memory's. */
 export function focusedCellCount(state: AppState): number {
   const row = selectedRow(state);
   if (row?.file) return row.file.cells?.length ?? 0;
-  const anon = state.sample?.anonMap;
-  return isAnonRow(row) && anon && anon.start === row!.mapping!.start ? anon.cells.length : 0;
+  const anon = anonMapOf(state, row);
+  return anon ? anon.cells.length : 0;
 }
 
-/** Cells the heatmap grid has room for. */
+/** The page table read for this anonymous row (its VMAs, end to end), if the sample has it. */
+export function anonMapOf(state: AppState, row: TableRow | undefined): AnonMapRecord | undefined {
+  const anon = state.sample?.anonMap;
+  if (!anon || !isAnonRow(row)) return undefined;
+  return anon.start === row!.vmas[0]!.start && (anon.vmaCount ?? 1) === row!.vmas.length ? anon : undefined;
+}
+
+/**
+ * Pages of the heatmap in focus, what zoom and the jump prompt count in: the focused file's, or the
+ * selected anonymous row's VMAs end to end (known from maps before their page table is read); null with none.
+ */
+export function focusedPageCount(state: AppState): number | null {
+  const row = selectedRow(state);
+  if (row?.file) return row.file.pageCount;
+  if (!isAnonRow(row) || !state.sample) return null;
+  return row!.vmas.reduce((a, m) => a + Math.floor(m.sizeBytes / state.sample!.pageSizeBytes), 0);
+}
+
+/** Layers page-exact draws: the page cache's (a dot a page that holds the layer's kind). */
+const PAGE_EXACT_LAYERS: readonly string[] = ['cache', 'mapped', 'dirty', 'evicted'];
+
+/** Whether the heatmap is page-exact now: asked for (b), on a file, on a page-cache layer. */
+export function pageExactOn(state: AppState): boolean {
+  return state.pageExact && !state.ascii && PAGE_EXACT_LAYERS.includes(state.layer) && focusedFile(state) !== undefined;
+}
+
+/** Cells a character of the grid draws: 8 pages in page-exact braille (2x4 dots), else 1. */
+export function cellsPerGlyph(state: AppState): number {
+  return pageExactOn(state) ? PAGE_EXACT_DOTS : 1;
+}
+
+export const PAGE_EXACT_DOTS = 8;
+
+/**
+ * A page-exact window starts on a multiple of 8 pages, so a character is pages 8k to 8k+7 of the file and
+ * the kernel's aligned runs (fault-around's 16 pages, mm/memory.c fault_around_bytes) line up as whole characters.
+ */
+export function alignedWindow(state: AppState, window: PageWindow | null): PageWindow | null {
+  if (!window || !pageExactOn(state)) return window;
+  return { firstPage: window.firstPage - (window.firstPage % PAGE_EXACT_DOTS), pageCount: window.pageCount };
+}
+
+/** Cells the heatmap grid has room for (page-exact: 8 a character). */
 export function gridCellCount(state: AppState): number {
   const layout = layoutOf(state);
-  return layout.gridRows * layout.gridColumns;
+  return layout.gridRows * layout.gridColumns * cellsPerGlyph(state);
 }
 
 /** Width of the inline residency bar in the table. */
@@ -343,11 +385,13 @@ function gridOf(kinds: readonly HeatCell[], layout: Layout): HeatCell[][] {
  * (gridLines then keeps their lines). The grid changes with the layer, the mapped ranges and the layout.
  */
 const gridCache = new WeakMap<readonly Cell[], { key: string; rows: HeatCell[][] }>();
-function classifiedGrid(cells: readonly Cell[], layer: AppState['layer'], ranges: ReadonlyArray<[number, number]>, layout: Layout): HeatCell[][] {
-  const key = `${layer}|${layout.gridRows}x${layout.gridColumns}|${ranges.join(';')}`;
+function classifiedGrid(cells: readonly Cell[], layer: AppState['layer'], ranges: ReadonlyArray<[number, number]>, layout: Layout, perGlyph: number): HeatCell[][] {
+  const key = `${layer}|${layout.gridRows}x${layout.gridColumns}|${perGlyph}|${ranges.join(';')}`;
   const cached = gridCache.get(cells);
   if (cached && cached.key === key) return cached.rows;
-  const rows = gridOf(cells.map((c): HeatCell => classifyCell(c, layer, meetsRanges(ranges, c.firstPage, c.pageCount))), layout);
+  const kinds = cells.map((c): HeatCell => classifyCell(c, layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
+  // Page-exact: a cell a page, 8 folded into a braille character.
+  const rows = gridOf(perGlyph === 1 ? kinds : brailleCells(kinds), layout);
   gridCache.set(cells, { key, rows });
   return rows;
 }
@@ -360,7 +404,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const empty = (title: string, status = ''): HeatmapModel => ({ title, rows: [], cursor: null, flashes: new Map(), status });
   if (!sample || !row) return empty(sample ? 'no mapping selected' : 'waiting for the first sample');
   if (!file) {
-    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout);
+    if (isAnonRow(row) && state.target.kind === 'process') return anonHeatmap(state, row, layout, anonMapOf(state, row));
     return empty(`${row.label}: anonymous memory has no page cache`);
   }
   const cells = file.cells ?? [];
@@ -368,7 +412,8 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // The real pages a cell: 6,266 pages in 5,200 cells are 1 or 2 a cell, not "1 page".
   const fewest = cells.reduce((a, c) => Math.min(a, c.pageCount), Infinity);
   const most = cells.reduce((a, c) => Math.max(a, c.pageCount), 0);
-  const perCellText = cells.length === 0 ? '0 pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
+  // No cells yet (the first tick reads totals only): the count is unknown, not 0.
+  const perCellText = cells.length === 0 ? '? pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}`;
   if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
@@ -382,15 +427,26 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // The fault layer lights cells by the faults of the last seconds (state/faults.ts), the others classify.
   const faultCells = state.layer === 'faults' ? cellFaults(state.faults, file, fileKey(file), state.nowMs) : null;
   const newest = newestFrameAgeMs(state.faults, state.nowMs);
+  const perGlyph = cellsPerGlyph(state);
   const rows = faultCells ? gridOf(cells.map((c, i): HeatCell => {
     const inRange = meetsRanges(ranges, c.firstPage, c.pageCount);
     return { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 };
-  }), layout) : classifiedGrid(cells, state.layer, ranges, layout);
+  }), layout) : classifiedGrid(cells, state.layer, ranges, layout, perGlyph);
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
   const flashes = new Map<number, 'cached' | 'evicted'>();
-  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Number(index), flash.kind);
-  const cell = cells[cursorIndex];
+  for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Math.floor(Number(index) / perGlyph), flash.kind);
   let status = '';
+  if (perGlyph > 1) {
+    // Page-exact: the status line is the cursor character's 8 pages, the dots in words.
+    const first = Math.floor(cursorIndex / perGlyph) * perGlyph;
+    const group = cells.slice(first, first + perGlyph);
+    const cached = group.filter((c) => (c.cachedPages ?? 0) > 0).map((c) => c.firstPage);
+    if (group.length > 0) {
+      const sum = (k: 'cachedPages' | 'mappedPages' | 'dirtyPages'): string => (group.some((c) => c[k] === null) ? '?' : String(group.reduce((a, c) => a + (c[k] ?? 0), 0)));
+      status = `char ${first / perGlyph + 1}/${Math.ceil(cells.length / perGlyph)}  pages ${group[0]!.firstPage}–${group[group.length - 1]!.firstPage}  cached ${sum('cachedPages')}/${group.length}${state.target.kind === 'process' ? `  mapped ${sum('mappedPages')}` : ''}  dirty ${sum('dirtyPages')}  cached pages: ${cached.length === 0 ? 'none' : cached.join(' ')}`;
+    }
+  }
+  const cell = perGlyph > 1 ? undefined : cells[cursorIndex];
   if (cell) {
     const from = cell.firstPage * pageSize;
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
@@ -398,11 +454,43 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
     status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
   }
-  const cursor = state.focus === 'heatmap' && cell
-    ? { row: Math.floor(cursorIndex / layout.gridColumns), column: cursorIndex % layout.gridColumns }
+  const glyphIndex = Math.floor(cursorIndex / perGlyph);
+  const cursor = state.focus === 'heatmap' && cells[cursorIndex]
+    ? { row: Math.floor(glyphIndex / layout.gridColumns), column: glyphIndex % layout.gridColumns }
     : null;
-  return { title, rows, cursor, flashes, status };
+  return { title: perGlyph > 1 ? title.replace(/ · ([^·]*)\/cell, /, ' · page-exact: 8 pages/char, a dot a page, ') : title, rows, cursor, flashes, status };
 }
+
+/** Which of a kind's pages a braille character's dots stand for, strongest first (the cache layer's order). */
+const DOT_KIND_ORDER = ['dirty', 'writeback', 'mapped', 'cached'] as const;
+
+/**
+ * Page cells (one page each) folded 8 to a braille character: a dot a page with the layer's kind (shaded:
+ * cached, mapped, dirty, writeback), the colour the strongest kind among them. With no dot the character is
+ * the glyph its pages share most (x evicted, . not cached, blank outside, ? unknown), as in the shades.
+ */
+export function brailleCells(pages: readonly HeatCell[]): HeatCell[] {
+  const out: HeatCell[] = [];
+  for (let i = 0; i < pages.length; i += PAGE_EXACT_DOTS) {
+    const group = pages.slice(i, i + PAGE_EXACT_DOTS);
+    let dots = 0;
+    group.forEach((p, k) => { if (p.fill > 0) dots |= BRAILLE_BITS[k]!; });
+    if (dots > 0) {
+      const kind = DOT_KIND_ORDER.find((k) => group.some((p) => p.kind === k && p.fill > 0)) ?? 'cached';
+      out.push({ kind, fill: group.filter((p) => p.fill > 0).length / PAGE_EXACT_DOTS, dots });
+      continue;
+    }
+    const kind = (['unknown', 'evicted', 'empty'] as const).find((k) => group.some((p) => p.kind === k)) ?? group[0]!.kind;
+    out.push({ kind, fill: 0 });
+  }
+  return out;
+}
+
+/**
+ * The braille dot of each of 8 pages, read as text: left to right, then down (dots 1 4, 2 5, 3 6, 7 8;
+ * Unicode's braille block sets bit n-1 for dot n, U+2800 + bits).
+ */
+export const BRAILLE_BITS = [0x01, 0x08, 0x02, 0x10, 0x04, 0x20, 0x40, 0x80] as const;
 
 /** The fault layer's words for the cell under the cursor, first on the status line (or why there are none). */
 function faultStatus(state: AppState, c: { major: number; minor: number } | undefined): string {

@@ -93,6 +93,13 @@ export interface AppState {
    * centres on it, so each z keeps that page under the cursor (state/jump.ts). Elsewhere, the cell's first page.
    */
   cursorAnchorPage: number | null;
+  /**
+   * Page-exact (b): braille, 8 pages a character (2x4 dots, a dot a cached page), the window zoomed to one
+   * page a cell. Off for another row, the fault and flags layers, and without UTF-8 (`ascii`).
+   */
+  pageExact: boolean;
+  /** The terminal gets ASCII only (--ascii, LANG=C): no braille. */
+  ascii: boolean;
   /** Zoom level: 0 is the whole file, each level halves the window, down to one page a cell. */
   zoomLevel: number;
   /** The page window the heatmap asked for (null: whole file). */

@@ -26,7 +26,19 @@ export const ASCII_GLYPHS: Readonly<Record<string, string>> = {
   '▒': '2',
   '▓': '3',
   '█': '#',
+  '⠁': '1', // page-exact's legend (braille, 8 pages a character): its dots counted as the shades' levels
+  '⠃': '1',
+  '⣿': '#',
 };
+
+/** A braille character (U+2800–U+28FF, page-exact: a dot a page of 8) as the shades' ASCII level of its dot count. */
+function brailleAscii(ch: string): string | undefined {
+  const code = ch.codePointAt(0)!;
+  if (ch.length !== 1 || code < 0x2800 || code > 0x28ff) return undefined;
+  let dots = 0;
+  for (let bits = code - 0x2800; bits > 0; bits >>= 1) dots += bits & 1;
+  return dots === 0 ? ' ' : dots <= 2 ? '1' : dots <= 4 ? '2' : dots < 8 ? '3' : '#';
+}
 
 const NON_ASCII = /[^\x00-\x7f]+/g;
 const ANY_NON_ASCII = /[^\x00-\x7f]/;
@@ -37,7 +49,7 @@ export function toAscii(text: string): string {
   if (!ANY_NON_ASCII.test(text)) return text;
   return text.replace(NON_ASCII, (run) => {
     let out = '';
-    for (const { segment } of segmenter.segment(run)) out += ASCII_GLYPHS[segment] ?? '?'.repeat(stringWidth(segment));
+    for (const { segment } of segmenter.segment(run)) out += ASCII_GLYPHS[segment] ?? brailleAscii(segment) ?? '?'.repeat(stringWidth(segment));
     return out;
   });
 }

@@ -7,7 +7,7 @@ import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind, type HeatCell } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
-  barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
+  barWidth, headerModel, pageExactOn, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
   type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
@@ -46,6 +46,8 @@ interface Column {
   /** The sort column it shows (its header then carries the arrow). */
   sort?: SortColumn;
   value: (row: TableRow, state: AppState, theme: Theme) => string;
+  /** A column of heatmap cells (the bar): drawn a cell at a time in the cell's own style. */
+  cells?: (row: TableRow) => HeatCell[];
 }
 
 const kib = (bytes: number | null): string => (bytes === null ? '?' : String(Math.round(bytes / 1024)));
@@ -53,21 +55,22 @@ const count = (n: number | null | undefined): string => (n === null ? '?' : n ==
 
 /**
  * The table's bar: the focused file carries the heatmap's cells (thousands), folded here into `width`
- * buckets, each drawn as a heatmap cell of the cache layer (the same kinds and shades).
+ * buckets, each a heatmap cell of the cache layer (the same kinds, shades and colours: gridLines). Cells,
+ * not text, so each is styled on its own (tableLines); padded with blank cells to `width`.
  */
-function residencyBar(row: TableRow, width: number): string {
+function residencyBar(row: TableRow, width: number): HeatCell[] {
+  const blank: HeatCell = { kind: 'none', fill: 0 };
   const cells = row.file?.cells;
-  if (!row.isFile) return ''.padEnd(width);
-  if (!cells || cells.length === 0) return '?'.repeat(Math.min(1, width)).padEnd(width);
-  const buckets = Math.min(width, cells.length);
+  const bar: HeatCell[] = [];
+  if (row.isFile && (!cells || cells.length === 0)) bar.push({ kind: 'unknown', fill: 0 });
+  const buckets = row.isFile && cells ? Math.min(width, cells.length) : 0;
   const sum = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a + b);
-  let bar = '';
   for (let b = 0; b < buckets; b++) {
-    const from = Math.floor((b * cells.length) / buckets);
-    const to = Math.floor(((b + 1) * cells.length) / buckets);
-    const folded = { ...cells[from]! };
+    const from = Math.floor((b * cells!.length) / buckets);
+    const to = Math.floor(((b + 1) * cells!.length) / buckets);
+    const folded = { ...cells![from]! };
     for (let i = from + 1; i < to; i++) {
-      const c = cells[i]!;
+      const c = cells![i]!;
       folded.pageCount += c.pageCount;
       folded.cachedPages = sum(folded.cachedPages, c.cachedPages);
       folded.dirtyPages = sum(folded.dirtyPages, c.dirtyPages);
@@ -76,9 +79,10 @@ function residencyBar(row: TableRow, width: number): string {
       folded.mappedPages = sum(folded.mappedPages, c.mappedPages);
     }
     // The bar says how much of the file is cached: a cell no one can read is unknown, whatever is mapped.
-    bar += folded.cachedPages === null ? '?' : glyphOf(classifyCell(folded, 'cache', true));
+    bar.push(folded.cachedPages === null ? { kind: 'unknown', fill: 0 } : classifyCell(folded, 'cache', true));
   }
-  return bar.padEnd(width);
+  while (bar.length < width) bar.push(blank);
+  return bar.slice(0, width);
 }
 
 /** Percent cached, the unit in the header ("Cache%"). */
@@ -95,6 +99,10 @@ function addressColumn(state: AppState): Column {
     : { title: 'Address', width: 12, align: 'left', sort: 'address', value: (r) => r.address.padStart(12, '0').slice(-12) };
 }
 
+const barColumn = (width: number): Column => ({
+  title: 'Pages', width, align: 'left', value: (r) => residencyBar(r, width).map(glyphOf).join(''), cells: (r) => residencyBar(r, width),
+});
+
 function columnsFor(state: AppState): Column[] {
   const bar = barWidth(state.screen.columns);
   let cols: Column[];
@@ -104,7 +112,7 @@ function columnsFor(state: AppState): Column[] {
       { title: 'Cache%', width: 6, align: 'right', sort: 'cached', value: percent },
       { title: 'Dirty pages', width: 7, align: 'right', sort: 'dirty', value: (r) => count(r.file?.dirtyPages) },
       { title: 'Evicted pages', width: 8, align: 'right', value: (r) => count(r.file?.recentlyEvictedPages) },
-      { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+      barColumn(bar),
     ];
   } else {
     const wide = state.screen.columns >= 100;
@@ -122,7 +130,7 @@ function columnsFor(state: AppState): Column[] {
         { title: 'Maj/s', width: 6, align: 'right', sort: 'majflt', value: faultRate('major') },
         { title: 'Min/s', width: 6, align: 'right', sort: 'minflt', value: faultRate('minor') },
       ] satisfies Column[] : []),
-      { title: 'Pages', width: bar, align: 'left', value: (r) => residencyBar(r, bar) },
+      barColumn(bar),
     ];
   }
   // Room for the title and the sort arrow on every column that sorts ("Cache%▼" is not cut).
@@ -173,6 +181,37 @@ function mappingsDenied(state: AppState): string | undefined {
   return s.failures.find((f) => f.source === 'maps' && f.errno)?.errno;
 }
 
+/**
+ * One table row, `columns` wide: its text in the row's style, the bar's cells each in its heat colour (or
+ * mono attribute), as the heatmap draws them; on the selected row too, so its colours stay readable (a cyan
+ * cell on the cyan selection would vanish). Each piece is fitted before it is styled.
+ */
+function tableRowLine(row: TableRow, cols: readonly Column[], state: AppState, theme: Theme, style: string, nameWidth: number): string {
+  const plain = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.label, nameWidth);
+  // A screen too narrow for the columns: the whole row cut to it, in the row's style.
+  if (columnsOf(plain) > state.screen.columns) return styled(pad(plain, state.screen.columns), style);
+  const b = new RunBuilder();
+  let used = 0;
+  let text = '';
+  const flush = (): void => {
+    b.push(text, style);
+    text = '';
+  };
+  for (const c of cols) {
+    if (c.cells) {
+      flush();
+      for (const cell of c.cells(row)) b.push(glyphOf(cell), cell.kind === 'none' ? style : theme.cell(cell.kind));
+    } else text += cellText(c.value(row, state, theme), c);
+    text += ' ';
+    used += c.width + 1;
+  }
+  text += fitMiddle(row.label, nameWidth);
+  used += columnsOf(fitMiddle(row.label, nameWidth));
+  b.push(text, style);
+  b.push(''.padEnd(Math.max(0, state.screen.columns - used)), style);
+  return b.toString();
+}
+
 /** The table's header line and its visible rows (padded with blank lines to the layout's height). */
 export function tableLines(state: AppState, theme: Theme): string[] {
   const layout = layoutOf(state);
@@ -190,10 +229,9 @@ export function tableLines(state: AppState, theme: Theme): string[] {
   const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
   const visible = rows.slice(state.tableScroll, state.tableScroll + layout.tableRows);
   visible.forEach((row, i) => {
-    const text = cols.map((c) => cellText(c.value(row, state, theme), c)).join(' ') + ' ' + fitMiddle(row.label, nameWidth);
     const isSelected = state.tableScroll + i === selected;
     const style = isSelected ? (state.focus === 'table' ? theme.style('selected') : theme.style('cursor')) : row.isFile ? '' : theme.style('dim');
-    lines.push(styled(pad(text, columns), style));
+    lines.push(tableRowLine(row, cols, state, theme, style, nameWidth));
   });
   if (rows.length === 0 && layout.tableRows > 0) {
     const denied = mappingsDenied(state);
@@ -231,7 +269,8 @@ export function heatmapInfoLines(state: AppState, model: HeatmapModel, theme: Th
   const entries = model.legend ? model.legend.map((l) => ({
     glyph: isShaded(l.kind) ? SHADES.join('') : legendGlyph(l.kind), sgr: theme.cell(l.kind), long: l.line, short: l.short,
   })) : [
-    ...(faultLayer ? [] : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
+    ...(faultLayer ? [] : pageExactOn(state) ? [{ glyph: '⠁⠃⣿', sgr: '', long: 'a dot a page (8 a character)', short: 'a dot a page' }]
+      : [{ glyph: SHADES.join(''), sgr: '', long: 'how full', short: 'fill' }]),
     ...items.map((l) => ({
       glyph: legendGlyph(l.kind), sgr: theme.cell(l.kind) || (l.kind === 'outside' ? theme.style('dim') : ''),
       long: faultLayer && l.kind === 'empty' ? 'no fault sampled' : l.line, short: l.short,

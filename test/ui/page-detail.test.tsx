@@ -10,7 +10,8 @@ import { initialState, planFor, reduce, type AppState } from '../../src/state/in
 
 const awaitPlan = (s: AppState) => planFor(s, true);
 import type { PageFlagsCell, Sample, SmapsDetail } from '../../src/model/index.js';
-import { fakeSample } from '../helpers/fake-sample.js';
+import { fakeMapping, fakeSample } from '../helpers/fake-sample.js';
+import { splitIntoCells } from '../../src/residency/cells.js';
 import { renderAt } from '../helpers/ink-render.js';
 
 const FILES = [{ path: '/data/flags.db', inode: 7, pageCount: 16, pattern: 'MMMMMMMM' }];
@@ -99,6 +100,35 @@ test('an anonymous mapping is selectable and its heatmap shows present, swapped 
   const plan = planFor(s, false);
   assert.equal(plan.anon?.start, anon.start, 'the plan asks for its page table');
   assert.ok((plan.anon?.cellCount ?? 0) > 0);
+});
+
+test('the folded [anon] row of several VMAs has a heatmap (their pages end to end), and zooms', () => {
+  const sample = fakeSample({ files: FILES, anonMappings: 0 });
+  for (let i = 0; i < 3; i++) sample.mappings.push(fakeMapping(null, 16 << 20));
+  const vmas = sample.mappings.filter((m) => m.kind === 'anon');
+  let s = keys(withSamples(sample), 'a');
+  s = { ...s, selectedId: 'anon:anon', selectionFollowsTop: false };
+  const plan = planFor(s, false);
+  assert.deepEqual(plan.anon?.starts, vmas.map((m) => m.start), 'the plan asks for every VMA of the group');
+  // 3 VMAs of 4096 pages: present pages only in the second VMA's first half.
+  const cells = splitIntoCells({ firstPage: 0, pageCount: 12288 }, plan.anon!.cellCount);
+  sample.anonMap = {
+    start: vmas[0]!.start, end: vmas[2]!.end, pageCount: 12288, vmaCount: 3, source: 'scan', softDirtyTracked: true,
+    cells: cells.map((c) => ({ ...c, presentPages: c.firstPage >= 4096 && c.firstPage < 6144 ? c.pageCount : 0, swappedPages: 0, softDirtyPages: 0 })),
+  };
+  s = keys(reduce(s, { type: 'sample', sample, processStatus: 'alive', nowMs: 2000 }).state, 'enter');
+  const lines = text(s);
+  assert.ok(lines.some((l) => l.includes('[anon] 3 VMAs end to end')), `the title: ${lines.slice(0, 16).join('\n')}`);
+  assert.ok(lines.some((l) => /^\.+█+$/.test(l.trim())), 'present pages drawn where they are');
+  assert.ok(!lines.some((l) => l.includes('no page cache')), 'not "anonymous memory has no page cache"');
+  s = keys(s, ':', ...'p5000', 'enter');
+  // The status names the cursor cell's first page and its address, which lies in the second VMA.
+  const m = /pages (\d+)–\d+  addr (0x[0-9a-f]+)/.exec(text(s).join('\n'))!;
+  assert.equal(m[2], `0x${(BigInt(vmas[1]!.start) + BigInt((Number(m[1]) - 4096) * 4096)).toString(16)}`, `page ${m[1]}'s address`);
+  s = keys(s, 'z');
+  assert.equal(s.zoomLevel, 1, 'anonymous memory zooms');
+  const zoomed = planFor(s, false).anon!.window!;
+  assert.ok(zoomed.firstPage <= 5000 && 5000 < zoomed.firstPage + zoomed.pageCount && zoomed.pageCount < 12288, `the window ${zoomed.firstPage}+${zoomed.pageCount} holds page 5000`);
 });
 
 function detail(start: string, end: string, readAtMs: number, referenced: number, rss: number): SmapsDetail {

@@ -104,3 +104,14 @@ test('the jump key: the cursor goes to that page, the window moves to it when zo
   s = keys(s, ':', 'x', 'y', 'enter');
   assert.match(s.message!.text, /is not a page/);
 });
+
+test('a newly selected file zooms from its own cursor: no page anchored on the file before', () => {
+  let s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 100, rows: 30 }, mono: false, readOnly: false });
+  const files = [{ path: '/data/a.db', inode: 5, pageCount: PAGES, pattern: 'O'.repeat(1400) }, { path: '/data/b.db', inode: 6, pageCount: PAGES, pattern: 'O'.repeat(1400) }];
+  s = reduce(s, { type: 'sample', sample: fakeSample({ files }), processStatus: 'alive', nowMs: 1000 }).state;
+  // Page 30 lies in the first cell of either file (47 pages a cell): an anchor carried over would be used.
+  s = reduce(s, { type: 'keys', keys: [':', ...'p30', 'enter', 'tab', 'down', 'enter', 'z'], nowMs: 2000 }).state;
+  assert.equal(s.cursorAnchorPage === null || s.cursorAnchorPage === 0, true, `anchor ${s.cursorAnchorPage}`);
+  assert.equal(s.cursorCell, 0, 'the first zoom on the new file keeps its cursor on the first cell');
+  assert.equal(cursorPage(s), 0);
+});
