@@ -2,10 +2,11 @@
 // --file on a symbolic link loop are each one line and an exit code; none starts the demo (128 MiB).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, runMainInProcess } from '../helpers/cli.js';
-import { cleanupAll, makeColdFile, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, makeColdFile, REPO_ROOT, tempDir } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -65,4 +66,16 @@ test('--file on a symbolic link loop or a dangling link: one line, exit 1, no em
   const toDir = path.join(dir, 'to-dir');
   fs.symlinkSync(dir, toDir);
   await refused(['--file', toDir], 1, /to-dir: not a regular file$/);
+});
+
+test('a file named -rf is given after -- (the end of options), as to fincore and vmtouch', () => {
+  const dir = tempDir();
+  makeColdFile(dir, '-rf', 2);
+  // Run in the file's directory: a relative "-rf" is the only spelling that starts with a dash.
+  const cli = [process.execPath, '--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'src/bin/mmtop.ts')];
+  for (const command of ['fincore', 'evict', 'touch']) {
+    const run = spawnSync(cli[0]!, [...cli.slice(1), command, '-n', '--', '-rf'].filter((a) => a !== '-n' || command === 'fincore'), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, `${command} -- -rf: exit ${run.status}: ${run.stderr}`);
+    assert.match(run.stdout, /-rf/, `${command} -- -rf names the file`);
+  }
 });
