@@ -5,6 +5,7 @@
 // what came before it is replayed, and the damage is named by its line number and reason.
 import fs from 'node:fs';
 import { fsPath, SAMPLE_VERSION, type Sample } from '../model/index.js';
+import { sampleFieldMisfit } from './shape.js';
 
 export interface RecordedLine {
   /** Byte offset of the line in the file, and its length without the newline. */
@@ -52,7 +53,8 @@ export function sampleProblem(value: unknown): string | null {
     const mapping = m as Record<string, unknown> | null;
     if (typeof mapping !== 'object' || mapping === null || typeof mapping.start !== 'string' || typeof mapping.perms !== 'string') return 'not a Sample (a mapping without start or perms)';
   }
-  return null;
+  const misfit = sampleFieldMisfit(v);
+  return misfit === null ? null : `not a Sample (${misfit} is missing or of the wrong type)`;
 }
 
 /** A line's text checked: its Sample, or why it is not one. Pure. */
