@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, runMainInProcess } from '../helpers/cli.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, tempDir } from '../helpers/kernel.js';
+import { memoryHierarchy } from '../../src/overview/cgroups.js';
 
 after(cleanupAll);
 
@@ -78,4 +79,10 @@ test('a file named -rf is given after -- (the end of options), as to fincore and
     assert.equal(run.status, 0, `${command} -- -rf: exit ${run.status}: ${run.stderr}`);
     assert.match(run.stdout, /-rf/, `${command} -- -rf names the file`);
   }
+});
+
+test('snapshot -- -5 is a pid refused, not the overview; --cgroup naming no cgroup is one line, not empty panes', { skip: memoryHierarchy() === null && 'no memory cgroup hierarchy' }, async () => {
+  await refused(['snapshot', '--', '-5'], 2, /^mmtop: pid must be positive, not -5$/, 'cli');
+  await refused(['snapshot', '--cgroup', '/no-such-cgroup-mmtop', '--interval', '0'], 1, /^mmtop: --cgroup \/no-such-cgroup-mmtop: no such memory cgroup/, 'cli');
+  await refused(['overview', '--cgroup', 'no-such-cgroup-mmtop'], 1, /no such memory cgroup/);
 });
