@@ -2,6 +2,7 @@
 // a recording read up to its damage (files under /var/tmp).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rebinFile } from '../../src/replay/rebin.js';
@@ -200,5 +201,15 @@ test('a recorded field of the wrong type is damage named by its field, not an in
     breakIt(copy);
     const checked = checkLine(JSON.stringify(copy));
     assert.ok(!checked.ok && checked.reason.includes(`${field} is missing or of the wrong type`), `${field}: ${JSON.stringify(checked.ok || checked.reason)}`);
+  }
+});
+
+test('a directory, a FIFO or a device is refused in one line, never read (a FIFO blocked the replay forever)', () => {
+  const dir = tempDir();
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  for (const [file, what] of [[dir, 'a directory'], [fifo, 'a FIFO or pipe'], ['/dev/null', 'a character device']] as const) {
+    const result = indexRecording(file);
+    assert.ok(!result.ok && result.reason === `${file}: is ${what}, not a recording (replay reads a recording's Samples by their offset: save it to a file first)`, JSON.stringify(result));
   }
 });
