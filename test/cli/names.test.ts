@@ -138,3 +138,11 @@ test('one-line errors and doctor quote names escaped', () => {
   assert.equal(doctor.status, 0, doctor.stderr.toString());
   assert.ok(assertNoRawControl(doctor, 'doctor').includes('tmp\\x1b]2;DOC\\x07'), 'the temp dir named, escaped');
 });
+
+test('faults: a thread\'s comm is a name (its bytes kept), not latin1: U+202E escaped as its three bytes, 0xff as \\xff', async () => {
+  const { readComm } = await import('../../src/cli/faults.js');
+  const { printable } = await import('../../src/model/index.js');
+  const comm = Buffer.from([...Buffer.from('f\u202Ex'), 0xff]);
+  const child = await startScript('names_mapper.py', ['--comm', comm.toString('hex')], 'ready');
+  assert.equal(printable(readComm(child.pid, child.pid)), 'f\\xe2\\x80\\xaex\\xff');
+});
