@@ -26,6 +26,8 @@ const VEC_LEN = 1024;
 // SAFETY: both buffers are owned here; the kernel writes into `vec` during the ioctl only.
 const argBuf = Buffer.alloc(96);
 const vecBuf = Buffer.alloc(VEC_LEN * 24);
+// pm_scan_arg.vec holds the address of vecBuf (a Buffer's backing store does not move).
+const vecAddress = addressOf(vecBuf);
 
 /** Opens /proc/PID/pagemap for reading; the caller closes it (in a `finally`). */
 export function openPagemap(pid: number): number {
@@ -33,44 +35,47 @@ export function openPagemap(pid: number): number {
 }
 
 /**
- * Present and swapped regions of `[startAddress, endAddress)` in the address space behind `pagemapFd`.
+ * Present and swapped regions of `[startAddress, endAddress)` in the address space behind `pagemapFd`,
+ * adjacent equal ones joined.
+ */
+export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
+  const regions: PageRegion[] = [];
+  walkPagemapScan(pagemapFd, startAddress, endAddress, PAGE_IS_PRESENT | PAGE_IS_SWAPPED, (s, e, categories) => {
+    regions.push({ startAddress: s, endAddress: e, present: (categories & PAGE_IS_PRESENT) !== 0, swapped: (categories & PAGE_IS_SWAPPED) !== 0 });
+  });
+  return mergeRegions(regions);
+}
+
+/**
+ * The one PAGEMAP_SCAN walk: regions of `[startAddress, endAddress)` with any of present or swapped (a
+ * soft-dirty bit alone, a pte_none under the VMA's VM_SOFTDIRTY, is no page), their categories masked by
+ * `returnMask`, each given to `visit` in address order. Flags 0: no PM_SCAN_WP_MATCHING, so nothing is
+ * changed, soft-dirty bits included (only the reset of Documentation/admin-guide/mm/soft-dirty.rst clears
+ * them, which mmtop never does).
  * TRAP (docs/kernel-notes.md): walk_end can point backwards at an internal flush even when every region came
  * back, so the walk resumes at max(walk_end, end of the last region) and stops on a short vector.
  */
-export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
+function walkPagemapScan(pagemapFd: number, startAddress: bigint, endAddress: bigint, returnMask: number, visit: (start: bigint, end: bigint, categories: number) => void): void {
   // Before 6.7 /proc/PID/pagemap has no ioctl: vfs_ioctl answers ENOTTY (fs/ioctl.c).
   if (forcedFallbacks.has('pagemap-scan')) throw new NativeError('ioctl(PAGEMAP_SCAN)', 25 /* ENOTTY */, undefined, forcedDetail('pagemap-scan'));
-  const regions: PageRegion[] = [];
   let cursor = startAddress;
   while (cursor < endAddress) {
     argBuf.fill(0);
-    argBuf.writeBigUInt64LE(96n, 0); // size
-    argBuf.writeBigUInt64LE(0n, 8); // flags: no write-protect
+    argBuf.writeBigUInt64LE(96n, 0); // size; flags (8) stay 0
     argBuf.writeBigUInt64LE(cursor, 16); // start
-    argBuf.writeBigUInt64LE(endAddress, 24); // end
-    argBuf.writeBigUInt64LE(0n, 32); // walk_end (out)
-    argBuf.writeBigUInt64LE(0n, 40); // vec: filled by the kernel through koffi below
-    argBuf.writeBigUInt64LE(BigInt(VEC_LEN), 48); // vec_len
-    argBuf.writeBigUInt64LE(0n, 56); // max_pages: no limit
-    argBuf.writeBigUInt64LE(0n, 64); // category_inverted
-    argBuf.writeBigUInt64LE(0n, 72); // category_mask
+    argBuf.writeBigUInt64LE(endAddress, 24); // end; walk_end (32) is written by the kernel
+    argBuf.writeBigUInt64LE(vecAddress, 40); // vec: vecBuf's backing store, which does not move
+    argBuf.writeBigUInt64LE(BigInt(VEC_LEN), 48); // vec_len; max_pages (56), category_inverted (64), category_mask (72) stay 0
     argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 80); // category_anyof_mask
-    argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 88); // return_mask
-    writeVecAddress();
+    argBuf.writeBigUInt64LE(BigInt(returnMask), 88); // return_mask
     const count = c.ioctlPtr(pagemapFd, PAGEMAP_SCAN, argBuf);
     if (count === -1) throw new NativeError('ioctl(PAGEMAP_SCAN)', lastErrno());
     let lastEnd = cursor;
     for (let i = 0; i < count; i++) {
-      const startAddr = vecBuf.readBigUInt64LE(i * 24);
-      const endAddr = vecBuf.readBigUInt64LE(i * 24 + 8);
-      const categories = Number(vecBuf.readBigUInt64LE(i * 24 + 16));
-      regions.push({
-        startAddress: startAddr,
-        endAddress: endAddr,
-        present: (categories & PAGE_IS_PRESENT) !== 0,
-        swapped: (categories & PAGE_IS_SWAPPED) !== 0,
-      });
-      if (endAddr > lastEnd) lastEnd = endAddr;
+      const s = vecBuf.readBigUInt64LE(i * 24);
+      const e = vecBuf.readBigUInt64LE(i * 24 + 8);
+      visit(s, e, Number(vecBuf.readBigUInt64LE(i * 24 + 16)));
+      if (e > lastEnd) lastEnd = e;
     }
     const walkEnd = argBuf.readBigUInt64LE(32);
     if (count < VEC_LEN) break;
@@ -78,14 +83,8 @@ export function pagemapScan(pagemapFd: number, startAddress: bigint, endAddress:
     if (next <= cursor) break;
     cursor = next;
   }
-  return mergeRegions(regions);
 }
 
-// pm_scan_arg.vec holds the address of vecBuf (a Buffer's backing store does not move).
-const vecAddress = addressOf(vecBuf);
-function writeVecAddress(): void {
-  argBuf.writeBigUInt64LE(vecAddress, 40);
-}
 
 /** Joins adjacent regions with equal categories and drops repeats (regions are sorted by address). */
 function mergeRegions(regions: PageRegion[]): PageRegion[] {
@@ -200,48 +199,21 @@ export interface AnonRegion {
 }
 
 /**
- * Present, swapped and soft-dirty regions of `[startAddress, endAddress)`: PAGEMAP_SCAN reports without
- * changing anything (flags 0: no PM_SCAN_WP_MATCHING), so soft-dirty bits are read, never cleared
- * (only the soft-dirty reset of Documentation/admin-guide/mm/soft-dirty.rst clears them, which mmtop never does). Same walk rules as pagemapScan.
+ * Present, swapped and soft-dirty regions of `[startAddress, endAddress)`, through the same walk as
+ * pagemapScan (which reads soft-dirty bits and never clears them).
  */
 export function pagemapScanAnon(pagemapFd: number, startAddress: bigint, endAddress: bigint): AnonRegion[] {
-  if (forcedFallbacks.has('pagemap-scan')) throw new NativeError('ioctl(PAGEMAP_SCAN)', 25 /* ENOTTY */, undefined, forcedDetail('pagemap-scan'));
-  const mask = BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_SOFT_DIRTY);
   const regions: AnonRegion[] = [];
-  let cursor = startAddress;
-  while (cursor < endAddress) {
-    argBuf.fill(0);
-    argBuf.writeBigUInt64LE(96n, 0);
-    argBuf.writeBigUInt64LE(cursor, 16);
-    argBuf.writeBigUInt64LE(endAddress, 24);
-    argBuf.writeBigUInt64LE(BigInt(VEC_LEN), 48);
-    // Any of present or swapped: a soft-dirty bit alone (a pte_none with the VMA's VM_SOFTDIRTY) is no page.
-    argBuf.writeBigUInt64LE(BigInt(PAGE_IS_PRESENT | PAGE_IS_SWAPPED), 80);
-    argBuf.writeBigUInt64LE(mask, 88);
-    writeVecAddress();
-    const count = c.ioctlPtr(pagemapFd, PAGEMAP_SCAN, argBuf);
-    if (count === -1) throw new NativeError('ioctl(PAGEMAP_SCAN)', lastErrno());
-    let lastEnd = cursor;
-    for (let i = 0; i < count; i++) {
-      const s = vecBuf.readBigUInt64LE(i * 24);
-      const e = vecBuf.readBigUInt64LE(i * 24 + 8);
-      const categories = Number(vecBuf.readBigUInt64LE(i * 24 + 16));
-      const region = { startAddress: s, endAddress: e, present: (categories & PAGE_IS_PRESENT) !== 0, swapped: (categories & PAGE_IS_SWAPPED) !== 0, softDirty: (categories & PAGE_IS_SOFT_DIRTY) !== 0 };
-      const last = regions[regions.length - 1];
-      if (last && s < last.endAddress) {
-        // A region seen again after the kernel's internal flush (walk_end pointing back): keep it once.
-        if (e > last.endAddress) last.endAddress = e;
-      } else if (last && last.endAddress === s && last.present === region.present && last.swapped === region.swapped && last.softDirty === region.softDirty) {
-        last.endAddress = e;
-      } else regions.push(region);
-      if (e > lastEnd) lastEnd = e;
-    }
-    const walkEnd = argBuf.readBigUInt64LE(32);
-    if (count < VEC_LEN) break;
-    const next = walkEnd > lastEnd ? walkEnd : lastEnd;
-    if (next <= cursor) break;
-    cursor = next;
-  }
+  walkPagemapScan(pagemapFd, startAddress, endAddress, PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_SOFT_DIRTY, (s, e, categories) => {
+    const region = { startAddress: s, endAddress: e, present: (categories & PAGE_IS_PRESENT) !== 0, swapped: (categories & PAGE_IS_SWAPPED) !== 0, softDirty: (categories & PAGE_IS_SOFT_DIRTY) !== 0 };
+    const last = regions[regions.length - 1];
+    if (last && s < last.endAddress) {
+      // A region seen again after the kernel's internal flush (walk_end pointing back): keep it once.
+      if (e > last.endAddress) last.endAddress = e;
+    } else if (last && last.endAddress === s && last.present === region.present && last.swapped === region.swapped && last.softDirty === region.softDirty) {
+      last.endAddress = e;
+    } else regions.push(region);
+  });
   return regions;
 }
 

@@ -11,7 +11,7 @@ import { CliError, usageError } from './errors.js';
 import { expandPaths } from './fincore.js';
 import { requireLiveProcess } from './args.js';
 import { printable } from '../model/index.js';
-import { sayError, sayLine } from './say.js';
+import { finishWith, sayError, sayLine } from './say.js';
 
 /** Options every file action takes: the files selected, and the range of each. */
 export interface FileActionOptions {
@@ -51,7 +51,7 @@ export async function evictCommand(options: FileActionOptions & { json: boolean 
     }
   }
   for (const r of results) if (r.error) problems.push(`${r.path}: ${r.error}`);
-  return finish(problems);
+  return finishWith(problems);
 }
 
 export async function touchCommand(options: FileActionOptions & { willneed: boolean }): Promise<number> {
@@ -85,15 +85,7 @@ export async function touchCommand(options: FileActionOptions & { willneed: bool
     sayError('stopped by a signal');
     return 130;
   }
-  return finish(problems);
-}
-
-function finish(problems: string[]): number {
-  if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) sayError(p);
-    throw new CliError(problems[problems.length - 1]!);
-  }
-  return 0;
+  return finishWith(problems);
 }
 
 export async function adviseCommand(options: { pid: number; range: string; advice: string; json: boolean }): Promise<number> {

@@ -11,7 +11,7 @@ import {
 import { rangeCounts } from '../sampler/file-counts.js';
 import { CliError, usageError } from './errors.js';
 import { rangePages, type RangeSpec, type Selected } from './selection.js';
-import { sayError } from './say.js';
+import { finishWith, sayError } from './say.js';
 
 export interface FincoreOptions {
   paths: string[];
@@ -105,7 +105,7 @@ export function fincoreCommand(options: FincoreOptions & FincoreOutputOptions): 
     }
     if (options.json) process.stdout.write(`${JSON.stringify({ version: 1, pageSizeBytes, fincore: JSON.parse(formatFincoreColumns(rows, format)).fincore })}\n`);
     else process.stdout.write(formatFincoreColumns(rows, format));
-    return finish(problems);
+    return finishWith(problems);
   }
   const { sample } = sampleOnce({ kind: 'files', paths: files }, { cellCount: options.cells ?? 0, smaps: false, pageTable: false, system: false });
   for (const f of sample.failures) if (f.source === 'open') problems.push(f.message);
@@ -124,15 +124,7 @@ export function fincoreCommand(options: FincoreOptions & FincoreOutputOptions): 
   }
   const notes = sample.failures.filter((f) => f.source !== 'open');
   for (const note of new Set(notes.map((n) => n.message))) sayError(note);
-  return finish(problems);
-}
-
-function finish(problems: string[]): number {
-  if (problems.length > 0) {
-    for (const p of problems.slice(0, -1)) sayError(p);
-    throw new CliError(problems[problems.length - 1]!);
-  }
-  return 0;
+  return finishWith(problems);
 }
 
 /**
