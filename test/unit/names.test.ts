@@ -31,6 +31,9 @@ test('printable escapes controls, C1, DEL, separators, bidi, backslash and stray
   assert.equal(printable('l\u2028s\u2029p'), 'l\\xe2\\x80\\xa8s\\xe2\\x80\\xa9p');
   assert.equal(printable('a\\x1b'), 'a\\x5cx1b');
   assert.equal(printable('plain/文件 😀.db'), 'plain/文件 😀.db');
+  assert.equal(printable('zw\u200bx\u2060y\ufeffz'), 'zw\\xe2\\x80\\x8bx\\xe2\\x81\\xa0y\\xef\\xbb\\xbfz', 'invisible: not shown as "zwxyz", another name');
+  assert.equal(printable('👨\u200d👩 می\u200cخواهم'), '👨\u200d👩 می\u200cخواهم', 'ZWJ and ZWNJ join emoji and letters: kept');
+  assert.equal(printableText('a\u200bb'), 'a\\xe2\\x80\\x8bb');
 });
 
 test('printable output never holds a control or bidi character, whatever the input', () => {
