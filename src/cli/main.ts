@@ -105,8 +105,30 @@ export function joinStdinDash(argv: string[]): string[] {
   return out;
 }
 
+/** The options whose value is a name or a pattern, which may start with a dash (a file named "-rf"). */
+const NAME_VALUED = new Set(['--include', '--exclude', '-i', '-I', '--files-from', '--file', '--pidfile', '--output', '-o', '--svg', '--cgroup', '--comm']);
+
+/**
+ * `--include -rf` as `--include=-rf`, as getopt takes a required argument whatever it looks like:
+ * yargs-parser read "-rf" as the flags -r and -f and left --include empty, so `fincore -R d --include -rf`
+ * printed every file, raw. Only for the options above, and never a value that is `-`, or starts with `--`.
+ */
+export function joinDashedValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (NAME_VALUED.has(token) && next !== undefined && next.startsWith('-') && next !== '-' && !next.startsWith('--')) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
+}
+
 export async function main(givenArgv: string[] = hideBin(process.argv)): Promise<number> {
-  const argv = joinStdinDash(givenArgv);
+  const argv = joinDashedValues(joinStdinDash(givenArgv));
   let exitCode = 0;
   const parser = yargs(argv)
     // `mmtop -- -1` must reach the pid check as "-1", not as the number -1 in argv._ (or not at all).

@@ -86,3 +86,12 @@ test('snapshot -- -5 is a pid refused, not the overview; --cgroup naming no cgro
   await refused(['snapshot', '--cgroup', '/no-such-cgroup-mmtop', '--interval', '0'], 1, /^mmtop: --cgroup \/no-such-cgroup-mmtop: no such memory cgroup/, 'cli');
   await refused(['overview', '--cgroup', 'no-such-cgroup-mmtop'], 1, /no such memory cgroup/);
 });
+
+test('--include -rf takes "-rf" as its glob, as getopt would, not as the flags -r and -f', () => {
+  const dir = tempDir();
+  makeColdFile(dir, '-rf', 2);
+  makeColdFile(dir, 'other', 2);
+  const run = runCli(['fincore', '-R', dir, '--include', '-rf', '-n', '-o', 'FILE']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, `${path.join(dir, '-rf')}\n`, 'only the file the glob names, and not in raw output');
+});
