@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { runCli, runMainInProcess } from '../helpers/cli.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -54,7 +55,7 @@ test('workload options out of range: --rate, --duration, --status-ms, --seed, --
 
 /** Starts a workload and resolves with its child and the time its "pid:" line came. */
 async function startTimed(args: string[]): Promise<{ child: ReturnType<typeof spawn>; startedMs: number; exited: Promise<number | null> }> {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'workload', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const child = track(spawn(process.execPath, [mmtopBin(), 'workload', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('pid: ')) resolve(); });

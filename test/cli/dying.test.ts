@@ -8,6 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, PAGE, REPO_ROOT, startScript, stopChild, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -45,7 +46,7 @@ test(`a ${MAPPINGS}-mapping target SIGKILLed at ${RUNS} points of a snapshot: a 
   for (let run = 0; run < RUNS; run++) {
     const target = await startScript('many_mappings.py', [file, String(MAPPINGS)], 'ready');
     assert.equal(target.firstLine, `ready ${MAPPINGS}`);
-    const snapshot = spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'snapshot', '--json', String(target.pid)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const snapshot = spawn(process.execPath, [mmtopBin(), 'snapshot', '--json', String(target.pid)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     snapshot.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { cleanupAll, evict, makeColdFile, REPO_ROOT, startMapper, startScript, stopChild, tempDir, track } from '../helpers/kernel.js';
 import { runCli } from '../helpers/cli.js';
 import type { Sample } from '../../src/model/index.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -51,7 +52,7 @@ test('record: a Sample a line for --duration, each file with --cells cells; neve
 });
 
 function startRecorder(args: string[]): ReturnType<typeof spawn> {
-  return track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'record', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return track(spawn(process.execPath, [mmtopBin(), 'record', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 const ended = (child: ReturnType<typeof spawn>): Promise<{ code: number | null; stderr: string }> => new Promise((resolve) => {
   let stderr = '';
@@ -86,7 +87,7 @@ test('record: SIGTERM, the target\'s exit and a closed pipe end it cleanly, ever
   assert.ok(linesOf(out2).length >= 1);
 
   const pipeTarget = await startMapper(data, 'read', 'every:4:16');
-  const piped = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} --import tsx src/bin/mmtop.ts record ${pipeTarget.pid} -o - -d 0.1 | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+  const piped = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(mmtopBin())} record ${pipeTarget.pid} -o - -d 0.1 | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(piped.stdout.trim(), '141', `SIGPIPE's status when the reader left: ${piped.stderr}`);
   assert.doesNotMatch(piped.stderr, /Error|at /, 'no stack trace');
   await pipeTarget.stop();
@@ -133,7 +134,7 @@ test('record: the Samples carry the fault layer\'s counts (major faults of a rea
   const data = makeColdFile(dir, 'faults.db', 8192);
   const reader = await startScript('mmap_random_read.py', [data], 'pid:');
   const out = path.join(dir, 'faults.ndjson');
-  const recording = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'record', String(reader.pid), '-o', out, '-d', '0.5', '--duration', '3', '--cells', '64'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
+  const recording = track(spawn(process.execPath, [mmtopBin(), 'record', String(reader.pid), '-o', out, '-d', '0.5', '--duration', '3', '--cells', '64'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   recording.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   const recorded = new Promise<number | null>((resolve) => recording.on('exit', (code) => resolve(code)));

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, REPO_ROOT, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -18,7 +19,7 @@ function manyFiles(): string {
 
 test('a reader that leaves early (| head -1): exit 141 as a SIGPIPE death, nothing on stderr', async () => {
   const dir = manyFiles();
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'fincore', '-R', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [mmtopBin(), 'fincore', '-R', dir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   // Read the first chunk, then close the pipe as head does.
@@ -32,7 +33,7 @@ test('a full disk (/dev/full): one line and exit 1', () => {
   const dir = manyFiles();
   const fd = fs.openSync('/dev/full', 'w');
   try {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'fincore', '-R', dir], { cwd: REPO_ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [mmtopBin(), 'fincore', '-R', dir], { cwd: REPO_ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
     assert.equal(run.stderr, 'mmtop: cannot write the output: ENOSPC\n');
     assert.equal(run.status, 1);
   } finally {

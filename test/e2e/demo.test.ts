@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW } from '../helpers/table-row.js';
+import { pidsMatching } from '../helpers/bin.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -13,8 +14,6 @@ after(async () => {
   await cleanupAll();
 });
 
-const pidsMatching = (pattern: string): number[] =>
-  spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
 
 function terminal(name: string, env: Record<string, string> = {}): Tmux {
   const t = new Tmux(name);
@@ -77,7 +76,7 @@ test('keys: w starts a workload on the selected file, v views it and back, x sto
   const file = makeColdFile(dir, 'target.db', 4096);
   const mapper = await startMapper(file, 'read', 'every:8:64');
   const t = terminal('keys');
-  t.type(`node --import tsx src/bin/mmtop.ts ${mapper.pid}`);
+  t.type(`mmtop ${mapper.pid}`);
   await t.waitFor(TABLE_ROW);
   t.filter('target.db');
   await t.waitFor(/target\.db\s+16M cachestat/);
@@ -103,7 +102,7 @@ test('--read-only: actions are off and the help greys them', async () => {
   const file = makeColdFile(dir, 'ro.db', 256);
   const mapper = await startMapper(file, 'read', 'every:1:64');
   const t = terminal('readonly');
-  t.type(`node --import tsx src/bin/mmtop.ts --read-only ${mapper.pid}`);
+  t.type(`mmtop --read-only ${mapper.pid}`);
   await t.waitFor(/read-only/);
   await t.waitFor(TABLE_ROW);
   t.keys('e');

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { cleanupAll, REPO_ROOT, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, Tmux } from '../helpers/tmux.js';
+import { mmtopPattern, pidsMatching } from '../helpers/bin.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -18,10 +19,6 @@ function mmtopFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => !n.startsWith('tsx-'));
 }
 
-function pidsMatching(pattern: string): number[] {
-  const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
-  return r.stdout.trim().split('\n').filter(Boolean).map(Number);
-}
 
 
 const ways: Array<{ name: string; leave: (t: Tmux, pid: number) => void; env?: Record<string, string>; stderr?: RegExp }> = [
@@ -39,10 +36,10 @@ for (const way of ways) {
     sessions.push(t);
     t.start(100, 30, REPO_ROOT, { TMPDIR: parent, ...way.env });
     const tag = `--delay 0.${ways.indexOf(way) + 3}1`;
-    t.type(`node --import tsx src/bin/mmtop.ts demo ${tag}`);
+    t.type(`mmtop demo ${tag}`);
     await t.waitFor(/Step 1\/4: a workload reads/, 30_000);
     await t.waitFor(/file1\.db\s+128M cachestat/, 15_000);
-    const [mmtopPid] = pidsMatching(`src/bin/mmtop.ts demo ${tag}$`);
+    const [mmtopPid] = pidsMatching(mmtopPattern(`demo ${tag}$`));
     assert.ok(mmtopPid, 'mmtop is running');
     const demoDirs = fs.readdirSync(parent).filter((n) => n.startsWith('mmtop-demo-'));
     assert.equal(demoDirs.length, 1, 'the demo made its data file');
@@ -64,9 +61,9 @@ test('killed outright (SIGKILL), the workload still ends and removes its file (P
   const t = new Tmux('exit-kill');
   sessions.push(t);
   t.start(100, 30, REPO_ROOT, { TMPDIR: parent });
-  t.type('node --import tsx src/bin/mmtop.ts demo --delay 0.91');
+  t.type('mmtop demo --delay 0.91');
   await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
-  const [mmtopPid] = pidsMatching('src/bin/mmtop.ts demo --delay 0.91$');
+  const [mmtopPid] = pidsMatching(mmtopPattern('demo --delay 0.91$'));
   process.kill(mmtopPid!, 'SIGKILL');
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline && (pidsMatching(`workload ${parent}`).length > 0 || mmtopFiles(parent).some((d) => fs.readdirSync(`${parent}/${d}`).length > 0))) {

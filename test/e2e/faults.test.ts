@@ -21,7 +21,7 @@ test('tmux: the fault layer lights the cells of the pages the process reads, and
   const t = new Tmux('faults');
   sessions.push(t);
   t.start(100, 30, REPO_ROOT);
-  t.type(`node --import tsx src/bin/mmtop.ts --delay 0.5 ${reader.pid}`);
+  t.type(`mmtop --delay 0.5 ${reader.pid}`);
   // Node with tsx takes about 10 s to start here at load 20 and more: the first waits allow a minute.
   await t.waitFor(TABLE_ROW, 60_000);
   t.filter('faulted');

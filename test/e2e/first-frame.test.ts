@@ -62,7 +62,7 @@ for (const [columns, rows] of [[80, 24], [200, 50]] as const) {
     const recording = path.join(dir, 'pane.raw');
     const t = terminal(`first-${columns}`, columns, rows);
     t.recordOutput(recording);
-    t.type(`node --import tsx src/bin/mmtop.ts -d 5 ${reader.pid}`);
+    t.type(`mmtop -d 5 ${reader.pid}`);
     await t.waitFor(/data\.db\s+32M cachestat/, 30_000);
     t.keys('q');
     await t.waitFor(/^\$ ?$/m, 15_000);

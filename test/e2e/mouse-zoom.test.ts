@@ -13,7 +13,7 @@ after(async () => {
 });
 const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
-const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
+const mmtop = (args: string): string => `mmtop ${args}`;
 
 test('tmux: a click (SGR 1006) selects the row clicked; mouse mode on while mmtop runs, off after q', async () => {
   const dir = tempDir();

@@ -21,7 +21,7 @@ after(async () => {
 });
 const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
-const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
+const mmtop = (args: string): string => `mmtop ${args}`;
 /** The first frame waits for tsx to compile mmtop and its sampler thread: long on two busy cores. */
 const FIRST_FRAME_MS = 30_000;
 const HOSTILE_COMM = '\x1b]2;X\x07';

@@ -1,7 +1,8 @@
 // "mmtop never runs a shell", checked where it counts: a sampling session under
 // `strace -f -e trace=execve` execs nothing but mmtop's own node and the workload mmtop was asked to
-// start. It runs the built bundle (what users run): under tsx, the loader execs esbuild, which is not mmtop.
-import { after, before, test } from 'node:test';
+// start. It runs the built bundle (what users run, test/helpers/bin.ts): under tsx, the loader execs esbuild,
+// which is not mmtop.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,22 +11,15 @@ import { clockTicksPerSecond } from '../../native/index.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW } from '../helpers/table-row.js';
+import { mmtopBin } from '../helpers/bin.js';
 
-const bundleDir = path.join(REPO_ROOT, 'dist', `no-exec-test-${process.pid}`);
-const entry = path.join(bundleDir, 'bin', 'mmtop.js');
+const entry = mmtopBin();
 const sessions: Tmux[] = [];
 const hasStrace = spawnSync('strace', ['-V']).status === 0;
-
-before(() => {
-  if (!hasStrace) return;
-  const build = spawnSync(process.execPath, ['scripts/build.mjs', bundleDir], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(build.status, 0, `the bundle builds: ${build.stderr}`);
-});
 
 after(async () => {
   for (const t of sessions) t.kill();
   await cleanupAll();
-  fs.rmSync(bundleDir, { recursive: true, force: true });
 });
 
 interface Exec {

@@ -18,7 +18,7 @@ test('tmux: mmtop opens the overview; Enter on the test process opens its view, 
   const t = new Tmux('overview');
   sessions.push(t);
   t.start(120, 30, REPO_ROOT);
-  t.type('node --import tsx src/bin/mmtop.ts -d 0.5');
+  t.type('mmtop -d 0.5');
   await t.waitFor(/^mmtop {2}overview {2}\d+ process/m, 30_000);
   await t.waitFor(/pgpgin\/s pgpgout\/s +fault\/s +majflt\/s/);
   // The files pane names the mapper beside its file.

@@ -19,7 +19,7 @@ test('tmux: S shows the mapping\'s whole smaps entry in place of the heatmap; 6 
   const t = new Tmux('page-detail');
   sessions.push(t);
   t.start(100, 36, REPO_ROOT);
-  t.type(`node --import tsx src/bin/mmtop.ts --delay 0.5 ${mapper.pid}`);
+  t.type(`mmtop --delay 0.5 ${mapper.pid}`);
   await t.waitFor(TABLE_ROW, 30_000);
   t.filter('detail');
   await t.waitFor(/detail\.db\s+256K cachestat ext4/);

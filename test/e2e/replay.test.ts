@@ -18,8 +18,8 @@ after(async () => {
   await cleanupAll();
 });
 
-// mmtop run from another directory (R and S write there): tsx by its path, not by name from the cwd.
-const mmtop = (args: string): string => `node --import ${REPO_ROOT}node_modules/tsx/dist/loader.mjs ${REPO_ROOT}src/bin/mmtop.ts ${args}`;
+// mmtop run from another directory (R and S write there).
+const mmtop = (args: string): string => `mmtop ${args}`;
 
 /** The screen without what says live or replay: the title's flags, the message line and the footer. */
 function comparable(screen: string): string[] {

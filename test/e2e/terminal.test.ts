@@ -9,6 +9,7 @@ import path from 'node:path';
 import { cleanupAll, eventually, makeColdFile, REPO_ROOT, startMapper, tempDir } from '../helpers/kernel.js';
 import { assertTerminalRestored, removeSocket, Tmux } from '../helpers/tmux.js';
 import { TABLE_ROW } from '../helpers/table-row.js';
+import { mmtopPathDir, mmtopPattern, pidsMatching } from '../helpers/bin.js';
 
 const sessions: Tmux[] = [];
 after(async () => {
@@ -16,7 +17,7 @@ after(async () => {
   await cleanupAll();
 });
 
-const MMTOP = 'node --import tsx src/bin/mmtop.ts';
+const MMTOP = 'mmtop';
 
 function terminal(name: string, env: Record<string, string> = {}, columns = 100, rows = 30): Tmux {
   const t = new Tmux(name);
@@ -29,8 +30,6 @@ function tmux(t: Tmux, ...args: string[]): string {
   return execFileSync('tmux', ['-L', t.socket, ...args], { encoding: 'utf8' });
 }
 
-const pidsMatching = (pattern: string): number[] =>
-  spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
 
 /** Entries mmtop made under `dir` (tsx keeps its cache there too). */
 const mmtopFiles = (dir: string): string[] => fs.readdirSync(dir).filter((n) => !n.startsWith('tsx-'));
@@ -65,11 +64,11 @@ test('Ctrl-Z gives the terminal back and stops the job, the workload with it; fg
   const t = terminal('suspend-z', { TMPDIR: parent });
   t.type(`${MMTOP} demo --delay 0.52`);
   await t.waitFor(/file1\.db\s+128M cachestat/, 30_000);
-  const [pid] = pidsMatching('src/bin/mmtop.ts demo --delay 0.52$');
+  const [pid] = pidsMatching(mmtopPattern('demo --delay 0.52$'));
   const [workload] = pidsMatching(`workload ${parent}`);
   assert.ok(pid && workload, 'mmtop and its workload run');
   t.keys('C-z');
-  await t.waitFor(/Stopped\s+node --import tsx src\/bin\/mmtop\.ts demo --delay 0\.52/);
+  await t.waitFor(/Stopped\s+mmtop demo --delay 0\.52/);
   await until('mmtop and its workload are stopped', () => stateOf(pid) === 'T' && stateOf(workload) === 'T');
   await assertTerminalRestored(t);
   await assertResumed(t, pid);
@@ -85,10 +84,10 @@ test('kill -TSTP from elsewhere suspends like Ctrl-Z; kill -STOP (not caught) is
   const t = terminal('suspend-tstp');
   t.type(`${MMTOP} ${mapper.pid}`);
   await t.waitFor(TABLE_ROW, 30_000);
-  const [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
+  const [pid] = pidsMatching(mmtopPattern(`${mapper.pid}$`));
   assert.ok(pid);
   process.kill(pid, 'SIGTSTP');
-  await t.waitFor(/Stopped\s+node --import tsx src\/bin\/mmtop\.ts/);
+  await t.waitFor(/Stopped\s+mmtop/);
   await assertTerminalRestored(t);
   await assertResumed(t, pid);
   t.keys('Space'); // unpause
@@ -109,9 +108,9 @@ test('Ctrl-Z where no shell could resume mmtop (it leads its own session, as und
   const t = new Tmux('suspend-orphan');
   try {
     tmux(t, '-f', '/dev/null', 'new-session', '-d', '-s', t.session, '-x', '100', '-y', '30', '-c', REPO_ROOT,
-      `exec env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 ${MMTOP} ${mapper.pid}`);
+      `exec env -i HOME=/root PATH=${JSON.stringify(`${mmtopPathDir()}:${process.env.PATH ?? '/usr/bin:/bin'}`)} TERM=xterm-256color LANG=C.UTF-8 ${MMTOP} ${mapper.pid}`);
     await t.waitFor(/^mmtop {2}pid \d+ .*every/m, 30_000);
-    const [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
+    const [pid] = pidsMatching(mmtopPattern(`${mapper.pid}$`));
     assert.ok(pid);
     t.keys('C-z');
     // The warning line may cut the message's end at 100 columns (the reclaimer's warning shares it; `!` has
@@ -168,9 +167,9 @@ test('a closed terminal that sends no SIGHUP (tmux kill-session; mmtop hears onl
   let pid: number | undefined;
   try {
     tmux(t, '-f', '/dev/null', 'new-session', '-d', '-s', t.session, '-x', '100', '-y', '30', '-c', REPO_ROOT,
-      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 bash ${script}`);
+      `env -i HOME=/root PATH=${JSON.stringify(`${mmtopPathDir()}:${process.env.PATH ?? '/usr/bin:/bin'}`)} TERM=xterm-256color LANG=C.UTF-8 bash ${script}`);
     await t.waitFor(TABLE_ROW, 30_000);
-    [pid] = pidsMatching(`src/bin/mmtop.ts ${mapper.pid}$`);
+    [pid] = pidsMatching(mmtopPattern(`${mapper.pid}$`));
     tmux(t, 'kill-session', '-t', t.session);
   } finally {
     spawnSync('tmux', ['-L', t.socket, 'kill-server']);

@@ -14,7 +14,7 @@ after(async () => {
 });
 const terminal = (name: string, columns: number, rows: number): Tmux => terminals.open(name, columns, rows);
 
-const mmtop = (args: string): string => `node --import tsx src/bin/mmtop.ts ${args}`;
+const mmtop = (args: string): string => `mmtop ${args}`;
 
 /** The grid rows on screen: the lines between the status line ("cell N/M") and the footer. */
 function gridRows(screen: string): string[] {

@@ -26,7 +26,7 @@ test('the target exits mid-session: the screen says so and keeps the last frame'
   const file = makeColdFile(dir, 'exits.db', 256);
   const mapper = await startMapper(file, 'read', 'every:1:32');
   const t = terminal('exit-target');
-  t.type(`node --import tsx src/bin/mmtop.ts -d 0.3 ${mapper.pid}`);
+  t.type(`mmtop -d 0.3 ${mapper.pid}`);
   await t.waitFor(TABLE_ROW);
   t.filter('exits.db');
   await t.waitFor(/exits\.db\s+1M cachestat/);
@@ -43,7 +43,7 @@ test('a workload\'s file truncated under its mapping: it dies of SIGBUS and mmto
   const file = makeColdFile(dir, 'truncated.db', 1024);
   const mapper = await startMapper(file, 'read', 'every:1:8');
   const t = terminal('sigbus');
-  t.type(`node --import tsx src/bin/mmtop.ts -d 0.5 ${mapper.pid}`);
+  t.type(`mmtop -d 0.5 ${mapper.pid}`);
   await t.waitFor(TABLE_ROW);
   t.filter('truncated.db');
   await t.waitFor(/truncated\.db\s+4M cachestat/);
@@ -63,7 +63,7 @@ test('tiny (40x10), huge (400x120) and a burst of resizes: no crash, a clean fra
   const file = makeColdFile(dir, 'sizes.db', 512);
   const mapper = await startMapper(file, 'read', 'every:2:100');
   const t = terminal('sizes', 40, 10);
-  t.type(`node --import tsx src/bin/mmtop.ts -d 0.2 ${mapper.pid}`);
+  t.type(`mmtop -d 0.2 ${mapper.pid}`);
   const tiny = await t.waitFor(/F10Quit/);
   assert.ok(tiny.split('\n').every((l) => l.length <= 40));
   t.resize(400, 120);
@@ -93,7 +93,7 @@ test('as nobody: its own process is read; a root process\'s mappings are "no per
   fs.chmodSync(file, 0o644);
   const rootMapper = await startMapper(file, 'read', 'every:1:16');
   const t = terminal('nobody');
-  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups node --import tsx src/bin/mmtop.ts -d 0.5 ${rootMapper.pid}`);
+  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups mmtop -d 0.5 ${rootMapper.pid}`);
   const denied = await t.waitFor(/no perm: cannot read \/proc\/\d+\/maps \((EACCES|EPERM)\): run mmtop as root/);
   assert.match(denied, /mapped files: \? \(no perm\)/, 'the file totals are unknown, not 0 of 0');
   assert.doesNotMatch(denied, /^ {0,3}\d{1,4} +(?:[0-9a-f]{12}\S* +)?\d+ +0 /m, 'no row of zeros');
@@ -101,7 +101,7 @@ test('as nobody: its own process is read; a root process\'s mappings are "no per
   t.keys('q');
   await t.waitFor(/^\$ ?$/m);
   // Its own process (a shell it started) mapping the root-owned file it may read but not write.
-  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 test/helpers/mapper.py ${file} read every:1:16 random & sleep 1; setpriv --reuid=nobody --regid=nogroup --clear-groups node --import tsx src/bin/mmtop.ts -d 0.5 $!`);
+  t.type(`setpriv --reuid=nobody --regid=nogroup --clear-groups /usr/bin/python3 test/helpers/mapper.py ${file} read every:1:16 random & sleep 1; setpriv --reuid=nobody --regid=nogroup --clear-groups mmtop -d 0.5 $!`);
   await t.waitFor(TABLE_ROW);
   t.filter('rootowned');
   const own = await t.waitFor(/rootowned\.db/);

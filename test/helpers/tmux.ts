@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { mmtopPathDir } from './bin.js';
 
 /** tmux leaves its socket file behind after kill-server: remove it (/tmp/tmux-UID/NAME, or $TMUX_TMPDIR). */
 export function removeSocket(name: string): void {
@@ -26,11 +27,12 @@ export class Tmux {
   /**
    * Starts a bash shell in a columns x rows terminal, cwd `cwd`, with `env` exported. The terminal is a
    * UTF-8 one (tmux is), and says so: LANG=C.UTF-8 (mmtop draws ASCII when the locale is not UTF-8).
+   * `mmtop` in it is this tree's bundled bin (test/helpers/bin.ts).
    */
   start(columns: number, rows: number, cwd: string, env: Record<string, string> = {}): void {
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}; `).join('');
     this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-s', this.session, '-x', String(columns), '-y', String(rows), '-c', cwd,
-      `env -i HOME=/root PATH=${JSON.stringify(process.env.PATH ?? '/usr/bin:/bin')} TERM=xterm-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile`]);
+      `env -i HOME=/root PATH=${JSON.stringify(`${mmtopPathDir()}:${process.env.PATH ?? '/usr/bin:/bin'}`)} TERM=xterm-256color LANG=C.UTF-8 PS1='$ ' bash --norc --noprofile`]);
     this.#tmux(['set-option', '-t', this.session, 'status', 'off']);
     this.#alive = true;
     if (exports) this.type(`${exports}clear`);

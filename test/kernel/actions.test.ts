@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { evictFile } from '../../src/actions/evict.js';
 import { cleanupAll, eventually, makeColdFile, REPO_ROOT, residentPagesOf, startMapper, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 const isRoot = process.getuid?.() === 0;
 /** The system's python3: a pyenv shim under /root is not reachable for nobody. */
@@ -23,7 +24,7 @@ function majorFaults(pid: number): number {
 }
 
 async function startWorkload(args: string[]): Promise<{ pid: number; child: ReturnType<typeof spawn>; lines: string[] }> {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'workload', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [mmtopBin(), 'workload', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   const lines: string[] = [];
   let buffered = '';
   const pid = await new Promise<number>((resolve, reject) => {

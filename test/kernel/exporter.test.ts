@@ -10,6 +10,7 @@ import path from 'node:path';
 import { cleanupAll, fincorePages, makeColdFile, makeColdFileBytes, PAGE, REPO_ROOT, startMapper, tempDir, track, waitMapped } from '../helpers/kernel.js';
 import { parseOpenMetrics, parserMissing, samplesOf, type ParsedSample } from '../helpers/openmetrics.js';
 import { printable, decodeName } from '../../src/model/index.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -27,7 +28,7 @@ interface Exporter {
  * Arguments may be bytes (a file name that is not UTF-8): passed through python3's exec, as runBytes does.
  */
 async function startExporter(args: Array<string | Buffer>, listen = '127.0.0.1:0'): Promise<Exporter> {
-  const argv = [process.execPath, '--import', 'tsx', 'src/bin/mmtop.ts', 'exporter', '--listen', listen, ...args];
+  const argv = [process.execPath, mmtopBin(), 'exporter', '--listen', listen, ...args];
   const hex = argv.map((a) => (typeof a === 'string' ? Buffer.from(a) : a).toString('hex'));
   const exec = 'import os, sys; a = [bytes.fromhex(x) for x in sys.argv[1:]]; os.execvp(a[0], a)';
   const child = track(spawn('python3', ['-c', exec, ...hex], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] }));
@@ -122,7 +123,7 @@ async function freePort(): Promise<number> {
  * reads): each read of an evicted page is one major fault. Its pid once it maps the file; ended by cleanupAll.
  */
 async function startWorkload(file: string): Promise<number> {
-  const workload = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'workload', file, '--rate', '100'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const workload = track(spawn(process.execPath, [mmtopBin(), 'workload', file, '--rate', '100'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
   const pid = await new Promise<number>((resolve, reject) => {
     let out = '';
     workload.stdout!.on('data', (d: Buffer) => {

@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanupAll, eventually, makeColdFile, PAGE, REPO_ROOT, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -29,7 +30,7 @@ function run(argv: string[]): Run {
 }
 
 function mmtop(args: string[], asNobody = false): Run {
-  const node = [process.execPath, '--import', 'tsx', 'src/bin/mmtop.ts', ...args];
+  const node = [process.execPath, mmtopBin(), ...args];
   return run(asNobody ? [...NOBODY, ...node] : node);
 }
 
@@ -74,7 +75,7 @@ test('a workload reading an evicted file: major faults at exactly the pages its 
   const file = makeColdFile(dir, 'cold.db', 4096);
   const log = path.join(dir, 'pages.log');
   // The workload stops before it runs: mmtop attaches first, so no read comes before the events.
-  const target = run(['python3', helper('stop_then_exec.py'), process.execPath, '--import', 'tsx', 'src/bin/mmtop.ts', 'workload', file,
+  const target = run(['python3', helper('stop_then_exec.py'), process.execPath, mmtopBin(), 'workload', file,
     '--rate', '2000', '--advice', 'random', '--duration', '2', '--log', log, '--seed', '7']);
   const pid = target.child.pid!;
   await eventually(() => (fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('T') ? true : undefined), 'the workload to stop itself', STARTUP_MS);
@@ -176,7 +177,7 @@ test('as nobody: its own process is sampled; root\'s is refused with the reason'
 test('`mmtop faults … | head -3` exits at once with status 0, nothing left running', async () => {
   const spin = run(['python3', helper('fault_target.py'), 'spin']);
   await lineOf(spin, 'ready');
-  const shell = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx src/bin/mmtop.ts faults ${spin.child.pid} --minor | head -3`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  const shell = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" ${JSON.stringify(mmtopBin())} faults ${spin.child.pid} --minor | head -3`], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
   // pipefail: the status is mmtop's too, and bash returns only once every process of the pipe ended.
   assert.equal(shell.status, 0, shell.stderr);
   assert.equal(shell.stdout.split('\n').filter(Boolean).length, 3);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { mincorePages } from '../../native/index.js';
 import { runCli } from '../helpers/cli.js';
 import { cleanupAll, eventually, evict, fincorePages, makeColdFile, makeColdFileBytes, PAGE, REPO_ROOT, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 
@@ -32,7 +33,7 @@ function warm(file: string): void {
 
 /** Starts `mmtop lock ARGS` and waits for its "holding" line. */
 async function startLock(args: string[]): Promise<{ child: ChildProcess; stdout: () => string }> {
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'lock', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [mmtopBin(), 'lock', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
@@ -73,7 +74,7 @@ test('lock over RLIMIT_MEMLOCK without CAP_IPC_LOCK is refused, the limit named'
   const dir = tempDir('mmtop-lock-');
   const file = makeColdFile(dir, 'big.db', 64);
   const run = spawnSync('prlimit', ['--memlock=65536', 'setpriv', '--inh-caps=-ipc_lock', '--bounding-set=-ipc_lock',
-    process.execPath, '--import', 'tsx', 'src/bin/mmtop.ts', 'lock', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    process.execPath, mmtopBin(), 'lock', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stdout, /^locking 256K of 1 file; RLIMIT_MEMLOCK 64K; /);
   assert.match(run.stderr, /^mmtop: refusing to lock 256K: more than RLIMIT_MEMLOCK, 64K \(ulimit -l 64; hard limit 64K\), and this process lacks CAP_IPC_LOCK/);
@@ -126,7 +127,7 @@ test('--files-from -: NUL-separated names, one with a newline and one not UTF-8,
   const bad = makeColdFileBytes(dir, Buffer.from([0x62, 0x61, 0x64, 0xff, 0x0a, 0x1b]), 5);
   const skipped = makeColdFile(dir, 'skip.log', 2);
   const list = Buffer.concat([plain, newline, bad, skipped].flatMap((n) => [Buffer.from(n), Buffer.from([0])]));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'touch', '--files-from', '-', '--exclude', '*.log'],
+  const run = spawnSync(process.execPath, [mmtopBin(), 'touch', '--files-from', '-', '--exclude', '*.log'],
     { cwd: REPO_ROOT, input: list, timeout: 60_000 });
   assert.equal(run.status, 0, run.stderr.toString());
   assert.equal(fincorePages(plain), 3);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { cleanupAll, makeColdFile, REPO_ROOT, tempDir, track } from '../helpers/kernel.js';
+import { mmtopBin } from '../helpers/bin.js';
 
 after(cleanupAll);
 const isRoot = process.getuid?.() === 0;
@@ -79,7 +80,7 @@ test('--remove-on-exit removes only the file --create made: refused for a given 
   assert.equal(fs.existsSync(made), false, 'the file it made is gone');
 
   // Replaced while it runs: the name now names someone else's file, which stays.
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'src/bin/mmtop.ts', 'workload', made, '--create', '256K', '--remove-on-exit', '--duration', '30'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [mmtopBin(), 'workload', made, '--create', '256K', '--remove-on-exit', '--duration', '30'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('pid: ')) resolve(); }));
