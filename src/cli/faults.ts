@@ -11,6 +11,7 @@ import { parseNumberOption, requireLiveProcess } from './args.js';
 import { MAX_DURATION_SECONDS } from './workload.js';
 import { treatClosedPipeAsEnd } from '../terminal/stdio.js';
 import { decodeName } from '../model/index.js';
+import { jsonText } from '../model/index.js';
 
 export interface FaultsArgs {
   pid: number;
@@ -83,7 +84,7 @@ export async function faultsCommand(args: FaultsArgs): Promise<number> {
   };
   const onFault = (event: Parameters<Parameters<FaultSource['poll']>[0]>[0], where: Parameters<Parameters<FaultSource['poll']>[0]>[1]): void => {
     if (pipeClosed) return;
-    write(args.json ? JSON.stringify(faultJson(event, where)) : faultLine(event, where, commOf(args.pid, event.tid, comms), originNs));
+    write(args.json ? jsonText(faultJson(event, where)) : faultLine(event, where, commOf(args.pid, event.tid, comms), originNs));
   };
   const onError = (error: NodeJS.ErrnoException): void => {
     // The reader went away (`| head -3`): done, not a failure.

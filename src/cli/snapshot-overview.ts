@@ -4,6 +4,7 @@
 import { OverviewScanner } from '../overview/scanner.js';
 import { inCgroup, normaliseCgroupPath } from '../overview/cgroups.js';
 import { formatOverview } from '../overview/text.js';
+import { jsonText } from '../model/index.js';
 
 export interface SnapshotOverviewOptions {
   json: boolean;
@@ -37,6 +38,6 @@ export async function snapshotOverviewCommand(options: SnapshotOverviewOptions):
       cgroups: overview.cgroups.filter((c) => inCgroup(c.path, within)),
     };
   }
-  process.stdout.write(options.json ? `${JSON.stringify(overview)}\n` : formatOverview(overview, options.top));
+  process.stdout.write(options.json ? `${jsonText(overview)}\n` : formatOverview(overview, options.top));
   return 0;
 }

@@ -98,6 +98,9 @@ test('snapshot: text and --files escaped; --json has each name as its own mappin
 
   const json = runCliBytes(['snapshot', '--json', String(pid)]);
   assert.equal(json.status, 0, json.stderr.toString());
+  // JSON on a terminal too: U+202E and U+2028 as \uXXXX escapes, never raw (JSON.stringify writes them raw).
+  assertNoRawControl(json, 'snapshot --json');
+  assertNoRawControl(runCliBytes(['fincore', '-J', ...files]), 'fincore -J');
   const sample = JSON.parse(json.stdout.toString('utf8'));
   assert.equal(sample.process.comm, HOSTILE_COMM.toString(), 'the comm exactly');
   files.forEach((file, i) => {
