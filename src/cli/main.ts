@@ -6,7 +6,6 @@ import { CliError, EXIT_USAGE, usageError } from './errors.js';
 import { fsPath, printable } from '../model/index.js';
 import { parseBudgetPercent, parseCells, parseDelaySeconds, parseNumberOption, parsePid, requireLiveProcess } from './args.js';
 import { selectionFromArgs, withSelection } from './selection-args.js';
-import { requireCgroup } from './cgroup-arg.js';
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
@@ -158,7 +157,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         if (args.cgroup !== undefined) {
           if (pidText !== undefined || (args.file && args.file.length > 0)) throw usageError('--cgroup is for the overview: give no pid and no --file (mmtop overview --file DIR --cgroup PATH)');
           if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
-          requireCgroup(args.cgroup);
+          (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
         }
         if (pidText === undefined && !(args.file && args.file.length > 0)) {
           const { runOverview } = await import('./overview.js');
@@ -196,7 +195,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
       async (args) => {
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
         if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
-        if (args.cgroup !== undefined) requireCgroup(args.cgroup);
+        if (args.cgroup !== undefined) (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
         const { runOverview } = await import('./overview.js');
         exitCode = await runOverview({
           delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse,
@@ -239,7 +238,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         if (args.pid === undefined && afterDashes.length === 1) args.pid = afterDashes[0];
         if (args.pid === undefined) {
           if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
-          if (args.cgroup !== undefined) requireCgroup(args.cgroup);
+          if (args.cgroup !== undefined) (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
           if (args.svg !== undefined || args.size !== undefined) throw usageError('--svg needs a pid (the screen of mmtop <pid>)');
           if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
           const top = args.top === undefined ? 20 : Number(args.top);
