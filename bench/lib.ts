@@ -3,8 +3,22 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
 export const REPO = new URL('../', import.meta.url).pathname;
-/** mmtop as users run it: the built bin. */
-export const MMTOP = [process.execPath, `${REPO}dist/bin/mmtop.js`];
+/**
+ * mmtop as users run it: the built bin, with the node flags of its #! line (`#!/usr/bin/env -S node
+ * --max-semi-space-size=2`: V8 takes heap sizes only at start, src/bin/mmtop.ts), by this node.
+ */
+export const MMTOP = [process.execPath, ...shebangFlags(`${REPO}dist/bin/mmtop.js`), `${REPO}dist/bin/mmtop.js`];
+
+export function shebangFlags(bin: string): string[] {
+  let first = '';
+  try {
+    first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    return []; // not built yet: the bench says "build first"
+  }
+  const words = first.replace(/^#!\S*env\s+(-S\s+)?/, '').split(/\s+/).filter((w) => w !== '');
+  return words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
+}
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

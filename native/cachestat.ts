@@ -23,6 +23,10 @@ export interface ByteRange {
 // struct cachestat { __u64 nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; }
 // SAFETY: both buffers are owned here and only lent to the kernel for the duration of one call.
 const rangeBuf = Buffer.alloc(16);
+// The same bytes as 32-bit halves: offsets and counts are below 2^53, so two u32 writes and reads replace
+// BigInt conversions, which cost about a third of a call's JS time (5,000 calls a tick for a 200×50 heatmap).
+const rangeWords = new Uint32Array(rangeBuf.buffer, rangeBuf.byteOffset, 4);
+const TWO_32 = 2 ** 32;
 
 /**
  * Calls made, for tests that check
@@ -32,15 +36,20 @@ const rangeBuf = Buffer.alloc(16);
 export const cachestatCounters = { calls: 0 };
 
 const statBuf = Buffer.alloc(40);
+const statWords = new Uint32Array(statBuf.buffer, statBuf.byteOffset, 10);
+
+// Little-endian u64 from two u32 words (x64 and arm64, native/arch.ts, are little-endian).
+const u64 = (i: number): number => statWords[2 * i]! + statWords[2 * i + 1]! * TWO_32;
 
 function readCounts(): CacheCounts {
-  return {
-    cachedPages: Number(statBuf.readBigUInt64LE(0)),
-    dirtyPages: Number(statBuf.readBigUInt64LE(8)),
-    writebackPages: Number(statBuf.readBigUInt64LE(16)),
-    evictedPages: Number(statBuf.readBigUInt64LE(24)),
-    recentlyEvictedPages: Number(statBuf.readBigUInt64LE(32)),
-  };
+  return { cachedPages: u64(0), dirtyPages: u64(1), writebackPages: u64(2), evictedPages: u64(3), recentlyEvictedPages: u64(4) };
+}
+
+function writeRange(offsetBytes: number, lengthBytes: number): void {
+  rangeWords[0] = offsetBytes % TWO_32;
+  rangeWords[1] = Math.floor(offsetBytes / TWO_32);
+  rangeWords[2] = lengthBytes % TWO_32;
+  rangeWords[3] = Math.floor(lengthBytes / TWO_32);
 }
 
 /**
@@ -53,8 +62,7 @@ export function cachestat(fd: number, range: ByteRange, path?: string): CacheCou
   const nr = syscallNumbers?.cachestat;
   if (nr === undefined) throw new NativeError('cachestat', 38 /* ENOSYS */, path, 'no syscall number for this architecture');
   cachestatCounters.calls++;
-  rangeBuf.writeBigUInt64LE(BigInt(range.offsetBytes), 0);
-  rangeBuf.writeBigUInt64LE(BigInt(range.lengthBytes), 8);
+  writeRange(range.offsetBytes, range.lengthBytes);
   const result = Number(c.syscallCachestat(nr, fd, rangeBuf, statBuf, 0));
   if (result === -1) throw new NativeError('cachestat', lastErrno(), path);
   return readCounts();

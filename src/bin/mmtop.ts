@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // Entry point. It loads only what the command needs: `--version` reads package.json, the plain one-shot
 // lines (fincore, snapshot) skip yargs (src/cli/oneshot.ts), and ink and react load only with the
 // interactive view (each command's module is imported in its handler: src/cli/main.ts).
@@ -8,13 +8,14 @@
 // the help and menu screens: docs/rendering.md). ESM imports are hoisted: so the app is imported
 // dynamically, after this line runs. MMTOP_DEV=1 keeps React's development build.
 if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
-// A small young generation: each tick's Sample arrives from the sampler thread as a structured clone
-// (hundreds of KiB), and V8's default 16 MiB semi-spaces let RSS grow between scavenges: at -d 0.1 the
-// peak RSS was 150-177 MiB without this flag, 151-152 MiB with it (docs/rendering.md).
-import v8 from 'node:v8';
+// A small young generation, given on the #! line above (and so by the bench, bench/lib.ts, which runs
+// the bin with the flags of that line): V8 sizes the main isolate's heap when it creates it, before any
+// of this runs, so v8.setFlagsFromString('--max-semi-space-size=2') here, as it was, did nothing: the
+// view's new space still grew to 2 × 16 MiB (v8.getHeapSpaceStatistics: 32 MiB, 31 resident after 30 s
+// on an idle target). With the flag on the command line it stays at 4 MiB, and RSS at 30 s fell from
+// 160 to 123 MiB (docs/rendering.md, "Memory"). The sampler thread's is set by its resourceLimits.
 import { closedPipeEndsCleanly, guardStdioAtExit } from '../terminal/stdio.js';
 import { realArgs } from '../cli/argv.js';
-v8.setFlagsFromString('--max-semi-space-size=2');
 // A terminal that hangs up must not turn into Node's ResetStdio abort at exit (terminal/stdio.ts).
 guardStdioAtExit();
 // Output that cannot be written. Node ignores SIGPIPE, so a pipe whose reader left (`mmtop fincore -R / |

@@ -1,15 +1,12 @@
 // `mmtop <pid>` and `mmtop --file PATH…`: wires the sampler thread -> reducer -> the painter (and Ink for
 // the screens it draws), keys, and every way out. The sampler loop here is the only clock.
-import React from 'react';
-import { PassThrough } from 'node:stream';
-import { render, type Instance } from 'ink';
 import { parseKeys } from '../keys/index.js';
 import { detectReclaimers } from '../doctor/reclaimer.js';
 import { startSamplerThread, type SamplerClient } from '../sampler/client.js';
 import { carrySmaps } from '../sampler/carry.js';
 import { printable, type Target } from '../model/index.js';
 import { initialState, planFor, reduce, type Action, type AppState, type Effect } from '../state/index.js';
-import { App } from '../ui/App.js';
+import type { InkScreens } from './ink-screens.js';
 import { inkScreenLines, liveLines } from '../ui/screen.js';
 import { makeTheme, wantsMono } from '../ui/theme.js';
 import { Painter } from '../terminal/painter.js';
@@ -112,7 +109,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let jobControl: JobControl | undefined;
   let sampler: SamplerClient | undefined;
   let runner: EffectsRunner | undefined;
-  let ink: Instance | undefined;
+  /** Ink, once a screen it draws was first wanted (ink-screens.ts); its import, started once. */
+  let ink: InkScreens | undefined;
+  let inkLoad: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let resizeTimer: NodeJS.Timeout | undefined;
   /** Between a resize and its settling, nothing is painted: the frame would be for the old size. */
@@ -134,16 +133,19 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   /** Counters for `npm run bench` (written to $MMTOP_STATS_FILE on exit). */
   const stats = { startMs: clock(), samples: 0, firstSampleMs: undefined as number | undefined };
 
-  const mount = (): void => {
-    ink = render(<App state={state} painted />, {
-      stdout: canvas as unknown as NodeJS.WriteStream,
-      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-      // Debug mode: each render writes its whole frame to the canvas, synchronously (ink-canvas.ts).
-      debug: true,
-      exitOnCtrlC: false,
-      patchConsole: false,
+  /**
+   * Imports Ink and mounts it, once; then paints, now that the screen it draws can be. Until then a
+   * screen of Ink's is not painted (the live view stays on screen a few tens of milliseconds longer).
+   */
+  const loadInk = (): void => {
+    inkLoad ??= import('./ink-screens.js').then((screens) => {
+      if (finished) return;
+      ink = screens.mountInk(canvas, state);
+      inkDrawn = inkScreenLines(state, makeTheme(state.mono))?.join('\n') ?? null;
+      paint();
+    }, (error: unknown) => {
+      dispatch({ type: 'message', text: `cannot load the screens Ink draws (help, menus): ${error instanceof Error ? error.message : String(error)}`, nowMs: clock() });
     });
-    inkDrawn = inkScreenLines(state, makeTheme(state.mono))?.join('\n') ?? null;
   };
 
   /**
@@ -151,13 +153,18 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
    * scrolls or closes), never for a tick; the painter writes the cells that changed.
    */
   const paint = (): void => {
-    if (finished || resizing || ink === undefined) return;
+    if (finished || resizing) return;
     const theme = makeTheme(state.mono);
     const inkLines = inkScreenLines(state, theme);
     const drawn = inkLines?.join('\n') ?? null;
     if (drawn !== inkDrawn) {
-      inkDrawn = drawn;
-      ink.rerender(<App state={state} painted />);
+      if (!ink) {
+        loadInk();
+        if (inkLines !== null) return;
+      } else {
+        inkDrawn = drawn;
+        ink.draw(state);
+      }
     }
     painter.paint(inkLines === null ? liveLines(state, theme) : canvas.lines());
   };
@@ -417,7 +424,6 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     sampler = replay ?? startSamplerThread((line) => dispatch({ type: 'message', text: `sampler thread: ${line}`, nowMs: clock() }));
     runner = createEffectsRunner(dispatch, clock);
     if (options.adopt) runner.adopt(options.adopt.handle, options.adopt.relay);
-    mount();
     paint();
     stdin.on('data', onData);
     stdin.resume();

@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Sample, SamplePlan, Target } from '../model/index.js';
 import { carrySmaps } from './carry.js';
 import { CpuMeter } from './cpu.js';
-import { encodeDelta } from './delta.js';
+import { encodeDelta, shareEqualCells } from './delta.js';
 import { sampleOnce } from './sample-once.js';
 import { SamplerSession } from './session.js';
 import { FaultSession } from './faults.js';
@@ -63,7 +63,8 @@ function answer(request: SampleRequest): void {
     // idle process compare equal and are not sent again (the client's carrySmaps then has nothing to do).
     const base = request.full ? null : lastSent;
     const sameProcess = base?.process && p && base.process.pid === p.pid && base.process.startTimeTicks === p.startTimeTicks;
-    const sample = sameProcess ? carrySmaps(base, result.sample) : result.sample;
+    const carried = sameProcess ? carrySmaps(base, result.sample) : result.sample;
+    const sample = shareEqualCells(base, carried);
     const delta = encodeDelta(base, lastSeq, sample, lastSeq + 1);
     lastSent = sample;
     lastSeq += 1;

@@ -2,7 +2,7 @@
 // The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
 // every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
-import { fileKey, printable, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
+import { fileKey, printable, type Cell, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
@@ -324,6 +324,34 @@ export interface HeatmapModel {
   legend?: readonly LegendItem[];
 }
 
+/** The cells a grid row at a time, `none` past the last cell. */
+function gridOf(kinds: readonly HeatCell[], layout: Layout): HeatCell[][] {
+  const rows: HeatCell[][] = [];
+  const none: HeatCell = { kind: 'none', fill: 0 };
+  for (let r = 0; r < layout.gridRows; r++) {
+    const line: HeatCell[] = [];
+    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? none);
+    rows.push(line);
+  }
+  return rows;
+}
+
+/**
+ * The classified grid of a file's cells, kept while the cells are the same array: the sampler thread keeps
+ * an unchanged file's record (and its cells) as the same object from tick to tick (sampler/delta.ts), so
+ * an idle file's 5,000 cells are classified once, not every frame, and the grid rows stay the same arrays
+ * (gridLines then keeps their lines). The grid changes with the layer, the mapped ranges and the layout.
+ */
+const gridCache = new WeakMap<readonly Cell[], { key: string; rows: HeatCell[][] }>();
+function classifiedGrid(cells: readonly Cell[], layer: AppState['layer'], ranges: ReadonlyArray<[number, number]>, layout: Layout): HeatCell[][] {
+  const key = `${layer}|${layout.gridRows}x${layout.gridColumns}|${ranges.join(';')}`;
+  const cached = gridCache.get(cells);
+  if (cached && cached.key === key) return cached.rows;
+  const rows = gridOf(cells.map((c): HeatCell => classifyCell(c, layer, meetsRanges(ranges, c.firstPage, c.pageCount))), layout);
+  gridCache.set(cells, { key, rows });
+  return rows;
+}
+
 export function heatmapModel(state: AppState): HeatmapModel {
   const layout = layoutOf(state);
   const file = focusedFile(state);
@@ -354,17 +382,10 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // The fault layer lights cells by the faults of the last seconds (state/faults.ts), the others classify.
   const faultCells = state.layer === 'faults' ? cellFaults(state.faults, file, fileKey(file), state.nowMs) : null;
   const newest = newestFrameAgeMs(state.faults, state.nowMs);
-  const kinds = cells.map((c, i): HeatCell => {
+  const rows = faultCells ? gridOf(cells.map((c, i): HeatCell => {
     const inRange = meetsRanges(ranges, c.firstPage, c.pageCount);
-    return faultCells ? { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 } : classifyCell(c, state.layer, inRange);
-  });
-  const rows: HeatCell[][] = [];
-  const none: HeatCell = { kind: 'none', fill: 0 };
-  for (let r = 0; r < layout.gridRows; r++) {
-    const line: HeatCell[] = [];
-    for (let c = 0; c < layout.gridColumns; c++) line.push(kinds[r * layout.gridColumns + c] ?? none);
-    rows.push(line);
-  }
+    return { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 };
+  }), layout) : classifiedGrid(cells, state.layer, ranges, layout);
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
   const flashes = new Map<number, 'cached' | 'evicted'>();
   for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Number(index), flash.kind);

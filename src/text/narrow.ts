@@ -1,5 +1,5 @@
 // Text whose every UTF-16 code unit is a grapheme of its own that takes one terminal column: printable
-// ASCII and the UI's own glyphs (box drawing, block elements and shades, geometric shapes, arrows, braille).
+// ASCII, Latin-1, and the UI's own glyphs and punctuation (dashes, the ellipsis of a cut name; box drawing, block elements and shades, geometric shapes, arrows, braille).
 // Such text needs no segmentation and no string-width call per character: its columns are its length, and
 // it may be cut anywhere. The heatmap is made of shades and braille, so without this every frame segmented
 // a screenful of them (stringWidth was the main thread's largest cost in the idle profile, issue 10).
@@ -11,7 +11,8 @@ import stringWidth from 'string-width';
  */
 const CANDIDATE_RANGES: ReadonlyArray<readonly [number, number]> = [
   [0x20, 0x7e],
-  [0xb7, 0xb7], // middle dot
+  [0xa0, 0xff], // Latin-1's letters and signs (the soft hyphen, of no width, fails the check below)
+  [0x2010, 0x2027], // dashes, quotes, bullet, ellipsis: the "…" of a cut name and the "–" of a range
   [0x2190, 0x21ff], // arrows
   [0x2500, 0x25ff], // box drawing, block elements, geometric shapes
   [0x2800, 0x28ff], // braille patterns

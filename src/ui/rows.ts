@@ -4,7 +4,7 @@
 // painted below it. Text is fitted first and styled after, so a cut never lands inside an escape
 // sequence; the fit functions are the edge every line crosses, and escape what no name may write raw.
 import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
-import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind } from '../residency/classify.js';
+import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind, type HeatCell } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
   barWidth, headerModel, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
@@ -263,13 +263,28 @@ function legendGlyph(kind: CellKind): string {
 }
 
 /** The grid rows: a shade a cell (its fill), colour by kind, the cursor reversed, changed cells standing out. */
+/**
+ * A grid row's line without a flash or the cursor on it, kept by the row's cells array: the classified
+ * grid of an unchanged file is the same arrays from frame to frame (state/selectors.ts, classifiedGrid).
+ */
+const gridLineCache = new WeakMap<readonly HeatCell[], { theme: Theme; columns: number; line: string }>();
+
 export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): string[] {
   const layout = layoutOf(state);
   const lines: string[] = [];
+  const markedRows = new Set<number>();
+  for (const index of model.flashes.keys()) markedRows.add(Math.floor(index / layout.gridColumns));
+  if (model.cursor) markedRows.add(model.cursor.row);
   for (let r = 0; r < layout.gridRows; r++) {
     const kinds = model.rows[r];
     if (!kinds) {
       lines.push(''.padEnd(layout.gridColumns));
+      continue;
+    }
+    const plain = !markedRows.has(r);
+    const cached = plain ? gridLineCache.get(kinds) : undefined;
+    if (cached && cached.theme === theme && cached.columns === layout.gridColumns) {
+      lines.push(cached.line);
       continue;
     }
     const b = new RunBuilder();
@@ -282,7 +297,9 @@ export function gridLines(state: AppState, model: HeatmapModel, theme: Theme): s
       if (model.cursor && model.cursor.row === r && model.cursor.column === c) sgr = theme.style('cursor');
       b.push(glyphOf(cell), sgr);
     }
-    lines.push(b.toString());
+    const line = b.toString();
+    if (plain) gridLineCache.set(kinds, { theme, columns: layout.gridColumns, line });
+    lines.push(line);
   }
   return lines;
 }

@@ -41,12 +41,19 @@ const cellMono: Record<CellKind, string> = {
   'anon-present': '1', 'anon-softdirty': '4', 'anon-swapped': '1',
 };
 
-export function makeTheme(mono: boolean): Theme {
+function buildTheme(mono: boolean): Theme {
   return {
     mono,
     style: (name) => (mono ? monoStyles[name] : colour[name]),
     cell: (kind) => (mono ? cellMono[kind] : cellColour[kind]),
   };
+}
+
+// One object each: a line kept by what it was built from (rows.ts, gridLines) is kept for its theme.
+const THEMES = { colour: buildTheme(false), mono: buildTheme(true) };
+
+export function makeTheme(mono: boolean): Theme {
+  return mono ? THEMES.mono : THEMES.colour;
 }
 
 /** Whether colour is off: --mono, or NO_COLOR set to anything (https://no-color.org). */

@@ -2,7 +2,7 @@
 // capturing output and exit code.
 import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from './kernel.js';
-import { mmtopBin } from './bin.js';
+import { mmtopArgv } from './bin.js';
 
 export interface CliRun {
   status: number | null;
@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], options: { asNobody?: boolean; env?: NodeJS.ProcessEnv; input?: string } = {}): CliRun {
-  const node = [process.execPath, mmtopBin(), ...args];
+  const node = mmtopArgv(...args);
   const argv = options.asNobody ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', ...node] : node;
   const result = spawnSync(argv[0]!, argv.slice(1), {
     cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...options.env }, input: options.input ?? '', timeout: 60_000,
@@ -57,5 +57,5 @@ export function runBytes(argv: Array<string | Buffer>, options: { env?: NodeJS.P
 
 /** The mmtop command line with arguments that are bytes; output as bytes. */
 export function runCliBytes(args: Array<string | Buffer>, options: { env?: NodeJS.ProcessEnv } = {}): BytesRun {
-  return runBytes([process.execPath, mmtopBin(), ...args], options);
+  return runBytes([...mmtopArgv(), ...args], options);
 }

@@ -213,3 +213,21 @@ test('syscall numbers for x86_64 and aarch64', () => {
   assert.deepEqual(syscallNumbersFor('arm64'), { perfEventOpen: 241, pidfdOpen: 434, processMadvise: 440, cachestat: 451 });
   assert.equal(syscallNumbersFor('ia32'), undefined);
 });
+
+test('cachestat reads ranges past 4 GiB where they are, not at their offset modulo 2^32', () => {
+  // The range is written as two 32-bit halves (native/cachestat.ts): a page read at 5 GiB must be found
+  // there, and not at 1 GiB, where a lost high half would look.
+  const file = path.join(tempDir('cachestat-high'), 'sparse-8g.db');
+  const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+  try {
+    fs.ftruncateSync(fd, 8 * 2 ** 30);
+    const at = 5 * 2 ** 30 + 16 * PAGE;
+    fs.readSync(fd, Buffer.alloc(PAGE), 0, PAGE, at);
+    assert.equal(cachestat(fd, { offsetBytes: at, lengthBytes: PAGE }).cachedPages, 1, 'the page read at 5 GiB');
+    assert.equal(cachestat(fd, { offsetBytes: at - 4 * 2 ** 30, lengthBytes: PAGE }).cachedPages, 0, 'nothing at 1 GiB');
+    const tail = cachestat(fd, { offsetBytes: 4 * 2 ** 30, lengthBytes: 0 });
+    assert.ok(tail.cachedPages >= 1 && tail.cachedPages === cachedPages(fd), 'the file\'s cache is all past 4 GiB');
+  } finally {
+    fs.closeSync(fd);
+  }
+});

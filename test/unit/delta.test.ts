@@ -2,7 +2,7 @@
 // thread made, and records that did not change are the previous tick's objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeDelta, encodeDelta, samePlain } from '../../src/sampler/delta.js';
+import { decodeDelta, encodeDelta, samePlain, shareEqualCells } from '../../src/sampler/delta.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 import type { Sample } from '../../src/model/index.js';
 
@@ -69,4 +69,22 @@ test('samePlain tells apart what JSON would', () => {
   assert.ok(!samePlain([1, 2], { 0: 1, 1: 2 }));
   assert.ok(!samePlain({ a: null }, { a: 0 }), 'unknown is not 0');
   assert.ok(!samePlain({ cells: [{ n: 1 }] }, { cells: [{ n: 2 }] }));
+});
+
+test('equal cells are shared with the last sample, so an idle file compares by identity', () => {
+  const first = fakeSample({ timeMs: 1000, files: [spec, { ...spec, path: '/var/tmp/other', inode: 8 }] });
+  const second = structuredClone(first);
+  second.files[1]!.cells![2]!.cachedPages = (second.files[1]!.cells![2]!.cachedPages ?? 0) + 1;
+  const before = structuredClone(second);
+  const shared = shareEqualCells(first, second);
+  assert.deepEqual(shared, second, 'the same values');
+  assert.deepEqual(second, before, 'the sample given is not changed');
+  assert.equal(shared.files[0]!.cells, first.files[0]!.cells, 'all cells equal: the same array');
+  assert.notEqual(shared.files[1]!.cells, first.files[1]!.cells, 'one cell changed: a new array');
+  assert.equal(shared.files[1]!.cells![0], first.files[1]!.cells![0], 'its equal cells are the old objects');
+  assert.equal(shared.files[1]!.cells![2], second.files[1]!.cells![2], 'the changed cell is the new one');
+  const delta = encodeDelta(first, 1, shared, 2);
+  assert.equal(delta.files[0], 0, 'the unchanged file goes as an index');
+  assert.equal(typeof delta.files[1], 'object');
+  assert.equal(shareEqualCells(null, second), second);
 });
