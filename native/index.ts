@@ -20,3 +20,4 @@ export {
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';
 export { LockedRange, memlockLimit } from './mlock.js';
+export { O, cPath, openRaw, statxFd, statxPath, closeBoth, closeRaw, type StatxInfo } from './statx.js';

@@ -15,6 +15,10 @@ export const c = {
   ioctlPtr: libc.func('int ioctl(int fd, unsigned long request, void *arg)'),
   statfs: libc.func('int statfs(const char *path, _Out_ uint8_t *buf)'),
   close: libc.func('int close(int fd)'),
+  // open(2) is variadic (mode only with O_CREAT, never passed here); the path as NUL-ended bytes.
+  open: libc.func('open', 'int', ['uint8_t *', 'int']),
+  statx: libc.func('int statx(int dirfd, const uint8_t *path, int flags, unsigned int mask, _Out_ uint8_t *buf)'),
+  closeRange: libc.func('int close_range(unsigned int first, unsigned int last, int flags)'),
   getpagesize: libc.func('int getpagesize()'),
   prctl: libc.func('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
   sysconf: libc.func('long sysconf(int name)'),

@@ -1,8 +1,7 @@
 // `mmtop fincore <file|dir…> [--json] [-R] [--cells N]`: page-cache residency of files, no process needed.
 import fs from 'node:fs';
-import path from 'node:path';
 import { mincoreChunks, pageSizeBytes } from '../../native/index.js';
-import { decodeName, fsPath } from '../model/index.js';
+import { fsPath } from '../model/index.js';
 import { sampleOnce } from '../sampler/index.js';
 import { formatFincore } from '../text/fincore.js';
 import {
@@ -21,47 +20,9 @@ export interface FincoreOptions {
   cells: number | undefined;
 }
 
-/**
- * Expands directories (with -R) into regular files; problems become one-line messages. Names are bytes
- * (model/names.ts): a directory is listed as Buffers and each entry decoded losslessly, and every path is
- * stat'ed by its real bytes (fsPath), so a name that is not UTF-8 is found, not "no such file".
- */
-export function expandPaths(paths: string[], recursive: boolean, problems: string[]): string[] {
-  const out: string[] = [];
-  const visit = (p: string, depth: number): void => {
-    let st: fs.Stats;
-    try {
-      st = fs.lstatSync(fsPath(p));
-    } catch (error) {
-      problems.push(`${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : `cannot stat (${(error as NodeJS.ErrnoException).code})`}`);
-      return;
-    }
-    if (st.isDirectory()) {
-      if (!recursive) {
-        problems.push(`${p}: is a directory (use -R to look inside)`);
-        return;
-      }
-      let names: string[] = [];
-      try {
-        names = fs.readdirSync(fsPath(p), { encoding: 'buffer' }).sort(Buffer.compare).map(decodeName);
-      } catch (error) {
-        problems.push(`${p}: cannot list (${(error as NodeJS.ErrnoException).code})`);
-        return;
-      }
-      for (const name of names) visit(path.join(p, name), depth + 1);
-      return;
-    }
-    if (st.isSymbolicLink() && depth > 0) return; // like fincore -R: do not follow links found inside
-    if (st.isFile() || (st.isSymbolicLink() && depth === 0)) {
-      out.push(p);
-      return;
-    }
-    const what = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-    problems.push(`${p}: is ${what}, not a regular file`);
-  };
-  for (const p of paths) visit(p, 0);
-  return out;
-}
+import { expandPaths } from './expand-paths.js';
+
+export { expandPaths };
 
 /** util-linux fincore's output flags (src/text/fincore-columns.ts), and the range and selection flags. */
 export interface FincoreOutputOptions {

@@ -15,6 +15,7 @@ import { borrowTerminal, type BorrowedTerminal } from '../terminal/screen.js';
 import { terminalProfile } from '../terminal/capabilities.js';
 import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { CliError } from './errors.js';
+import { BACK_TO_OVERVIEW } from './back-to-overview.js';
 import { createEffectsRunner, type EffectsRunner, type WorkloadRelay } from './effects.js';
 import type { WorkloadHandle } from '../workload/controller.js';
 import type { ReplaySource } from '../replay/source.js';
@@ -52,8 +53,7 @@ export interface InteractiveOptions {
   mouse?: boolean;
 }
 
-/** What runInteractive returns when Esc took the user back to the overview that opened the view. */
-export const BACK_TO_OVERVIEW = -1;
+export { BACK_TO_OVERVIEW } from './back-to-overview.js';
 
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;

@@ -191,7 +191,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action in the views opened from it' })
         .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
-        .option('budget', { type: 'string', describe: 'percent of one core for the files scan (default 2)' })),
+        .option('budget', { type: 'string', describe: 'percent of one core for the files scan (default 0.3)' })),
       async (args) => {
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
         if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');

@@ -1,14 +1,20 @@
-// The one-shot commands without yargs: `mmtop fincore …` and `mmtop snapshot …` in their plain shapes.
+// The one-shot commands without yargs: `mmtop fincore …` and `mmtop snapshot …` in their plain shapes,
+// and `mmtop` alone (the overview: its first frame within a second of `npx mmtop`).
 // yargs costs about 80 ms to load (two string-width modules build their emoji tables at import), more
 // than fincore of a small file takes. So the bin reads these shapes itself and hands everything else
 // (help, a misspelt flag, --no-json, `--`, a value yargs would read differently) to main's yargs parser,
 // which then says what it always said: the flags, the defaults and every message stay yargs's.
 // A test checks that both parse to the same run (test/cli/oneshot.test.ts).
 import { parseCells, parsePid } from './args.js';
+import { usageError } from './errors.js';
 
 export type OneShot =
   | { command: 'fincore'; paths: string[]; json: boolean; recursive: boolean; cells: string | undefined }
-  | { command: 'snapshot'; pid: string; json: boolean; files: boolean; smaps: boolean; cells: string | undefined };
+  | { command: 'snapshot'; pid: string; json: boolean; files: boolean; smaps: boolean; cells: string | undefined }
+  /** `mmtop` alone: the live overview with yargs's defaults (src/cli/overview.ts). */
+  | { command: 'live-overview' }
+  /** `snapshot` without a pid: the overview once (src/cli/snapshot-overview.ts). */
+  | { command: 'overview'; json: boolean; interval: string | undefined; top: string | undefined };
 
 /** Words yargs reads as commands or options wherever they stand. */
 const RESERVED = new Set(['help', 'version', 'completion']);
@@ -23,12 +29,14 @@ const isPlainWord = (token: string): boolean => token !== '' && !token.startsWit
  * for anything else.
  */
 export function parseOneShot(argv: readonly string[]): OneShot | undefined {
+  if (argv.length === 0) return { command: 'live-overview' };
   const [command, ...rest] = argv;
   if (command !== 'fincore' && command !== 'snapshot') return undefined;
   const booleans = command === 'fincore' ? ['--json', '-R', '--recursive'] : ['--json', '--files', '--smaps'];
   const seen = new Set<string>();
   const words: string[] = [];
   let cells: string | undefined;
+  const valued: Record<string, string> = {};
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i]!;
     if (booleans.includes(token)) {
@@ -43,6 +51,11 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
       const value = token === '--cells' ? rest[++i] : token.slice('--cells='.length);
       if (value === undefined || value === '' || value.startsWith('-')) return undefined;
       cells = value;
+    } else if (command === 'snapshot' && (token === '--interval' || token === '--top')) {
+      // The overview's two valued options, with plain decimal values only (yargs keeps them as strings).
+      const value = rest[++i];
+      if (token in valued || value === undefined || !/^\d{1,7}(?:\.\d{1,3})?$/.test(value)) return undefined;
+      valued[token] = value;
     } else if (isPlainWord(token) && !NUMBER_LIKE.test(token)) {
       words.push(token);
     } else if (command === 'snapshot' && /^[1-9]\d{0,9}$/.test(token)) {
@@ -55,6 +68,11 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
     if (words.length === 0) return undefined;
     return { command, paths: words, json: seen.has('--json'), recursive: seen.has('-R'), cells };
   }
+  if (words.length === 0) {
+    if (seen.has('--files') || seen.has('--smaps') || cells !== undefined) return undefined; // yargs says they need a pid
+    return { command: 'overview', json: seen.has('--json'), interval: valued['--interval'], top: valued['--top'] };
+  }
+  if (Object.keys(valued).length > 0) return undefined; // yargs says these are for the overview
   if (words.length !== 1 || !/^[1-9]\d{0,9}$/.test(words[0]!)) return undefined;
   return { command, pid: words[0]!, json: seen.has('--json'), files: seen.has('--files'), smaps: seen.has('--smaps'), cells };
 }
@@ -62,6 +80,19 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
 /** Runs it as main's yargs handler for the command would; returns the exit code. Throws as they do. */
 export async function runOneShot(run: OneShot): Promise<number> {
   const cellsOption = (raw: string | undefined): number | undefined => (raw === undefined ? undefined : parseCells(raw));
+  if (run.command === 'live-overview') {
+    const { runOverview } = await import('./overview.js');
+    return runOverview({ delaySeconds: 1, mono: false, ascii: false, readOnly: false, mouse: true, budgetPercent: undefined, cgroup: undefined });
+  }
+  if (run.command === 'overview') {
+    // main.ts's checks of the two values, word for word.
+    const top = run.top === undefined ? 20 : Number(run.top);
+    if (!Number.isInteger(top) || top < 1 || top > 1_000_000) throw usageError(`--top must be a whole number from 1 to 1000000, not "${run.top}"`);
+    const intervalS = run.interval === undefined ? 1 : Number(run.interval);
+    if (!Number.isFinite(intervalS) || intervalS < 0 || intervalS > 3600) throw usageError(`--interval must be seconds from 0 to 3600, not "${run.interval}"`);
+    const { snapshotOverviewCommand } = await import('./snapshot-overview.js');
+    return snapshotOverviewCommand({ json: run.json, dirs: [], cgroup: undefined, top, intervalMs: intervalS * 1000 });
+  }
   if (run.command === 'snapshot') {
     const { snapshotCommand } = await import('./snapshot.js');
     return snapshotCommand({ pid: parsePid(run.pid), json: run.json, cells: cellsOption(run.cells), files: run.files, smaps: run.smaps });

@@ -15,7 +15,7 @@ import { terminalProfile } from '../terminal/capabilities.js';
 import { installJobControl, type JobControl } from '../terminal/job-control.js';
 import { makeTheme, wantsMono } from '../ui/theme.js';
 import { CliError } from './errors.js';
-import { BACK_TO_OVERVIEW, runInteractive } from './interactive.js';
+import { BACK_TO_OVERVIEW } from './back-to-overview.js';
 
 export interface OverviewOptions {
   delaySeconds: number;
@@ -32,9 +32,15 @@ export interface OverviewOptions {
   mouse?: boolean | undefined;
 }
 
-export const DEFAULT_FILES_BUDGET_PERCENT = 2;
-/** The files pane is scanned again at most this often (it reads every process's maps). */
-const FILES_EVERY_MS = 5000;
+/**
+ * The files scan's share of one core after the first scan. With the processes' 0.2% (scanner.ts) and a
+ * frame a tick, the overview aims at 1% of a core with 300 processes and 20,000 files (A/B in the
+ * README), where 2% and a rescan every 5 s took 3.5-8% there. 20,000 files then take minutes to scan
+ * again: the tab line says how old the pane is.
+ */
+export const DEFAULT_FILES_BUDGET_PERCENT = 0.3;
+/** The files pane is scanned again at most this often, and no sooner than 10 ticks (it reads every process's maps). */
+const FILES_EVERY_MS = 30_000;
 /** The first scan runs in slices this long, back to back (keys are read between them), so files show at once. */
 const FIRST_SCAN_SLICE_MS = 40;
 /** Most credit the files scan can save up. */
@@ -122,7 +128,7 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
     const now = clock();
     if (!state.paused) {
       scanner.refresh(state.intervalMs);
-      if (!scanner.scanning && now - lastScanEndMs >= Math.max(FILES_EVERY_MS, 5 * state.intervalMs)) scanner.startFilesScan();
+      if (!scanner.scanning && now - lastScanEndMs >= Math.max(FILES_EVERY_MS, 10 * state.intervalMs)) scanner.startFilesScan();
       if (firstScan) {
         if (sliceTimer === undefined) sliceTimer = setImmediate(firstSlice);
       } else if (scanner.scanning) {
@@ -206,6 +212,8 @@ export async function runOverview(options: OverviewOptions): Promise<number> {
     detach();
     let code: number;
     try {
+      // Loaded on the first Enter, not at start: the overview's first frame does not wait for ink and react.
+      const { runInteractive } = await import('./interactive.js');
       code = await runInteractive({
         target, delaySeconds: state.intervalMs / 1000, mono: options.mono, ascii: options.ascii, readOnly: options.readOnly,
         budgetPercent: options.budgetPercent, mouse: options.mouse, terminal, hints,

@@ -3,7 +3,6 @@
 // `sar -B 1 1` does, the files scan in between.
 import { OverviewScanner } from '../overview/scanner.js';
 import { inCgroup, normaliseCgroupPath } from '../overview/cgroups.js';
-import { formatOverview } from '../overview/text.js';
 import { jsonText } from '../model/index.js';
 
 export interface SnapshotOverviewOptions {
@@ -38,6 +37,7 @@ export async function snapshotOverviewCommand(options: SnapshotOverviewOptions):
       cgroups: overview.cgroups.filter((c) => inCgroup(c.path, within)),
     };
   }
-  process.stdout.write(options.json ? `${jsonText(overview)}\n` : formatOverview(overview, options.top));
+  // The text's module (string-width and its tables) loads only for the text.
+  process.stdout.write(options.json ? `${jsonText(overview)}\n` : (await import('../overview/text.js')).formatOverview(overview, options.top));
   return 0;
 }

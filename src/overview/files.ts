@@ -3,8 +3,9 @@
 // sampler's measureFile) through the same checked opens the process view uses: a container's file by its
 // name under /proc/PID/root, an fd-only file through /proc/PID/fd/N (open.ts: O_PATH, fstat, then open).
 import fs from 'node:fs';
+import { cachestat, closeRaw, pageSizeBytes, cPath, filesystemOf, O, openRaw, statxFd, statxPath, type CacheCounts, type StatxInfo } from '../../native/index.js';
 import { decodeName, deviceString, fsPath, type Capabilities, type MappingRecord } from '../model/index.js';
-import { parseMaps } from '../proc/index.js';
+import { parseMapsLine } from '../proc/index.js';
 import { measureFile, type OpenedFile } from '../sampler/files.js';
 import { openChecked } from '../sampler/open.js';
 import { readProcText } from '../sampler/proc-read.js';
@@ -56,74 +57,142 @@ function sharesRoot(pid: number): boolean {
   return ownRoot !== null && theirs !== null && theirs.ns === ownRoot.ns && theirs.dev === ownRoot.dev && theirs.ino === ownRoot.ino;
 }
 
-export type ProcessFiles = { ok: true; files: FoundFile[] } | { ok: false; errno: string | undefined };
+export type ProcessFilesStart = { ok: true; scan: ProcessFilesScan } | { ok: false; errno: string | undefined };
 
 const fileKeyOf = (device: string, inode: number): string => `${device}:${inode}`;
 
+/** Whether a maps line's inode column (the sixth, after five single spaces: show_map_vma) is not "0". */
+function hasInode(line: string): boolean {
+  let at = -1;
+  for (let field = 0; field < 5; field++) {
+    at = line.indexOf(' ', at + 1);
+    if (at < 0) return false;
+  }
+  return !(line.charCodeAt(at + 1) === 48 /* 0 */ && (at + 2 === line.length || line.charCodeAt(at + 2) === 32));
+}
+
+/** Descriptors looked at in one step of a process's fd scan: a server's million sockets take many ticks. */
+export const FDS_PER_STEP = 2000;
+
 /**
- * The files one process maps or holds open. Reading maps takes the process's mmap lock (fs/proc/task_mmu.c
- * m_start -> mmap_read_lock_killable): the caller spreads these reads over ticks (scanner.ts). Fails as a
- * value (EACCES for another user's process without CAP_SYS_PTRACE; ptrace(2) "Ptrace access mode checking").
+ * The files one process maps or holds open: its maps at once (one read of /proc/PID/maps), its fds a
+ * step of FDS_PER_STEP at a time (readFds), through a directory stream kept open between steps.
  */
-export function filesOfProcess(pid: number, comm: string): ProcessFiles {
-  const maps = readProcText(`/proc/${pid}/maps`, 'maps');
-  if (!maps.ok) return { ok: false, errno: maps.failure.errno };
-  const found = new Map<string, FoundFile>();
-  const sameRoot = sharesRoot(pid);
-  const holderOf = (f: FoundFile): FileHolder => {
-    let h = f.holders.get(pid);
+export class ProcessFilesScan {
+  readonly found = new Map<string, FoundFile>();
+  readonly #pid: number;
+  readonly #comm: string;
+  #dir: fs.Dir | null;
+  #fdsSeen = 0;
+
+  private constructor(pid: number, comm: string, dir: fs.Dir | null) {
+    this.#pid = pid;
+    this.#comm = comm;
+    this.#dir = dir;
+  }
+
+  /**
+   * Reads the maps and opens the fd directory. Reading maps takes the process's mmap lock (fs/proc/task_mmu.c
+   * m_start -> mmap_read_lock_killable): the caller spreads these reads over ticks (scanner.ts). Fails as a
+   * value (EACCES for another user's process without CAP_SYS_PTRACE; ptrace(2) "Ptrace access mode checking").
+   */
+  static start(pid: number, comm: string): ProcessFilesStart {
+    const maps = readProcText(`/proc/${pid}/maps`, 'maps');
+    if (!maps.ok) return { ok: false, errno: maps.failure.errno };
+    let dir: fs.Dir | null = null;
+    try {
+      dir = fs.opendirSync(`/proc/${pid}/fd`, { bufferSize: 256 });
+    } catch (error) {
+      // maps was readable, fd is not (it needs the same access; the process may have exited): maps alone.
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') return { ok: false, errno: 'EACCES' };
+    }
+    const scan = new ProcessFilesScan(pid, comm, dir);
+    const sameRoot = sharesRoot(pid);
+    for (const line of maps.text.split('\n')) {
+      // Anonymous memory (inode 0: heap, stacks, most of a big process's lines) is skipped before the parse.
+      if (!hasInode(line)) continue;
+      const m = parseMapsLine(line);
+      if (!m || (m.kind !== 'file' && m.kind !== 'memfd') || m.inode === 0) continue;
+      const key = fileKeyOf(m.device, m.inode);
+      let f = scan.found.get(key);
+      if (!f) {
+        const first = { start: `0x${m.startHex}`, end: `0x${m.endHex}`, device: m.device, inode: m.inode, kind: m.kind };
+        const name: MappedName = { path: m.path, deletedSuffix: m.deletedSuffix, pathEscaped: m.pathEscaped };
+        f = { key, device: m.device, inode: m.inode, path: m.path, holders: new Map(), openers: [{ kind: 'map', pid, first, name, sameRoot }], listed: false };
+        scan.found.set(key, f);
+      }
+      scan.#holderOf(f).mappedBytes += (parseInt(m.endHex, 16) - parseInt(m.startHex, 16));
+    }
+    return { ok: true, scan };
+  }
+
+  #holderOf(f: FoundFile): FileHolder {
+    let h = f.holders.get(this.#pid);
     if (!h) {
-      h = { pid, comm, mappedBytes: 0, open: false };
-      f.holders.set(pid, h);
+      h = { pid: this.#pid, comm: this.#comm, mappedBytes: 0, open: false };
+      f.holders.set(this.#pid, h);
     }
     return h;
-  };
-  for (const m of parseMaps(maps.text).value) {
-    if ((m.kind !== 'file' && m.kind !== 'memfd') || m.inode === 0) continue;
-    const key = fileKeyOf(m.device, m.inode);
-    let f = found.get(key);
-    if (!f) {
-      const first = { start: `0x${m.startHex}`, end: `0x${m.endHex}`, device: m.device, inode: m.inode, kind: m.kind };
-      const name: MappedName = { path: m.path, deletedSuffix: m.deletedSuffix, pathEscaped: m.pathEscaped };
-      f = { key, device: m.device, inode: m.inode, path: m.path, holders: new Map(), openers: [{ kind: 'map', pid, first, name, sameRoot }], listed: false };
-      found.set(key, f);
-    }
-    holderOf(f).mappedBytes += (parseInt(m.endHex, 16) - parseInt(m.startHex, 16));
   }
-  let fds: string[] = [];
-  try {
-    fds = fs.readdirSync(`/proc/${pid}/fd`);
-  } catch (error) {
-    // maps was readable, fd is not (it needs the same access; the process may have exited): maps alone.
-    if ((error as NodeJS.ErrnoException).code === 'EACCES') return { ok: false, errno: 'EACCES' };
-  }
-  for (const n of fds.slice(0, MAX_FDS_PER_PROCESS)) {
-    const fdPath = `/proc/${pid}/fd/${n}`;
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(fdPath); // follows the magic link to the open file itself (proc(5) /proc/PID/fd)
-    } catch {
-      continue;
+
+  /** Looks at up to `limit` more descriptors; true when all are seen (or MAX_FDS_PER_PROCESS were). */
+  readFds(limit = FDS_PER_STEP): boolean {
+    const dir = this.#dir;
+    if (!dir) return true;
+    for (let i = 0; i < limit; i++) {
+      let entry: fs.Dirent | null;
+      try {
+        entry = dir.readSync();
+      } catch {
+        entry = null; // the process exited mid-read: what was read stands
+      }
+      if (entry === null || ++this.#fdsSeen > MAX_FDS_PER_PROCESS) {
+        this.close();
+        return true;
+      }
+      this.#addFd(entry.name);
     }
-    if (!st.isFile()) continue; // sockets, pipes, devices: no page cache
-    const device = deviceString(st.dev);
-    const key = fileKeyOf(device, st.ino);
-    let f = found.get(key);
+    return false;
+  }
+
+  #addFd(n: string): void {
+    const fdPath = `/proc/${this.#pid}/fd/${n}`;
+    // Follows the magic link to the open file itself (proc(5) /proc/PID/fd); statx without node:fs's Stats.
+    const st = statxPath(cPath(fdPath));
+    if (!st?.regular) return; // sockets, pipes, devices: no page cache
+    const key = fileKeyOf(st.device, st.inode);
+    let f = this.found.get(key);
     if (!f) {
       let link: string;
       try {
         link = decodeName(fs.readlinkSync(fdPath, { encoding: 'buffer' }));
       } catch {
-        continue;
+        return;
       }
       const path = st.nlink === 0 && link.endsWith(DELETED_SUFFIX) ? link.slice(0, -DELETED_SUFFIX.length) : link;
-      f = { key, device, inode: st.ino, path, holders: new Map(), openers: [], listed: false };
-      found.set(key, f);
+      f = { key, device: st.device, inode: st.inode, path, holders: new Map(), openers: [], listed: false };
+      this.found.set(key, f);
     }
-    if (!f.openers.some((o) => o.kind === 'fd')) f.openers.push({ kind: 'fd', pid, fdPath, path: f.path });
-    holderOf(f).open = true;
+    if (!f.openers.some((o) => o.kind === 'fd')) f.openers.push({ kind: 'fd', pid: this.#pid, fdPath, path: f.path });
+    this.#holderOf(f).open = true;
   }
-  return { ok: true, files: [...found.values()] };
+
+  close(): void {
+    try {
+      this.#dir?.closeSync();
+    } catch {
+      // already closed
+    }
+    this.#dir = null;
+  }
+}
+
+/** The files of one process in one go (tests, a small process): maps and every fd. */
+export function filesOfProcess(pid: number, comm: string): { ok: true; files: FoundFile[] } | { ok: false; errno: string | undefined } {
+  const got = ProcessFilesScan.start(pid, comm);
+  if (!got.ok) return got;
+  while (!got.scan.readFds(Infinity)) { /* one call reads all */ }
+  return { ok: true, files: [...got.scan.found.values()] };
 }
 
 /** A file found under a --file directory: no holder unless a process also has it. */
@@ -169,8 +238,82 @@ function open(opener: Opener, file: FoundFile): { opened: OpenedFile; path: stri
   return { opened: { fd: result.fd, stat: result.stat, path: opener.path, place }, path: opener.path };
 }
 
+/** Devices whose filesystem is overlayfs: their files take measureFile's way, which finds the layer's file. */
+const overlayByDevice = new Map<string, boolean>();
+function onOverlay(device: string, fd: number): boolean {
+  let known = overlayByDevice.get(device);
+  if (known === undefined) {
+    try {
+      known = filesystemOf(`/proc/self/fd/${fd}`).name === 'overlayfs';
+    } catch {
+      known = true; // unknown: the careful way
+    }
+    overlayByDevice.set(device, known);
+  }
+  return known;
+}
+
+type Quick = { kind: 'measured'; counts: CacheCounts; stat: StatxInfo } | { kind: 'slow' } | { kind: 'failed' };
+
+/**
+ * The short way for a file named in mmtop's own namespace: six calls, none through node:fs. open(2) with
+ * O_PATH opens nothing ("the file itself is not opened": no FIFO blocks, no device's open runs), statx on
+ * that handle checks it is a regular file and the device and inode that maps or fd said, and only then
+ * the handle's own file is opened, through /proc/self/fd/N (a magic link to that very inode, not a second
+ * walk that a swapped symlink could redirect), O_NONBLOCK | O_NOCTTY; then the handle is closed, one
+ * cachestat(2) and a close. `nofollow`: a maps path is the kernel's d_path, never a symlink at its end.
+ */
+function quickMeasure(path: string | Buffer, nofollow: boolean, file: FoundFile): Quick {
+  const handle = openRaw(cPath(path), O.PATH | (nofollow ? O.NOFOLLOW : 0));
+  if (handle < 0) return { kind: 'failed' };
+  const stat = statxFd(handle);
+  if (!stat || !stat.regular || stat.device !== file.device || stat.inode !== file.inode) {
+    closeRaw(handle);
+    return { kind: 'failed' };
+  }
+  const fd = openRaw(cPath(`/proc/self/fd/${handle}`), O.RDONLY | O.NONBLOCK | O.NOCTTY);
+  closeRaw(handle);
+  if (fd < 0) return { kind: 'failed' };
+  try {
+    if (onOverlay(stat.device, fd)) return { kind: 'slow' };
+    return { kind: 'measured', counts: cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }), stat };
+  } catch {
+    return { kind: 'slow' }; // EPERM, ENOSYS: measureFile says why and tries mincore
+  } finally {
+    closeRaw(fd);
+  }
+}
+
+/** The opener's name in mmtop's namespace when the short way applies to it. */
+function quickPath(opener: Opener): { path: string; nofollow: boolean; openPath: string } | null {
+  if (opener.kind === 'map') {
+    const n = opener.name;
+    if (opener.sameRoot && opener.first.kind === 'file' && !n.deletedSuffix && !n.pathEscaped && n.path.startsWith('/')) {
+      return { path: n.path, nofollow: true, openPath: n.path };
+    }
+    return null;
+  }
+  if (opener.kind === 'fd') return { path: opener.fdPath, nofollow: false, openPath: `/proc/${opener.pid}/root${opener.path}` };
+  return { path: opener.path, nofollow: false, openPath: opener.path };
+}
+
+/**
+ * A measured file and the device and inode whose page cache it is: the layer's file for a file on
+ * overlayfs (measureFile found it), else its own. Two entries with one real key are one file's pages
+ * reached two ways (a container's overlay mapping and a host process's fd on the layer): mergeByRealKey.
+ */
+export interface MeasuredFile {
+  file: OverviewFile;
+  realKey: string;
+}
+
 /** Measures one found file (totals only: one cachestat call); unknown figures when no opener works. */
-export function measureFound(file: FoundFile): OverviewFile {
+export function measureFound(file: FoundFile): MeasuredFile {
+  const got = measureFoundFile(file);
+  return { file: got.file, realKey: got.realKey ?? file.key };
+}
+
+function measureFoundFile(file: FoundFile): { file: OverviewFile; realKey?: string } {
   const holders = [...file.holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid);
   const base: OverviewFile = {
     path: file.path, device: file.device, inode: file.inode, sizeBytes: null, pageCount: null, cachedPages: null,
@@ -178,20 +321,69 @@ export function measureFound(file: FoundFile): OverviewFile {
     holders, listed: file.listed, openPath: null,
   };
   for (const opener of file.openers) {
-    const got = open(opener, file);
-    if (!got) continue;
-    try {
-      const { record } = measureFile(got.opened, { cellCount: 0 });
-      const openPath = got.opened.place && 'pid' in got.opened.place && got.opened.place.pid !== undefined
-        ? `/proc/${got.opened.place.pid}/root${got.opened.path}` : got.opened.path;
-      return {
-        ...base, path: got.path, sizeBytes: record.sizeBytes, pageCount: record.pageCount, cachedPages: record.cachedPages,
-        dirtyPages: record.dirtyPages, writebackPages: record.writebackPages, evictedPages: record.evictedPages,
-        recentlyEvictedPages: record.recentlyEvictedPages, source: record.source, openPath,
-      };
-    } finally {
-      fs.closeSync(got.opened.fd);
+    const short = quickPath(opener);
+    if (short) {
+      const got = quickMeasure(opener.kind === 'fd' ? short.path : fsPath(short.path), short.nofollow, file);
+      if (got.kind === 'measured') {
+        const { counts, stat } = got;
+        return { file: {
+          ...base, path: opener.kind === 'map' ? short.path : file.path, sizeBytes: stat.sizeBytes, pageCount: Math.ceil(stat.sizeBytes / pageSizeBytes),
+          cachedPages: counts.cachedPages, dirtyPages: counts.dirtyPages, writebackPages: counts.writebackPages,
+          evictedPages: counts.evictedPages, recentlyEvictedPages: counts.recentlyEvictedPages, source: 'cachestat', openPath: short.openPath,
+        } };
+      }
+      if (got.kind === 'failed' && opener.kind !== 'map') continue;
     }
+    const measured = measureSlow(opener, file, base);
+    if (measured) return measured;
   }
-  return base;
+  return { file: base };
+}
+
+/** The long way (measureFile): overlayfs layers, containers' roots, map_files, mincore without cachestat. */
+function measureSlow(opener: Opener, file: FoundFile, base: OverviewFile): { file: OverviewFile; realKey?: string } | null {
+  const got = open(opener, file);
+  if (!got) return null;
+  try {
+    const { record } = measureFile(got.opened, { cellCount: 0 });
+    const openPath = got.opened.place && 'pid' in got.opened.place && got.opened.place.pid !== undefined
+      ? `/proc/${got.opened.place.pid}/root${got.opened.path}` : got.opened.path;
+    const b = record.backing;
+    const measured: OverviewFile = {
+      ...base, path: got.path, sizeBytes: record.sizeBytes, pageCount: record.pageCount, cachedPages: record.cachedPages,
+      dirtyPages: record.dirtyPages, writebackPages: record.writebackPages, evictedPages: record.evictedPages,
+      recentlyEvictedPages: record.recentlyEvictedPages, source: record.source, openPath,
+    };
+    return b?.device && b.inode !== null && b.inode !== undefined ? { file: measured, realKey: fileKeyOf(b.device, b.inode) } : { file: measured };
+  } finally {
+    fs.closeSync(got.opened.fd);
+  }
+}
+
+/**
+ * One entry per real file: entries whose page cache is one file's (an overlay file and its layer's file)
+ * become one, with the holders of both (a process in both: its mapped bytes added, open if either), named
+ * as the entry not on overlayfs names it (the layer's file, which opens from mmtop's namespace).
+ */
+export function mergeByRealKey(measured: MeasuredFile[]): OverviewFile[] {
+  const byKey = new Map<string, { file: OverviewFile; overlay: boolean }>();
+  const out: OverviewFile[] = [];
+  for (const m of measured) {
+    const overlay = m.realKey !== `${m.file.device}:${m.file.inode}`;
+    const known = byKey.get(m.realKey);
+    if (!known) {
+      byKey.set(m.realKey, { file: m.file, overlay });
+      continue;
+    }
+    const holders = new Map(known.file.holders.map((h) => [h.pid, { ...h }]));
+    for (const h of m.file.holders) {
+      const had = holders.get(h.pid);
+      holders.set(h.pid, had ? { ...had, mappedBytes: had.mappedBytes + h.mappedBytes, open: had.open || h.open } : h);
+    }
+    const keep = known.overlay && !overlay ? m.file : known.file;
+    const merged = { ...keep, listed: known.file.listed || m.file.listed, holders: [...holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid) };
+    byKey.set(m.realKey, { file: merged, overlay: known.overlay && overlay });
+  }
+  for (const { file } of byKey.values()) out.push(file);
+  return out;
 }

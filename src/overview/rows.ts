@@ -4,7 +4,7 @@ import { KEY_TABLE, keyLabel } from '../keys/index.js';
 import { printable } from '../model/index.js';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, humanRate, padEndColumns, padStartColumns } from '../text/units.js';
 import { RunBuilder, styled, type Theme } from '../ui/theme.js';
-import { paneRows, selectedRowIndex, tableHeight, type Pane, type PaneRow, type OverviewViewState } from './state.js';
+import { paneRows, paneTabs, selectedRowIndex, tableHeight, type Pane, type PaneRow, type OverviewViewState } from './state.js';
 import type { Overview, OverviewFile, SarRates } from './types.js';
 
 /** Printable ASCII only: one column a character, nothing to escape (most cells: numbers, units, plain names). */
@@ -60,7 +60,6 @@ function paneAge(atMs: number | null, nowMs: number, intervalMs: number): string
   return age > 1.5 * intervalMs ? `read ${Math.round(age / 1000)} s ago` : '';
 }
 
-const PANE_TITLES: Record<Pane, string> = { processes: 'Processes', files: 'Files', cgroups: 'Cgroups' };
 
 export function overviewHeaderLines(state: OverviewViewState, theme: Theme): string[] {
   const { columns } = state.screen;
@@ -72,11 +71,9 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
   const c = d.pageCache;
   const cache = `page cache  Cached ${bytes(c.cachedBytes)}  Dirty ${bytes(c.dirtyBytes)}  Writeback ${bytes(c.writebackBytes)}  Active(file) ${bytes(c.activeFileBytes)}  Inactive(file) ${bytes(c.inactiveFileBytes)}  of MemTotal ${bytes(c.memTotalBytes)}`;
   const [sarHead, sarValues] = sarLines(d.rates, columns);
-  const counts: Record<Pane, number> = { processes: paneRows(state, 'processes').length, files: paneRows(state, 'files').length, cgroups: paneRows(state, 'cgroups').length };
   const b = new RunBuilder();
   let used = 0;
-  (['processes', 'files', 'cgroups'] as const).forEach((p, i) => {
-    const text = ` ${i + 1} ${PANE_TITLES[p]} ${counts[p]} `;
+  paneTabs(state).forEach(({ pane: p, text }) => {
     b.push(text, p === state.pane ? theme.style('selected') : theme.style('label'));
     b.push(' ', '');
     used += columnsOf(text) + 1;

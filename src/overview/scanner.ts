@@ -6,9 +6,9 @@ import { pageSizeBytes } from '../../native/index.js';
 import { parseMeminfo, parseVmstat } from '../proc/index.js';
 import { readProcText } from '../sampler/proc-read.js';
 import type { Failure } from '../model/index.js';
-import { expandPaths } from '../cli/fincore.js';
+import { expandPaths } from '../cli/expand-paths.js';
 import { CgroupReader } from './cgroups.js';
-import { filesOfProcess, listedFile, measureFound, mergeFound, type FoundFile } from './files.js';
+import { listedFile, measureFound, mergeByRealKey, mergeFound, ProcessFilesScan, type FoundFile, type MeasuredFile } from './files.js';
 import { ProcessReader } from './processes.js';
 import { NO_RATES, pageCacheOf, pagingCounters, sarRates, type PagingCounters } from './system.js';
 import { OVERVIEW_VERSION, type FilesScanInfo, type Overview, type OverviewCgroup, type OverviewFile, type OverviewProcess, type PageCacheInfo, type SarRates } from './types.js';
@@ -29,12 +29,14 @@ export interface ScannerOptions {
 interface Cycle {
   pids: Array<{ pid: number; comm: string }>;
   nextPid: number;
+  /** The process whose fds are being read, a step at a time. */
+  current: { pid: number; scan: ProcessFilesScan } | null;
   found: Map<string, FoundFile>;
   readable: Map<number, number>;
   unreadable: Set<number>;
   measureQueue: FoundFile[] | null;
   nextFile: number;
-  measured: OverviewFile[];
+  measured: MeasuredFile[];
   spentMs: number;
 }
 
@@ -69,7 +71,8 @@ export class OverviewScanner {
 
   /**
    * The header every call; the processes and the cgroups when due. Each is read again no sooner than its
-   * last read's cost allows: the processes at most 1% of the time (every tick on most machines), the
+   * last read's cost allows: the processes at most 0.2% of the time (every tick up to a hundred or so
+   * processes; 300 take 10-20 ms here, so every 5-10 s at -d 1), the
    * cgroups at most 2% and no more often than every 5 s (v1 memory.stat with its total_* walks the
    * subtree: milliseconds a cgroup here). `intervalMs` is the session's tick; 0 (snapshot) reads all now.
    */
@@ -91,7 +94,7 @@ export class OverviewScanner {
     }
     // A little early is on time: ticks are not exact.
     const slack = intervalMs / 4;
-    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 100 * this.#processesCostMs) - slack) {
+    if (force || now - this.#processesAt.mono >= Math.max(intervalMs, 500 * this.#processesCostMs) - slack) {
       const start = this.#clock();
       this.#processList = this.#processes.read(now);
       this.#processesCostMs = this.#clock() - start;
@@ -123,7 +126,7 @@ export class OverviewScanner {
       }
     }
     this.#cycle = {
-      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, found, readable: new Map(),
+      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, readable: new Map(),
       unreadable: new Set(), measureQueue: null, nextFile: 0, measured: [], spentMs: 0,
     };
   }
@@ -139,15 +142,20 @@ export class OverviewScanner {
     let steps = 0;
     while (steps === 0 || this.#clock() - start < budgetMs) {
       steps++;
+      if (c.current) {
+        if (c.current.scan.readFds()) {
+          const { pid, scan } = c.current;
+          c.current = null;
+          c.readable.set(pid, scan.found.size);
+          for (const f of scan.found.values()) mergeFound(c.found, f);
+        }
+        continue;
+      }
       if (c.nextPid < c.pids.length) {
         const { pid, comm } = c.pids[c.nextPid++]!;
-        const got = filesOfProcess(pid, comm);
-        if (got.ok) {
-          c.readable.set(pid, got.files.length);
-          for (const f of got.files) mergeFound(c.found, f);
-        } else if (got.errno === 'EACCES' || got.errno === 'EPERM') {
-          c.unreadable.add(pid);
-        }
+        const got = ProcessFilesScan.start(pid, comm);
+        if (got.ok) c.current = { pid, scan: got.scan };
+        else if (got.errno === 'EACCES' || got.errno === 'EPERM') c.unreadable.add(pid);
         // ENOENT / ESRCH: it exited meanwhile; neither read nor unreadable.
         continue;
       }
@@ -174,13 +182,14 @@ export class OverviewScanner {
 
   #finish(c: Cycle): void {
     this.#cycle = null;
-    this.#files = c.measured.sort((a, b) => (b.cachedPages ?? -1) - (a.cachedPages ?? -1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const files = mergeByRealKey(c.measured);
+    this.#files = files.sort((a, b) => (b.cachedPages ?? -1) - (a.cachedPages ?? -1) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     this.#fileCounts = c.readable;
     this.#unreadable = c.unreadable;
-    const unmeasured = c.measured.filter((f) => f.cachedPages === null).length;
+    const unmeasured = files.filter((f) => f.cachedPages === null).length;
     this.#scan = {
       completedAtMs: this.#wallClock(), durationMs: c.spentMs, processesScanned: c.readable.size, processesUnreadable: c.unreadable.size,
-      filesMeasured: c.measured.length - unmeasured, filesUnmeasured: unmeasured, progress: null,
+      filesMeasured: files.length - unmeasured, filesUnmeasured: unmeasured, progress: null,
     };
   }
 

@@ -1,5 +1,5 @@
 // Pure: the overview's view state and its reducer (keys and data in, state and effects out). No I/O.
-import { bindingFor, type Command } from '../keys/index.js';
+import { bindingFor, parseMouseKey, type Command, type MouseEvent } from '../keys/index.js';
 import { printable } from '../model/index.js';
 import { inCgroup } from './cgroups.js';
 import type { Overview, OverviewCgroup, OverviewFile, OverviewProcess } from './types.js';
@@ -70,6 +70,16 @@ export function initialOverviewState(options: { screen: { columns: number; rows:
   };
 }
 
+const PANE_TITLES: Record<Pane, string> = { processes: 'Processes', files: 'Files', cgroups: 'Cgroups' };
+
+/** The tab line's tabs as drawn (rows.ts), each followed by one space: the mouse finds them by column. */
+export function paneTabs(state: OverviewViewState): Array<{ pane: Pane; text: string }> {
+  return PANES.map((p, i) => ({ pane: p, text: ` ${i + 1} ${PANE_TITLES[p]} ${paneRows(state, p).length} ` }));
+}
+
+/** The screen row of the table's first row: below the header lines and the table's column titles. */
+export const FIRST_TABLE_ROW = HEADER_LINES + 1;
+
 /** Table rows on screen: the screen less the header, the table's title line and the footer. */
 export function tableHeight(state: OverviewViewState): number {
   return Math.max(1, state.screen.rows - HEADER_LINES - 2);
@@ -134,20 +144,25 @@ export function cgroupRows(state: OverviewViewState): PaneRow[] {
 }
 
 /**
- * The rows of each pane, kept per Overview while the filter, narrowing and sort stay: a frame asks for all
- * three (the tab line counts them) and each key for the current one; sorting 20,000 files each time is not free.
+ * The rows of each pane, kept per source list while the filter, narrowing and sort stay: a frame asks for
+ * all three (the tab line counts them) and each key for the current one. Keyed by the list the rows come
+ * from, not by the Overview: a new Overview comes every tick, but the files list only when a scan ends,
+ * and sorting 20,000 files each tick was most of the overview's CPU (10% of a core with 300 processes).
  */
-const rowsMemo = new WeakMap<Overview, Map<string, PaneRow[]>>();
+const rowsMemo = new WeakMap<object, Map<string, PaneRow[]>>();
 
 export function paneRows(state: OverviewViewState, pane: Pane = state.pane): PaneRow[] {
   const data = state.data;
   const compute = (): PaneRow[] => (pane === 'processes' ? processRows(state) : pane === 'files' ? fileRows(state) : cgroupRows(state));
   if (!data) return compute();
+  // Files narrowed to a cgroup depend on the processes in it too: then they are kept per processes list.
+  const source: object = pane === 'processes' ? data.processes : pane === 'cgroups' ? data.cgroups
+    : state.cgroup === null ? data.files : data.processes;
   const key = JSON.stringify([pane, state.filter, state.cgroup, state.holdersOf?.pids ?? null, state.sort[pane]]);
-  let byKey = rowsMemo.get(data);
+  let byKey = rowsMemo.get(source);
   if (!byKey) {
     byKey = new Map();
-    rowsMemo.set(data, byKey);
+    rowsMemo.set(source, byKey);
   }
   let rows = byKey.get(key);
   if (!rows) {
@@ -205,6 +220,8 @@ export function reduceOverview(state: OverviewViewState, action: OverviewAction)
 }
 
 function onKey(state: OverviewViewState, key: string): OverviewReduced {
+  const mouse = key.startsWith('mouse:') ? parseMouseKey(key) : null;
+  if (mouse) return { state: onMouse(state, mouse), effects: [] };
   if (state.filtering) {
     const binding = bindingFor(key, 'filter');
     if (binding?.command === 'filterAccept') return { state: { ...state, filtering: false }, effects: [] };
@@ -228,6 +245,32 @@ function onKey(state: OverviewViewState, key: string): OverviewReduced {
     return { state: second.state, effects: [...first.effects, ...second.effects] };
   }
   return binding ? run(state, binding.command) : { state, effects: [] };
+}
+
+/**
+ * As in the process view: a click selects the table row under it (or the pane whose tab it is on), the
+ * wheel moves the selection three rows. Nothing while the help or the filter prompt is up.
+ */
+function onMouse(state: OverviewViewState, event: MouseEvent): OverviewViewState {
+  if (!event.pressed || event.motion || state.help || state.filtering) return state;
+  const rows = paneRows(state);
+  if (event.button === 'wheelUp' || event.button === 'wheelDown') {
+    return select(state, selectedRowIndex(state, rows) + (event.button === 'wheelUp' ? -3 : 3), rows);
+  }
+  if (event.button !== 'left') return state;
+  if (event.row === HEADER_LINES - 1) {
+    let from = 0;
+    for (const tab of paneTabs(state)) {
+      const width = tab.text.length + 1;
+      if (event.column >= from && event.column < from + width - 1) return settle({ ...state, pane: tab.pane });
+      from += width;
+    }
+    return state;
+  }
+  const offset = event.row - FIRST_TABLE_ROW;
+  if (offset < 0 || offset >= tableHeight(state)) return state;
+  const index = Math.min(state.scroll[state.pane], Math.max(0, rows.length - 1)) + offset;
+  return index < rows.length ? select(state, index, rows) : state;
 }
 
 function run(state: OverviewViewState, command: Command): OverviewReduced {

@@ -16,7 +16,7 @@ after(cleanupAll);
 function packagesLoaded(args: string[]): { packages: Set<string>; status: number | null; output: string } {
   const log = path.join(tempDir(), 'modules.log');
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--import', './test/helpers/module-log.mjs', 'src/bin/mmtop.ts', ...args], {
-    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MMTOP_MODULE_LOG: log }, timeout: 60_000,
+    cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, MMTOP_MODULE_LOG: log }, timeout: 60_000, maxBuffer: 256 * 1024 * 1024, // the overview's JSON of a busy machine
   });
   const urls = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n') : [];
   const packages = new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => p !== undefined));
@@ -39,6 +39,7 @@ test('--version, fincore and snapshot load neither yargs nor ink nor react', asy
     [['fincore', '--json', '-R', dir], /"path":/],
     [['snapshot', String(mapper.pid)], /one\.db/],
     [['snapshot', '--files', '--cells', '8', String(mapper.pid)], /one\.db/],
+    [['snapshot', '--json', '--interval', '0'], /one\.db/],
   ];
   for (const [args, output] of runs) {
     const run = packagesLoaded(args);
@@ -53,10 +54,13 @@ test('the plain one-shot lines take the bin\'s own path; anything else is yargs\
   assert.deepEqual(parseOneShot(['fincore', 'a', '--json', '-R', '--cells', '8', 'b']), { command: 'fincore', paths: ['a', 'b'], json: true, recursive: true, cells: '8' });
   assert.deepEqual(parseOneShot(['fincore', '--recursive', '--cells=4', 'a']), { command: 'fincore', paths: ['a'], json: false, recursive: true, cells: '4' });
   assert.deepEqual(parseOneShot(['snapshot', '--json', '42']), { command: 'snapshot', pid: '42', json: true, files: false, smaps: false, cells: undefined });
+  assert.deepEqual(parseOneShot([]), { command: 'live-overview' });
+  assert.deepEqual(parseOneShot(['snapshot']), { command: 'overview', json: false, interval: undefined, top: undefined });
+  assert.deepEqual(parseOneShot(['snapshot', '--json', '--interval', '0', '--top', '5']), { command: 'overview', json: true, interval: '0', top: '5' });
   assert.deepEqual(parseOneShot(['snapshot', '42', '--files', '--cells', 'x']), { command: 'snapshot', pid: '42', json: false, files: true, smaps: false, cells: 'x' });
   for (const argv of [['fincore'], ['fincore', '--help', 'a'], ['fincore', 'help'], ['fincore', '--json', 'true', 'a'], ['fincore', '--no-json', 'a'],
     ['fincore', 'a', '--', 'b'], ['fincore', '-R', '--recursive', 'a'], ['fincore', '--cells', '-5', 'a'], ['fincore', 'a', '--cells'], ['fincore', '0x10'],
-    ['fincore', '-Rj', 'a'], ['snapshot'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234'], []]) {
+    ['fincore', '-Rj', 'a'], ['snapshot', '--files'], ['snapshot', '--interval', '-1'], ['snapshot', '--interval', '1', '42'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234']]) {
     assert.equal(parseOneShot(argv), undefined, argv.join(' '));
   }
 });
@@ -104,7 +108,8 @@ test('property: whenever the bin reads a line itself, it runs what yargs runs: s
     await fc.assert(fc.asyncProperty(fc.constantFrom('fincore', 'snapshot'), fc.array(token, { maxLength: 6 }), async (command, rest) => {
       const argv = [command, ...rest];
       const oneShot = parseOneShot(argv);
-      if (oneShot === undefined) return;
+      // The overview (no pid) scans the machine and waits a second for its rates: its own test below.
+      if (oneShot === undefined || oneShot.command === 'overview') return;
       accepted++;
       // A file's record says when it was read (sampledAtMs): the two runs read at different times.
       const timeless = (run: { status: number; stdout: string; stderr: string }) => ({ ...run, stdout: run.stdout.replace(/"sampledAtMs":\d+/g, '"sampledAtMs":0') });
@@ -116,4 +121,33 @@ test('property: whenever the bin reads a line itself, it runs what yargs runs: s
     process.chdir(cwd);
   }
   assert.ok(accepted > 40, `enough lines took the bin's path to mean something (${accepted})`);
+});
+
+test('snapshot without a pid takes the bin\'s path: the overview as yargs runs it, and the same refusals', async () => {
+  const dir = tempDir();
+  const file = makeColdFile(dir, 'overview-one.db', 4);
+  const mapper = await startMapper(file, 'read', '0');
+  try {
+    const argv = ['snapshot', '--json', '--interval', '0', '--top', '3'];
+    const oneShot = parseOneShot(argv);
+    assert.equal(oneShot?.command, 'overview');
+    const ours = await captured(() => runOneShot(oneShot!).catch(reportError));
+    const theirs = await captured(() => main(argv));
+    assert.equal(ours.status, 0, ours.stderr);
+    assert.equal(theirs.status, 0, theirs.stderr);
+    const shape = (text: string) => {
+      const o = JSON.parse(text) as { version: number; files: Array<{ path: string; holders: Array<{ pid: number }> }> };
+      const mine = o.files.find((f) => f.path === file);
+      return { version: o.version, keys: Object.keys(o).sort(), holders: mine?.holders.map((h) => h.pid) };
+    };
+    assert.deepEqual(shape(ours.stdout), shape(theirs.stdout));
+    assert.deepEqual(shape(ours.stdout).holders, [mapper.pid]);
+    for (const bad of [['snapshot', '--top', '0'], ['snapshot', '--interval', '3601']]) {
+      const one = parseOneShot(bad);
+      assert.ok(one, bad.join(' '));
+      assert.deepEqual(await captured(() => runOneShot(one).catch(reportError)), await captured(() => main(bad)), bad.join(' '));
+    }
+  } finally {
+    await mapper.stop();
+  }
 });

@@ -7,10 +7,12 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { FDS_PER_STEP, ProcessFilesScan } from '../../src/overview/files.js';
 import { OverviewScanner } from '../../src/overview/scanner.js';
 import type { Overview, OverviewFile } from '../../src/overview/types.js';
 import { runCli } from '../helpers/cli.js';
-import { cleanupAll, eventually, fincorePages, makeColdFile, startReady, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, eventually, fincorePages, makeColdFile, startReady, stopChild, tempDir } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -99,4 +101,51 @@ test('the files pane: fincore\'s numbers, the processes that map or hold each, a
   const text = runCli(['snapshot', '--top', '3'], { asNobody: true });
   assert.equal(text.status, 0, text.stderr);
   assert.match(text.stdout, /^\d+ processes not readable \(run as root to see all\)/m);
+});
+
+test('a file reached through an overlay mapping and through its layer\'s fd is one row, with both processes', async (t) => {
+  const dir = tempDir('mmtop-overview-ovl-');
+  for (const d of ['lower', 'upper', 'work', 'merged']) fs.mkdirSync(path.join(dir, d));
+  const lower = makeColdFile(path.join(dir, 'lower'), 'layer.db', 16);
+  const merged = path.join(dir, 'merged');
+  const mounted = spawnSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${dir}/lower,upperdir=${dir}/upper,workdir=${dir}/work`, merged], { encoding: 'utf8' });
+  if (mounted.status !== 0) {
+    t.skip(`cannot mount an overlay here (root and overlayfs needed): ${mounted.stderr.trim()}`);
+    return;
+  }
+  const children: ChildProcess[] = [];
+  try {
+    const viaOverlay = path.join(merged, 'layer.db');
+    const mapper = await startReady(['python3', MAPPER, viaOverlay, 'read', 'every:2:8', 'random']);
+    const holder = await startReady(['python3', '-c', HOLDER, lower, '1']);
+    children.push(mapper.child, holder.child);
+    const o = await eventually(() => {
+      const got = scan();
+      const rows = got.files.filter((f) => f.path === viaOverlay || f.path === lower);
+      return rows.length > 0 && rows.some((f) => f.holders.length === 2) ? got : undefined;
+    }, 'a row with both processes');
+    const rows = o.files.filter((f) => f.path === viaOverlay || f.path === lower);
+    assert.equal(rows.length, 1, `one row, not ${rows.map((f) => `${f.path} ${f.device}:${f.inode}`).join(', ')}`);
+    assert.deepEqual(rows[0]!.holders.map((h) => h.pid).sort(), [mapper.pid, holder.pid].sort());
+    assert.equal(rows[0]!.path, lower, 'named by the layer\'s file, which opens from here');
+    assert.equal(rows[0]!.cachedPages, fincorePages(lower));
+  } finally {
+    // The mapper holds the overlay: it ends first, then the overlay goes, before after() removes the dir.
+    for (const child of children) await stopChild(child);
+    spawnSync('umount', [merged]);
+  }
+});
+
+test('a process with more fds than one step is read over several steps, and its files are all found', async () => {
+  const dir = tempDir('mmtop-overview-fds-');
+  const file = makeColdFile(dir, 'many-fds.db', 2);
+  const count = FDS_PER_STEP * 2 + 10;
+  const opener = await startReady(['python3', '-c', `import os,sys,resource\nresource.setrlimit(resource.RLIMIT_NOFILE,(${count + 100},${count + 100}))\nfds=[os.open(sys.argv[1],os.O_RDONLY) for _ in range(${count})]\nprint("ready",flush=True)\nsys.stdin.read()\n`, file]);
+  const got = ProcessFilesScan.start(opener.pid, 'python3');
+  assert.ok(got.ok);
+  let steps = 1;
+  while (!got.scan.readFds()) steps++;
+  assert.ok(steps >= 3, `${count} fds in ${steps} steps of ${FDS_PER_STEP}`);
+  const found = [...got.scan.found.values()].find((f) => f.path === file);
+  assert.ok(found?.holders.get(opener.pid)?.open, 'the file it holds open is found');
 });

@@ -119,6 +119,27 @@ test('the reducer: processes by RssFile, panes by Tab and 1/2/3, sort, filter, E
   assert.equal(keys(s, '2').state.pane, 'files');
 });
 
+test('the mouse: a click selects the row under it (on the screen the lines draw) or a pane by its tab, the wheel moves three rows', () => {
+  let s = start();
+  const lines = overviewLines(s, makeTheme(true));
+  // An SGR report is 1-based: column X, row Y. The third process row is on screen row FIRST_TABLE_ROW + 2.
+  const rowOf = (pid: number) => lines.findIndex((l) => new RegExp(`^ *${pid} `).test(l));
+  s = keys(s, `mouse:0:5:${rowOf(10) + 1}:M`).state;
+  assert.equal(s.selected.processes, '10');
+  assert.deepEqual(keys(s, 'enter').effects, [{ type: 'openProcess', pid: 10, comm: 'small' }]);
+  assert.equal(keys(keys(s, 'home').state, `mouse:0:5:${rowOf(10) + 1}:m`).state.selected.processes, '20', 'a release does nothing');
+  s = keys(s, 'mouse:64:5:10:M').state;
+  assert.equal(s.selected.processes, '20', 'wheel up: three rows up, to the first');
+  s = keys(s, 'mouse:65:5:10:M').state;
+  assert.equal(s.selected.processes, '10', 'wheel down: three rows down, to the last');
+  const tabs = lines[4]!.replace(/\x1b\[[0-9;]*m/g, ''); // as on screen, without the styles
+  s = keys(s, `mouse:0:${tabs.indexOf('Files') + 1}:5:M`).state;
+  assert.equal(s.pane, 'files');
+  s = keys(s, `mouse:0:${tabs.indexOf('Cgroups') + 1}:5:M`).state;
+  assert.equal(s.pane, 'cgroups');
+  assert.equal(keys(s, 'mouse:0:5:24:M').state.selected.cgroups, s.selected.cgroups, 'below the rows: nothing');
+});
+
 test('the lines: exactly the screen wide, names escaped, unknown as "?", unreadable processes counted', () => {
   for (const [columns, rows] of [[80, 24], [120, 30], [200, 50]] as const) {
     let s = start(columns, rows);
