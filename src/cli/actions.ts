@@ -12,6 +12,7 @@ import { expandPaths } from './fincore.js';
 import { requireLiveProcess } from './args.js';
 import { printable } from '../model/index.js';
 import { finishWith, sayError, sayLine } from './say.js';
+import { jsonText } from '../model/index.js';
 
 /** Options every file action takes: the files selected, and the range of each. */
 export interface FileActionOptions {
@@ -42,7 +43,7 @@ export async function evictCommand(options: FileActionOptions & { json: boolean 
   const results = [];
   for (const file of files) results.push(await evictFile(file, pagesOf(file, options.range)));
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ version: 1, files: results.map(({ error, ...r }) => (error ? { ...r, error } : r)) })}\n`);
+    process.stdout.write(`${jsonText({ version: 1, files: results.map(({ error, ...r }) => (error ? { ...r, error } : r)) })}\n`);
   } else {
     for (const r of results) {
       if (r.error) continue;
@@ -95,7 +96,7 @@ export async function adviseCommand(options: { pid: number; range: string; advic
   const selection = selectRanges(options.pid, options.range);
   if (!selection.ok) throw selection.usage ? usageError(selection.message) : new CliError(selection.message);
   const result = await adviseProcess(options.pid, selection.targets, advice as MadviseAdvice, selection.notes);
-  if (options.json) process.stdout.write(`${JSON.stringify({ version: 1, ...result })}\n`);
+  if (options.json) process.stdout.write(`${jsonText({ version: 1, ...result })}\n`);
   else if (result.ok) {
     const n = (v: number | null): string => (v === null ? '?' : String(v));
     sayLine(`${advice} on ${describeAdvised(selection.targets)} of pid ${options.pid}: present pages ${n(result.presentPagesBefore)} -> ${n(result.presentPagesAfter)}`);

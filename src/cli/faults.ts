@@ -10,6 +10,8 @@ import { CliError, usageError } from './errors.js';
 import { parseNumberOption, requireLiveProcess } from './args.js';
 import { MAX_DURATION_SECONDS } from './workload.js';
 import { treatClosedPipeAsEnd } from '../terminal/stdio.js';
+import { decodeName } from '../model/index.js';
+import { jsonText } from '../model/index.js';
 
 export interface FaultsArgs {
   pid: number;
@@ -33,14 +35,23 @@ export function faultKinds(args: Pick<FaultsArgs, 'major' | 'minor' | 'all'>): F
   return ['major'];
 }
 
+/**
+ * A thread's comm as a name (model/names.ts: its bytes kept), or '?' when it cannot be read. Read as latin1
+ * it turned a comm holding U+202E (e2 80 ae) into "â\xc2\x80®", and a byte 0xff into "ÿ", not "\xff".
+ */
+export function readComm(pid: number, tid: number): string {
+  try {
+    const bytes = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`);
+    return decodeName(bytes.subarray(0, bytes.at(-1) === 0x0a ? -1 : bytes.length));
+  } catch {
+    return '?';
+  }
+}
+
 function commOf(pid: number, tid: number, cache: Map<number, string>): string {
   let comm = cache.get(tid);
   if (comm === undefined) {
-    try {
-      comm = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'latin1').replace(/\n$/, '');
-    } catch {
-      comm = '?';
-    }
+    comm = readComm(pid, tid);
     cache.set(tid, comm);
   }
   return comm;
@@ -73,7 +84,7 @@ export async function faultsCommand(args: FaultsArgs): Promise<number> {
   };
   const onFault = (event: Parameters<Parameters<FaultSource['poll']>[0]>[0], where: Parameters<Parameters<FaultSource['poll']>[0]>[1]): void => {
     if (pipeClosed) return;
-    write(args.json ? JSON.stringify(faultJson(event, where)) : faultLine(event, where, commOf(args.pid, event.tid, comms), originNs));
+    write(args.json ? jsonText(faultJson(event, where)) : faultLine(event, where, commOf(args.pid, event.tid, comms), originNs));
   };
   const onError = (error: NodeJS.ErrnoException): void => {
     // The reader went away (`| head -3`): done, not a failure.

@@ -11,6 +11,7 @@ import { rangeCounts } from '../sampler/file-counts.js';
 import { CliError, usageError } from './errors.js';
 import { rangePages, type RangeSpec, type Selected } from './selection.js';
 import { finishWith, sayError } from './say.js';
+import { jsonText } from '../model/index.js';
 
 export interface FincoreOptions {
   paths: string[];
@@ -64,7 +65,7 @@ export function fincoreCommand(options: FincoreOptions & FincoreOutputOptions): 
       const row = rangeRow(file, options.range, options.pages === true, problems);
       if (row) rows.push(row);
     }
-    if (options.json) process.stdout.write(`${JSON.stringify({ version: 1, pageSizeBytes, fincore: JSON.parse(formatFincoreColumns(rows, format)).fincore })}\n`);
+    if (options.json) process.stdout.write(`${jsonText({ version: 1, pageSizeBytes, fincore: JSON.parse(formatFincoreColumns(rows, format)).fincore })}\n`);
     else process.stdout.write(formatFincoreColumns(rows, format));
     return finishWith(problems);
   }
@@ -77,7 +78,7 @@ export function fincoreCommand(options: FincoreOptions & FincoreOutputOptions): 
   if (options.json) {
     // mmtop's records, and beside them util-linux's rows: `jq .fincore[]` reads it as it reads fincore -J.
     const fincore = (JSON.parse(formatFincoreColumns(rows, format)) as { fincore: unknown[] }).fincore;
-    process.stdout.write(`${JSON.stringify({ version: 1, pageSizeBytes, files: sample.files, fincore })}\n`);
+    process.stdout.write(`${jsonText({ version: 1, pageSizeBytes, files: sample.files, fincore })}\n`);
   } else if (columnar || options.cells === undefined) {
     if (rows.length > 0 || format.json) process.stdout.write(formatFincoreColumns(rows, format));
   } else if (sample.files.length > 0) {

@@ -104,8 +104,30 @@ export function joinStdinDash(argv: string[]): string[] {
   return out;
 }
 
+/** The options whose value is a name or a pattern, which may start with a dash (a file named "-rf"). */
+const NAME_VALUED = new Set(['--include', '--exclude', '-i', '-I', '--files-from', '--file', '--pidfile', '--output', '-o', '--svg', '--cgroup', '--comm']);
+
+/**
+ * `--include -rf` as `--include=-rf`, as getopt takes a required argument whatever it looks like:
+ * yargs-parser read "-rf" as the flags -r and -f and left --include empty, so `fincore -R d --include -rf`
+ * printed every file, raw. Only for the options above, and never a value that is `-`, or starts with `--`.
+ */
+export function joinDashedValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (NAME_VALUED.has(token) && next !== undefined && next.startsWith('-') && next !== '-' && !next.startsWith('--')) {
+      out.push(`${token}=${next}`);
+      i++;
+    } else out.push(token);
+  }
+  return out;
+}
+
 export async function main(givenArgv: string[] = hideBin(process.argv)): Promise<number> {
-  const argv = joinStdinDash(givenArgv);
+  const argv = joinDashedValues(joinStdinDash(givenArgv));
   let exitCode = 0;
   const parser = yargs(argv)
     // `mmtop -- -1` must reach the pid check as "-1", not as the number -1 in argv._ (or not at all).
@@ -135,6 +157,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         if (args.cgroup !== undefined) {
           if (pidText !== undefined || (args.file && args.file.length > 0)) throw usageError('--cgroup is for the overview: give no pid and no --file (mmtop overview --file DIR --cgroup PATH)');
           if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+          (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
         }
         if (pidText === undefined && !(args.file && args.file.length > 0)) {
           const { runOverview } = await import('./overview.js');
@@ -172,6 +195,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
       async (args) => {
         if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
         if (args.cgroup === '') throw usageError('--cgroup needs a cgroup path');
+        if (args.cgroup !== undefined) (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
         const { runOverview } = await import('./overview.js');
         exitCode = await runOverview({
           delaySeconds: parseDelaySeconds(args.delay ?? '1'), mono: args.mono, readOnly: args['read-only'], ascii: args.ascii, mouse: args.mouse,
@@ -208,8 +232,13 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('svg', { type: 'string', describe: 'save the interactive view\'s screen as an SVG picture to this new file' })
         .option('size', { type: 'string', describe: 'with --svg: the screen\'s COLUMNSxROWS (default the terminal\'s, or 200x50)' })),
       async (args) => {
+        // `snapshot -- -5` is pid -5 (refused), not the overview: yargs leaves what follows `--` in args._.
+        const afterDashes = (args._ ?? []).slice(1).map(String);
+        if (afterDashes.length > 1 || (afterDashes.length === 1 && args.pid !== undefined)) throw usageError(`one pid at most, not ${[args.pid, ...afterDashes].filter((x) => x !== undefined).join(' ')}`);
+        if (args.pid === undefined && afterDashes.length === 1) args.pid = afterDashes[0];
         if (args.pid === undefined) {
           if (args.files || args.cells !== undefined) throw usageError('--files and --cells need a pid');
+          if (args.cgroup !== undefined) (await import('./cgroup-arg.js')).requireCgroup(args.cgroup);
           if (args.svg !== undefined || args.size !== undefined) throw usageError('--svg needs a pid (the screen of mmtop <pid>)');
           if (args.file !== undefined && args.file.length === 0) throw usageError('--file needs a directory or file');
           const top = args.top === undefined ? 20 : Number(args.top);

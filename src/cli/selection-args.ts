@@ -17,6 +17,8 @@ export function withSelection<T>(y: Argv<T>) {
 
 export interface SelectionArgs {
   paths?: unknown[];
+  /** yargs puts the names after `--` here, behind the command's own name: `fincore -- -rf`. */
+  _?: unknown[];
   range?: string;
   include?: unknown[];
   exclude?: unknown[];
@@ -31,7 +33,9 @@ export interface SelectionArgs {
  * `keepGivenNames` lists a name given twice twice (fincore).
  */
 export function selectionFromArgs(args: SelectionArgs, recursive: boolean, need: string, keepGivenNames = false): { selected: Selected; range: RangeSpec | undefined } {
-  const paths = (args.paths ?? []).map(String);
+  // A file named "-rf" is given as `-- -rf` (getopt's end of options): yargs leaves what follows `--` in
+  // args._ (after the command's name), not in the [paths..] positional.
+  const paths = [...(args.paths ?? []), ...(args._ ?? []).slice(1)].map(String);
   const problems: string[] = [];
   if (args['files-from'] !== undefined) {
     if (args['files-from'] === '') throw usageError('--files-from needs a file (or - for stdin)');

@@ -3,6 +3,7 @@
 // `sar -B 1 1` does, the files scan in between.
 import { OverviewScanner } from '../overview/scanner.js';
 import { inCgroup, normaliseCgroupPath } from '../overview/cgroups.js';
+import { jsonText } from '../model/index.js';
 
 export interface SnapshotOverviewOptions {
   json: boolean;
@@ -37,6 +38,6 @@ export async function snapshotOverviewCommand(options: SnapshotOverviewOptions):
     };
   }
   // The text's module (string-width and its tables) loads only for the text.
-  process.stdout.write(options.json ? `${JSON.stringify(overview)}\n` : (await import('../overview/text.js')).formatOverview(overview, options.top));
+  process.stdout.write(options.json ? `${jsonText(overview)}\n` : (await import('../overview/text.js')).formatOverview(overview, options.top));
   return 0;
 }

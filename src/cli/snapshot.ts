@@ -6,6 +6,7 @@ import { formatSmapsTable } from '../text/smaps-table.js';
 import { CliError } from './errors.js';
 import { requireLiveProcess } from './args.js';
 import { parseSize, snapshotSvg } from './snapshot-svg.js';
+import { jsonText } from '../model/index.js';
 
 /** --svg: the screen mmtop <pid> would show first, at --size or the terminal's size (200x50 off a terminal). */
 function snapshotSvgCommand(pid: number, file: string, size: string | undefined): number {
@@ -48,7 +49,7 @@ export function snapshotCommand(options: SnapshotOptions): number {
   if (sample.mappings.length === 0 && sample.failures.some((f) => f.source === 'maps')) {
     throw new CliError(`cannot read the mappings of process ${options.pid}: ${sample.failures.find((f) => f.source === 'maps')!.message}`);
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(sample)}\n`);
+  if (options.json) process.stdout.write(`${jsonText(sample)}\n`);
   else if (options.smaps) process.stdout.write(formatSmapsTable(sample));
   else process.stdout.write(options.files ? formatFileTable(sample, options.cells !== undefined) : formatSnapshot(sample));
   return 0;

@@ -1,7 +1,7 @@
 // `mmtop exporter`'s loop and server: one sample per interval (a timer, the one clock), served to any
 // number of scrapers from memory, so a second Prometheus costs a render, not a sample. node:http on the
-// address given (loopback unless told), GET /metrics only. SIGTERM and SIGINT close the server and end
-// with status 0.
+// address given (loopback unless told), GET /metrics only. SIGTERM, SIGINT and SIGHUP (its terminal
+// closed) close the server and end with status 0.
 import http from 'node:http';
 import { printable } from '../model/index.js';
 import { CliError } from '../cli/errors.js';
@@ -50,7 +50,9 @@ function startLine(address: ListenAddress, run: ExporterRun): string {
   return `exporter: serving http://${where}/metrics, ${reach}; sampling every ${run.intervalSeconds} s (${chosen}); read-only`;
 }
 
-/** Serves until SIGTERM or SIGINT; 0 then. A listen that fails is a CliError (one line, status 1). */
+const EXIT_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/** Serves until SIGTERM, SIGINT or SIGHUP; 0 then. A listen that fails is a CliError (one line, status 1). */
 export async function runExporter(run: ExporterRun): Promise<number> {
   const log = run.log ?? ((line: string) => process.stderr.write(`mmtop: ${printable(line)}\n`));
   const totals: ExporterTotals = {
@@ -72,8 +74,8 @@ export async function runExporter(run: ExporterRun): Promise<number> {
   let stop: (() => void) | undefined;
   const stopped = new Promise<void>((resolve) => { stop = resolve; });
   const onSignal = (): void => stop!();
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  // SIGHUP too: run in a terminal that closes, the default action killed it with status 129.
+  for (const signal of EXIT_SIGNALS) process.on(signal, onSignal);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -124,8 +126,7 @@ export async function runExporter(run: ExporterRun): Promise<number> {
     return 0;
   } finally {
     if (timer) clearTimeout(timer);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    for (const signal of EXIT_SIGNALS) process.off(signal, onSignal);
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -5,3 +5,4 @@ export { deviceString } from './device.js';
 export { decodeName, encodeName, fsPath, hasEscapedBytes, printable, printableText } from './names.js';
 export type { FaultSampling, FaultSummary, FileFaults, AnonFaults } from './faults.js';
 export type { AnonCell, AnonMapRecord, PageFlagsCell, PageFlagsRecord, SmapsDetail, SmapsField } from './page-detail.js';
+export { jsonText } from './json.js';

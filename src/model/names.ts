@@ -112,12 +112,17 @@ export function fsPath(name: string): string | Buffer {
 /**
  * Code points never written raw to a terminal: C0 controls and DEL, C1 controls (U+0080..U+009F, which
  * include the one-byte CSI 0x9b), the line and paragraph separators, and the bidi controls that reorder
- * what follows (U+061C, U+200E/F, U+202A..U+202E, U+2066..U+2069). The backslash too, so that an escape
- * in the output always means a byte of the name (util-linux writes "\x5c" for it likewise).
+ * what follows (U+061C, U+200E/F, U+202A..U+202E, U+2066..U+2069). The invisible characters that draw
+ * nothing and join nothing: U+200B zero width space, U+2060 word joiner, U+2061..U+2064 the invisible
+ * operators, U+180E, U+FEFF (the BOM) and U+FFF9..U+FFFB, so "a\u200bb" is not shown as "ab", a different
+ * file's name (ZWJ and ZWNJ, U+200C/D, stay: emoji sequences and Persian and Indic text need them).
+ * The backslash too, so that an escape in the output always means a byte of the name (util-linux writes
+ * "\x5c" for it likewise).
  */
 function mustEscape(cp: number): boolean {
   return cp < 0x20 || cp === 0x5c || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029
     || cp === 0x061c || cp === 0x200e || cp === 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069)
+    || cp === 0x200b || (cp >= 0x2060 && cp <= 0x2064) || cp === 0x180e || cp === 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb)
     || (cp >= 0xd800 && cp <= 0xdfff);
 }
 
@@ -125,7 +130,7 @@ const hex2 = (b: number): string => `\\x${b.toString(16).padStart(2, '0')}`;
 
 /** Fast check: nothing to escape (the common case: plain paths). */
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /[\x00-\x1f\x5c\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/;
+const NEEDS_ESCAPE = /[\x00-\x1f\x5c\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]/;
 
 /**
  * A name made safe for a terminal: each byte of a character that must not be written raw is shown as
@@ -156,9 +161,9 @@ export function printable(name: string): string {
   return out;
 }
 
-/** A control, separator, bidi control or lone surrogate: what printable() escapes, but the backslash. */
+/** A control, separator, bidi control, invisible character or lone surrogate: what printable() escapes, but the backslash. */
 // eslint-disable-next-line no-control-regex
-const UNSAFE_IN_TEXT = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_IN_TEXT = /[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * The safety net for text mmtop composed (a status line, a table row) that may already hold names made

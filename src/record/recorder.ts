@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { Sample } from '../model/index.js';
 import { writeAll } from './out-file.js';
+import { jsonText } from '../model/index.js';
 
 export class Recorder {
   readonly path: string;
@@ -21,7 +22,7 @@ export class Recorder {
   /** Appends one Sample; the errno name when the write failed (EPIPE, ENOSPC), and the recorder is done. */
   write(sample: Sample): { ok: true } | { ok: false; code: string } {
     if (this.#fd < 0) return { ok: false, code: 'closed' };
-    const line = `${JSON.stringify(sample)}\n`;
+    const line = `${jsonText(sample)}\n`;
     try {
       writeAll(this.#fd, line);
     } catch (error) {

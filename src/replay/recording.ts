@@ -5,6 +5,7 @@
 // what came before it is replayed, and the damage is named by its line number and reason.
 import fs from 'node:fs';
 import { fsPath, SAMPLE_VERSION, type Sample } from '../model/index.js';
+import { sampleFieldMisfit } from './shape.js';
 
 export interface RecordedLine {
   /** Byte offset of the line in the file, and its length without the newline. */
@@ -52,7 +53,8 @@ export function sampleProblem(value: unknown): string | null {
     const mapping = m as Record<string, unknown> | null;
     if (typeof mapping !== 'object' || mapping === null || typeof mapping.start !== 'string' || typeof mapping.perms !== 'string') return 'not a Sample (a mapping without start or perms)';
   }
-  return null;
+  const misfit = sampleFieldMisfit(v);
+  return misfit === null ? null : `not a Sample (${misfit} is missing or of the wrong type)`;
 }
 
 /** A line's text checked: its Sample, or why it is not one. Pure. */
@@ -77,13 +79,20 @@ export type IndexResult = { ok: true; index: RecordingIndex } | { ok: false; rea
 export function indexRecording(file: string): IndexResult {
   let fd: number;
   try {
-    fd = fs.openSync(fsPath(file), fs.constants.O_RDONLY);
+    // O_NONBLOCK: opening a FIFO for reading blocks until a writer comes (fifo(7)); the fstat below then
+    // refuses it. Reads of a regular file ignore the flag.
+    fd = fs.openSync(fsPath(file), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, reason: `${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : `cannot open (${code})`}` };
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      const what = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO or pipe' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+      return { ok: false, reason: `${file}: is ${what}, not a recording (replay reads a recording's Samples by their offset: save it to a file first)` };
+    }
+    const size = stat.size;
     const lines: RecordedLine[] = [];
     let damage: Damage | null = null;
     let lineNo = 0;

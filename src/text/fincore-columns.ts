@@ -4,6 +4,7 @@
 // written for fincore reads `mmtop fincore` the same way. Pure: rows in, text out.
 import { printable } from '../model/index.js';
 import { columnsOf, padStartColumns } from './units.js';
+import { jsonText } from '../model/index.js';
 
 export type FincoreColumn =
   | 'PAGES' | 'SIZE' | 'FILE' | 'RES'
@@ -195,7 +196,7 @@ function formatJson(infos: ColumnInfo[], cells: Cell[][], rows: FincoreRow[]): s
   });
   // libsmartcols's layout (print-api.c/print.c): three-space indents, objects joined by "},{", and an empty
   // list as a blank line, so even a diff against fincore -J is clean.
-  const body = objects.map((o) => Object.entries(o).map(([k, v]) => `         ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n'));
+  const body = objects.map((o) => Object.entries(o).map(([k, v]) => `         ${jsonText(k)}: ${jsonText(v)}`).join(',\n'));
   const list = body.length === 0 ? '\n' : `      {\n${body.join('\n      },{\n')}\n      }\n`;
   return `{\n   "fincore": [\n${list}   ]\n}\n`;
 }

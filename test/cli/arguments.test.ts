@@ -2,10 +2,12 @@
 // --file on a symbolic link loop are each one line and an exit code; none starts the demo (128 MiB).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runCli, runMainInProcess } from '../helpers/cli.js';
-import { cleanupAll, makeColdFile, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, makeColdFile, REPO_ROOT, tempDir } from '../helpers/kernel.js';
+import { memoryHierarchy } from '../../src/overview/cgroups.js';
 
 after(cleanupAll);
 
@@ -65,4 +67,31 @@ test('--file on a symbolic link loop or a dangling link: one line, exit 1, no em
   const toDir = path.join(dir, 'to-dir');
   fs.symlinkSync(dir, toDir);
   await refused(['--file', toDir], 1, /to-dir: not a regular file$/);
+});
+
+test('a file named -rf is given after -- (the end of options), as to fincore and vmtouch', () => {
+  const dir = tempDir();
+  makeColdFile(dir, '-rf', 2);
+  // Run in the file's directory: a relative "-rf" is the only spelling that starts with a dash.
+  const cli = [process.execPath, '--import', import.meta.resolve('tsx'), path.join(REPO_ROOT, 'src/bin/mmtop.ts')];
+  for (const command of ['fincore', 'evict', 'touch']) {
+    const run = spawnSync(cli[0]!, [...cli.slice(1), command, '-n', '--', '-rf'].filter((a) => a !== '-n' || command === 'fincore'), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(run.status, 0, `${command} -- -rf: exit ${run.status}: ${run.stderr}`);
+    assert.match(run.stdout, /-rf/, `${command} -- -rf names the file`);
+  }
+});
+
+test('snapshot -- -5 is a pid refused, not the overview; --cgroup naming no cgroup is one line, not empty panes', { skip: memoryHierarchy() === null && 'no memory cgroup hierarchy' }, async () => {
+  await refused(['snapshot', '--', '-5'], 2, /^mmtop: pid must be positive, not -5$/, 'cli');
+  await refused(['snapshot', '--cgroup', '/no-such-cgroup-mmtop', '--interval', '0'], 1, /^mmtop: --cgroup \/no-such-cgroup-mmtop: no such memory cgroup/, 'cli');
+  await refused(['overview', '--cgroup', 'no-such-cgroup-mmtop'], 1, /no such memory cgroup/);
+});
+
+test('--include -rf takes "-rf" as its glob, as getopt would, not as the flags -r and -f', () => {
+  const dir = tempDir();
+  makeColdFile(dir, '-rf', 2);
+  makeColdFile(dir, 'other', 2);
+  const run = runCli(['fincore', '-R', dir, '--include', '-rf', '-n', '-o', 'FILE']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout, `${path.join(dir, '-rf')}\n`, 'only the file the glob names, and not in raw output');
 });

@@ -98,6 +98,9 @@ test('snapshot: text and --files escaped; --json has each name as its own mappin
 
   const json = runCliBytes(['snapshot', '--json', String(pid)]);
   assert.equal(json.status, 0, json.stderr.toString());
+  // JSON on a terminal too: U+202E and U+2028 as \uXXXX escapes, never raw (JSON.stringify writes them raw).
+  assertNoRawControl(json, 'snapshot --json');
+  assertNoRawControl(runCliBytes(['fincore', '-J', ...files]), 'fincore -J');
   const sample = JSON.parse(json.stdout.toString('utf8'));
   assert.equal(sample.process.comm, HOSTILE_COMM.toString(), 'the comm exactly');
   files.forEach((file, i) => {
@@ -137,4 +140,12 @@ test('one-line errors and doctor quote names escaped', () => {
   const doctor = runCliBytes(['doctor'], { env: { TMPDIR: tmp } });
   assert.equal(doctor.status, 0, doctor.stderr.toString());
   assert.ok(assertNoRawControl(doctor, 'doctor').includes('tmp\\x1b]2;DOC\\x07'), 'the temp dir named, escaped');
+});
+
+test('faults: a thread\'s comm is a name (its bytes kept), not latin1: U+202E escaped as its three bytes, 0xff as \\xff', async () => {
+  const { readComm } = await import('../../src/cli/faults.js');
+  const { printable } = await import('../../src/model/index.js');
+  const comm = Buffer.from([...Buffer.from('f\u202Ex'), 0xff]);
+  const child = await startScript('names_mapper.py', ['--comm', comm.toString('hex')], 'ready');
+  assert.equal(printable(readComm(child.pid, child.pid)), 'f\\xe2\\x80\\xaex\\xff');
 });

@@ -251,8 +251,10 @@ test('in process: the cap is said on the log, a port in use is one error, anothe
     const start = await until(async () => wide.find((l) => l.includes('serving http://')), 'the start line', 10_000);
     assert.match(start, /serving http:\/\/0\.0\.0\.0:\d+\/metrics, reachable from other hosts, without authentication/);
   } finally {
-    process.emit('SIGTERM');
-    assert.equal(await open, 0);
+    // SIGHUP (its terminal closed) ends it as SIGTERM does; without a handler it would wait forever here.
+    process.emit('SIGHUP');
+    const ended = await Promise.race([open, new Promise<'still serving'>((resolve) => setTimeout(() => resolve('still serving'), 10_000).unref())]);
+    assert.equal(ended, 0);
   }
 });
 

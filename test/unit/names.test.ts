@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decodeName, encodeName, printable, printableText } from '../../src/model/index.js';
+import { decodeName, encodeName, jsonText, printable, printableText } from '../../src/model/index.js';
 
 test('any bytes survive decodeName -> encodeName, and JSON', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
@@ -31,6 +31,9 @@ test('printable escapes controls, C1, DEL, separators, bidi, backslash and stray
   assert.equal(printable('l\u2028s\u2029p'), 'l\\xe2\\x80\\xa8s\\xe2\\x80\\xa9p');
   assert.equal(printable('a\\x1b'), 'a\\x5cx1b');
   assert.equal(printable('plain/文件 😀.db'), 'plain/文件 😀.db');
+  assert.equal(printable('zw\u200bx\u2060y\ufeffz'), 'zw\\xe2\\x80\\x8bx\\xe2\\x81\\xa0y\\xef\\xbb\\xbfz', 'invisible: not shown as "zwxyz", another name');
+  assert.equal(printable('👨\u200d👩 می\u200cخواهم'), '👨\u200d👩 می\u200cخواهم', 'ZWJ and ZWNJ join emoji and letters: kept');
+  assert.equal(printableText('a\u200bb'), 'a\\xe2\\x80\\x8bb');
 });
 
 test('printable output never holds a control or bidi character, whatever the input', () => {
@@ -52,5 +55,15 @@ test('printableText, the net at the line edge: escapes what printable does but t
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(printableText(s), /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     assert.doesNotMatch(printableText(s), /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+  }), { numRuns: 2000 });
+});
+
+test('jsonText: the same value to JSON.parse, and no character a terminal acts on (C1, bidi, separators, invisible)', () => {
+  assert.equal(jsonText({ p: 'c1\u009b31m \u202Eevil \u2028' }), '{"p":"c1\\u009b31m \\u202eevil \\u2028"}');
+  assert.equal(jsonText({ a: [1] }, 2), JSON.stringify({ a: [1] }, null, 2));
+  fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.uint8Array({ maxLength: 40 }).map(decodeName)), (s) => {
+    const text = jsonText({ [s]: [s] });
+    assert.deepEqual(JSON.parse(text), { [s]: [s] });
+    assert.doesNotMatch(text, /[\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]/);
   }), { numRuns: 2000 });
 });

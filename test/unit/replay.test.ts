@@ -2,6 +2,7 @@
 // a recording read up to its damage (files under /var/tmp).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { rebinFile } from '../../src/replay/rebin.js';
@@ -180,4 +181,35 @@ test('recorded fault counts move with the cells they were counted in when the re
   assert.deepEqual(ff?.cells, [1, 2, 0, 2, 0, 1, 19, 4, 0]);
   assert.equal(ff?.cellsCount, 20);
   assert.equal(ff?.cellsFirstPage, 0);
+});
+
+test('a recorded field of the wrong type is damage named by its field, not an internal error in the view', () => {
+  const sample = fakeSample({ timeMs: 1000, files: [{ path: '/f', inode: 7, pageCount: 40, pattern: 'MMOO' }] });
+  assert.ok(checkLine(JSON.stringify(sample)).ok, 'a Sample as mmtop writes it');
+  const broken: Array<[string, (s: Record<string, any>) => void]> = [
+    ['files[0].cells[0]', (s) => { s.files[0].cells[0] = null; }],
+    ['files[0].sizeBytes', (s) => { s.files[0].sizeBytes = 'big'; }],
+    ['process.cpuPercent', (s) => { s.process.cpuPercent = '5'; }],
+    ['process.comm', (s) => { s.process = { pid: 1 }; }],
+    ['mappings[0].path', (s) => { s.mappings[0].path = 5; }],
+    ['system', (s) => { s.system = 'x'; }],
+    ['failures[0]', (s) => { s.failures = [5]; }],
+    ['faults', (s) => { s.faults = 5; }],
+  ];
+  for (const [field, breakIt] of broken) {
+    const copy = JSON.parse(JSON.stringify(sample)) as Record<string, any>;
+    breakIt(copy);
+    const checked = checkLine(JSON.stringify(copy));
+    assert.ok(!checked.ok && checked.reason.includes(`${field} is missing or of the wrong type`), `${field}: ${JSON.stringify(checked.ok || checked.reason)}`);
+  }
+});
+
+test('a directory, a FIFO or a device is refused in one line, never read (a FIFO blocked the replay forever)', () => {
+  const dir = tempDir();
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  for (const [file, what] of [[dir, 'a directory'], [fifo, 'a FIFO or pipe'], ['/dev/null', 'a character device']] as const) {
+    const result = indexRecording(file);
+    assert.ok(!result.ok && result.reason === `${file}: is ${what}, not a recording (replay reads a recording's Samples by their offset: save it to a file first)`, JSON.stringify(result));
+  }
 });
