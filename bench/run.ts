@@ -1391,9 +1391,9 @@ async function main(o: Options): Promise<number> {
     console.log(`\nabout ${Math.ceil(estimateSeconds(PLAN, full, bigSizeGiB(full).gib) / 60)} min for a full run, ${Math.ceil(estimateSeconds(PLAN, quick, bigSizeGiB(quick).gib) / 60)} min with --quick`);
     return 0;
   }
-  if (!fs.existsSync(MMTOP[1]!)) throw new Error('build first: npm run build (npm run bench does)');
+  if (!fs.existsSync(MMTOP.at(-1)!)) throw new Error('build first: npm run build (npm run bench does)');
   for (const need of ['tmux', 'script', 'python3']) if (!has(need)) throw new Error(`${need} is not installed`);
-  available.mmtop = MMTOP[1]!;
+  available.mmtop = MMTOP.at(-1)!;
   available.htop = has('htop') ? 'htop' : null;
   available.btop = has('btop') ? 'btop' : null;
   const missing = ['htop', 'btop', 'vmtouch', 'pmap'].filter((c) => !has(c));
