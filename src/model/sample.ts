@@ -104,8 +104,9 @@ export interface BackingFile {
   filesystem: string | null;
 }
 
-export interface FileRecord {
-  /** The name as the process (maps) or the user gave it; `device` and `inode` are that file's. */
+/** A file's name, identity and page-cache counts (cachestat's five), each null where it could not be read. */
+export interface FileResidency {
+  /** The name as the process (maps, fd) or the user gave it; `device` and `inode` are that file's. */
   path: string;
   device: string;
   inode: number;
@@ -117,6 +118,9 @@ export interface FileRecord {
   evictedPages: number | null;
   recentlyEvictedPages: number | null;
   source: ResidencySource;
+}
+
+export interface FileRecord extends FileResidency {
   /** Filesystem type from statfs ("ext4", "tmpfs"), or null. */
   filesystem: string | null;
   /** Pages of the file present in the target's page table, over all its VMAs of the file. */

@@ -1,7 +1,7 @@
 // The overview's data (`mmtop` alone, `mmtop snapshot` without a pid): the machine's page cache, the
 // processes by file-backed resident memory, the files any process maps or holds open, the memory cgroups.
 // `snapshot --json` prints one Overview. Unknown is null, never 0 (docs/architecture.md).
-import type { Failure, ResidencySource } from '../model/index.js';
+import type { Failure, FileResidency } from '../model/index.js';
 
 export const OVERVIEW_VERSION = 1;
 
@@ -70,18 +70,7 @@ export interface FileHolder {
   open: boolean;
 }
 
-export interface OverviewFile {
-  path: string;
-  device: string;
-  inode: number;
-  sizeBytes: number | null;
-  pageCount: number | null;
-  cachedPages: number | null;
-  dirtyPages: number | null;
-  writebackPages: number | null;
-  evictedPages: number | null;
-  recentlyEvictedPages: number | null;
-  source: ResidencySource;
+export interface OverviewFile extends FileResidency {
   /** The processes that map it or hold it open (none for a file only found under --file). */
   holders: FileHolder[];
   /** Found under a --file directory. */
