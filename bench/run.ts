@@ -428,9 +428,9 @@ interface Tool {
   prompt: RegExp | null;
 }
 
-/** A heatmap row: glyphs only (src/residency/classify.ts, GLYPHS), at least one that carries data. */
+/** A line of the heatmap: its shades (how full a cell is), `x`, `.`, `?` and blanks, nothing else (README "The heatmap"). */
 function isGridRow(line: string): boolean {
-  return /^[MmOoDWx.? ]+$/.test(line) && /[MmOoDWx.]/.test(line);
+  return /^[░▒▓█x.? ]+$/.test(line) && /[░▒▓█x.]/.test(line);
 }
 
 /** mmtop's first frame: a heatmap row, and the selected file's name in the pane's title a few lines above. */
