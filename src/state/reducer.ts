@@ -551,7 +551,11 @@ function confirm(state: AppState, question: string, effect: Effect): Reduced {
 function actionCommand(state: AppState, command: Command): Reduced {
   const none: Effect[] = [];
   const file = focusedFile(state);
-  const needFile = (): Reduced => ({ state: say(state, 'select a file mapping first (anonymous memory has no file)'), effects: none });
+  // Before the first Sample there is no row at all: "select a file" would send the user looking for one.
+  const needFile = (): Reduced => ({
+    state: say(state, state.sample ? 'select a file mapping first (anonymous memory has no file)' : 'the first sample is not in yet: press it again in a moment'),
+    effects: none,
+  });
   const row = tableRows(state)[selectedIndex(state)];
   const closeMenu = { ...state, overlay: null };
   const startWorkload = (pattern: Pattern): Reduced => {

@@ -135,3 +135,11 @@ test('evict explained: the message says fadvise leaves no shadow entries, so no 
   assert.match(text, /^evict f\.db: 96 → 10 cached pages; 10 pages stayed: mapped by node; no x marks: fadvise leaves no shadow entries \(x comes from reclaim or PAGEOUT\)$/);
   assert.doesNotMatch(evictSummary({ path: '/d/f.db', cachedPagesBefore: 0, cachedPagesAfter: 0, reason: null }, 'f.db'), /shadow/, 'nothing dropped, nothing to explain');
 });
+
+test('e before the first Sample says the sample is not in yet, not "select a file" (there is no row to select)', () => {
+  const s = initialState({ target: { kind: 'process', pid: 4242 }, intervalMs: 1000, screen: { columns: 100, rows: 24 }, mono: false, readOnly: false });
+  const after = reduce(s, { type: 'keys', keys: ['e'], nowMs: 1000 });
+  assert.equal(after.state.overlay, null);
+  assert.match(JSON.stringify(after.state), /the first sample is not in yet/);
+  assert.doesNotMatch(JSON.stringify(after.state), /select a file mapping first/);
+});
