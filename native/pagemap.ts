@@ -149,6 +149,23 @@ const PRESENT_OR_SWAPPED_HIGH = 0xc0000000; // bits 63 and 62 of an entry
 export function pagemapRegionsByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint): PageRegion[] {
   const regions: PageRegion[] = [];
   const pageBytes = BigInt(pageSizeBytes);
+  walkPagemapByRead(pagemapFd, startAddress, endAddress, (start, high) => {
+    const present = (high & 0x80000000) !== 0;
+    const swapped = (high & 0x40000000) !== 0;
+    const last = regions[regions.length - 1];
+    if (last && last.endAddress === start && last.present === present && last.swapped === swapped) last.endAddress = start + pageBytes;
+    else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped });
+  });
+  return regions;
+}
+
+/**
+ * The one walk of plain pagemap reads: `[startAddress, endAddress)` in chunks of PAGEMAP_READ_CHUNK_PAGES
+ * into the one reused buffer; `visit` gets each present or swapped page's address and its entry's high 32
+ * bits (bits 63..32: present, swapped, file/shared, exclusive, soft-dirty), in address order.
+ */
+function walkPagemapByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint, visit: (start: bigint, high: number) => void): void {
+  const pageBytes = BigInt(pageSizeBytes);
   const chunkSpan = BigInt(PAGEMAP_READ_CHUNK_PAGES) * pageBytes;
   for (let addr = startAddress; addr < endAddress; addr += chunkSpan) {
     const left = (endAddress - addr) / pageBytes;
@@ -157,16 +174,9 @@ export function pagemapRegionsByRead(pagemapFd: number, startAddress: bigint, en
     preadEntries(pagemapFd, addr, chunkBytes.subarray(0, pages * 8));
     for (let i = 0; i < pages; i++) {
       const high = chunkHighWords[2 * i + 1]!;
-      if ((high & PRESENT_OR_SWAPPED_HIGH) === 0) continue;
-      const present = (high & 0x80000000) !== 0;
-      const swapped = (high & 0x40000000) !== 0;
-      const start = addr + BigInt(i) * pageBytes;
-      const last = regions[regions.length - 1];
-      if (last && last.endAddress === start && last.present === present && last.swapped === swapped) last.endAddress = start + pageBytes;
-      else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped });
+      if ((high & PRESENT_OR_SWAPPED_HIGH) !== 0) visit(addr + BigInt(i) * pageBytes, high);
     }
   }
-  return regions;
 }
 
 /** Page flags of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst), those mmtop shows. */
@@ -221,24 +231,14 @@ export function pagemapScanAnon(pagemapFd: number, startAddress: bigint, endAddr
 export function pagemapAnonByRead(pagemapFd: number, startAddress: bigint, endAddress: bigint): AnonRegion[] {
   const regions: AnonRegion[] = [];
   const pageBytes = BigInt(pageSizeBytes);
-  const chunkSpan = BigInt(PAGEMAP_READ_CHUNK_PAGES) * pageBytes;
-  for (let addr = startAddress; addr < endAddress; addr += chunkSpan) {
-    const left = (endAddress - addr) / pageBytes;
-    const pages = left < BigInt(PAGEMAP_READ_CHUNK_PAGES) ? Number(left) : PAGEMAP_READ_CHUNK_PAGES;
-    if (pages === 0) break;
-    preadEntries(pagemapFd, addr, chunkBytes.subarray(0, pages * 8));
-    for (let i = 0; i < pages; i++) {
-      const high = chunkHighWords[2 * i + 1]!;
-      if ((high & PRESENT_OR_SWAPPED_HIGH) === 0) continue;
-      const present = (high & 0x80000000) !== 0;
-      const swapped = (high & 0x40000000) !== 0;
-      const softDirty = (high & PM_SOFT_DIRTY_HIGH) !== 0;
-      const start = addr + BigInt(i) * pageBytes;
-      const last = regions[regions.length - 1];
-      if (last && last.endAddress === start && last.present === present && last.swapped === swapped && last.softDirty === softDirty) last.endAddress = start + pageBytes;
-      else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped, softDirty });
-    }
-  }
+  walkPagemapByRead(pagemapFd, startAddress, endAddress, (start, high) => {
+    const present = (high & 0x80000000) !== 0;
+    const swapped = (high & 0x40000000) !== 0;
+    const softDirty = (high & PM_SOFT_DIRTY_HIGH) !== 0;
+    const last = regions[regions.length - 1];
+    if (last && last.endAddress === start && last.present === present && last.swapped === swapped && last.softDirty === softDirty) last.endAddress = start + pageBytes;
+    else regions.push({ startAddress: start, endAddress: start + pageBytes, present, swapped, softDirty });
+  });
   return regions;
 }
 

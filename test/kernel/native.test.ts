@@ -231,3 +231,22 @@ test('cachestat reads ranges past 4 GiB where they are, not at their offset modu
     fs.closeSync(fd);
   }
 });
+
+test('pagemapAnonByRead (the fallback) reads what PAGEMAP_SCAN reads on anonymous memory: present and soft-dirty runs', async () => {
+  const { addressOf } = await import('../../native/libc.js');
+  const { openPagemap, pagemapAnonByRead, pagemapScanAnon } = await import('../../native/pagemap.js');
+  const buffer = Buffer.alloc(64 * PAGE, 1); // written: every page present
+  const first = (addressOf(buffer) + BigInt(PAGE) - 1n) / BigInt(PAGE) * BigInt(PAGE);
+  const start = first;
+  const end = first + BigInt(32 * PAGE);
+  const fd = openPagemap(process.pid);
+  try {
+    const scanned = pagemapScanAnon(fd, start, end);
+    const read = pagemapAnonByRead(fd, start, end);
+    assert.deepEqual(read, scanned);
+    assert.equal(read.reduce((a, r) => a + Number(r.endAddress - r.startAddress) / PAGE, 0), 32, 'all 32 pages present');
+  } finally {
+    fs.closeSync(fd);
+  }
+  buffer.fill(2);
+});
