@@ -8,8 +8,22 @@ import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { lazyStringWidth, LAZY_STRING_WIDTH_VERSION } from './lazy-string-width.mjs';
 
 const root = new URL('../', import.meta.url);
+// The string-width the view measures with (package.json pins it), not the older copies inside yargs's and
+// Ink's dependencies: its segmenter and emoji expression are made at first use (lazy-string-width.mjs).
+const stringWidthIndex = new URL('node_modules/string-width/index.js', root).pathname;
+const stringWidthVersion = JSON.parse(fs.readFileSync(new URL('node_modules/string-width/package.json', root), 'utf8')).version;
+if (stringWidthVersion !== LAZY_STRING_WIDTH_VERSION) throw new Error(`string-width is ${stringWidthVersion}; scripts/lazy-string-width.mjs knows ${LAZY_STRING_WIDTH_VERSION}`);
+const lazyStringWidthPlugin = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => (
+      args.path === stringWidthIndex ? { contents: lazyStringWidth(fs.readFileSync(args.path, 'utf8')), loader: 'js' } : undefined
+    ));
+  },
+};
 const out = process.argv[2] ? pathToFileURL(`${path.resolve(process.argv[2])}/`) : new URL('dist/', root);
 fs.rmSync(out, { recursive: true, force: true });
 await build({
@@ -30,6 +44,7 @@ await build({
   alias: { 'react-devtools-core': new URL('scripts/empty-devtools.mjs', root).pathname },
   // CommonJS dependencies (react) call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __mmtopRequire } from 'node:module'; const require = __mmtopRequire(import.meta.url);" },
+  plugins: [lazyStringWidthPlugin],
   legalComments: 'none',
   logLevel: 'warning',
 });

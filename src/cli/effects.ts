@@ -1,10 +1,9 @@
 // The effects runner: carries out what the reducer asks (evict, touch, advise, workloads) and reports the
 // kernel's answer back as actions. It owns the workload child and ends it on shutdown.
-import { adviseProcess, selectRanges } from '../actions/advise.js';
-import { dropCaches } from '../actions/drop-caches.js';
-import { evictFile } from '../actions/evict.js';
+// The actions (and native/ with them: koffi and its shared library) are imported when one first runs, not
+// with the view: the main thread of a view that never evicts or touches loads no native code at all (it
+// was 35-50 ms of the time to the first frame; the sampler thread has its own copy).
 import { evictSummary } from '../text/evict.js';
-import { touchFile, willneedFile } from '../actions/touch.js';
 import type { Action, Effect } from '../state/index.js';
 import { humanBytes } from '../text/units.js';
 import { describeExit, startWorkload, type WorkloadEvent, type WorkloadHandle } from '../workload/controller.js';
@@ -43,27 +42,32 @@ export function createEffectsRunner(dispatch: (action: Action) => void, clock: (
   const run = async (effect: Effect): Promise<void> => {
     switch (effect.type) {
       case 'evict': {
+        const { evictFile } = await import('../actions/evict.js');
         const r = await evictFile(effect.path);
         if (r.error) return report('evict', `evict ${path.basename(r.path)}: ${r.error}`, false);
         report('evict', evictSummary(r, path.basename(r.path)), true, { stayedPages: r.cachedPagesAfter, path: r.path });
         return;
       }
       case 'touch': {
+        const { touchFile } = await import('../actions/touch.js');
         const r = await touchFile(effect.path, (done, total) => dispatch({ type: 'message', text: `reading ${path.basename(effect.path)}: ${humanBytes(done)} of ${humanBytes(total)}`, nowMs: clock() }));
         report('touch', r.error ? `touch ${path.basename(r.path)}: ${r.error}` : `touch ${path.basename(r.path)}: read ${humanBytes(r.bytesRead)}, ${n(r.cachedPagesAfter)} pages cached`, !r.error);
         return;
       }
       case 'willneed': {
+        const { willneedFile } = await import('../actions/touch.js');
         const r = willneedFile(effect.path);
         report('willneed', r.error ? `WILLNEED ${path.basename(r.path)}: ${r.error}` : `WILLNEED ${path.basename(r.path)}: the kernel reads ahead; ${n(r.cachedPagesAfter)} pages cached so far`, !r.error);
         return;
       }
       case 'dropCaches': {
+        const { dropCaches } = await import('../actions/drop-caches.js');
         const r = dropCaches();
         report('dropCaches', r.ok ? `drop caches: Cached ${humanBytes(r.cachedBytesBefore)} → ${humanBytes(r.cachedBytesAfter)}` : `drop caches: ${r.reason}`, r.ok);
         return;
       }
       case 'processAdvise': {
+        const { adviseProcess, selectRanges } = await import('../actions/advise.js');
         // The selected mapping, exactly: its own start and end; a folded file row: each of its VMAs.
         const selection = selectRanges(effect.pid, effect.selector ?? `${effect.start}-${effect.end}`);
         if (!selection.ok) return report('processAdvise', `${effect.advice}: ${selection.message}`, false);

@@ -67,6 +67,8 @@ const SMAPS_EVERY_MS = 1000;
 export const DEFAULT_BUDGET_PERCENT = 2;
 /** Most credit the off-screen reads can save up (after a pause, a burst of at most this much time's worth). */
 const BUDGET_CREDIT_MAX_WALL_MS = 5000;
+/** The first Samples whose arrival and paint the bench's statistics keep (start-up: tick). */
+const STARTUP_SAMPLES_TRACED = 3;
 /** A burst of resizes settles for this long before the screen is redrawn. */
 const RESIZE_SETTLE_MS = 120;
 
@@ -78,12 +80,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   }
   const profile = terminalProfile(process.env);
   if (profile.refusal) throw new CliError(refusalMessage(profile.refusal));
-  // A replay shows another time's system: this machine's reclaimer is no part of it.
-  const reclaimers = options.replay ? { running: false } : detectReclaimers();
-  const staticWarnings = [
-    ...(options.hints ?? []),
-    ...(reclaimers.running ? ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] : []),
-  ];
+  const staticWarnings = [...(options.hints ?? [])];
   let state: AppState = initialState({
     target: options.target,
     intervalMs: Math.round(options.delaySeconds * 1000),
@@ -122,6 +119,14 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let inFlight = false;
   let again = false;
   let lastSmapsMs = -Infinity;
+  /** Requests made without smaps to bring the first frame sooner (tick: at most two). */
+  let startupRequests = 0;
+  /**
+   * While a start-up Sample is taken in (tick): the next request goes to the sampler thread first and the
+   * frame is painted after, so that the thread reads the selected file's cells while this one paints.
+   */
+  let holdPaint = false;
+  let paintHeld = false;
   let lastSmapsCostMs = 0;
   const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
   /** Milliseconds the off-screen files may take in the next tick: budget × wall time, less what they took. */
@@ -133,6 +138,12 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const clock = (): number => performance.now();
   /** Counters for `npm run bench` (written to $MMTOP_STATS_FILE on exit). */
   const stats = { startMs: clock(), samples: 0, firstSampleMs: undefined as number | undefined };
+  /**
+   * Start-up, in ms since the process started (performance.now()), for the bench: when the view began,
+   * its first paint, the first Samples in, and the first paint after each (the second Sample's paint is
+   * the first with the selected file's heatmap).
+   */
+  const startupTrace = { viewMs: clock(), firstPaintMs: undefined as number | undefined, sampleMs: [] as number[], paintMs: [] as number[] };
 
   /**
    * Imports Ink and mounts it, once; then paints, now that the screen it draws can be. Until then a
@@ -155,6 +166,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
    */
   const paint = (): void => {
     if (finished || resizing) return;
+    if (holdPaint) {
+      paintHeld = true;
+      return;
+    }
     const theme = makeTheme(state.mono);
     const inkLines = inkScreenLines(state, theme);
     const drawn = inkLines?.join('\n') ?? null;
@@ -168,6 +183,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       }
     }
     painter.paint(inkLines === null ? liveLines(state, theme) : canvas.lines());
+    startupTrace.firstPaintMs ??= clock();
+    if (startupTrace.paintMs.length < startupTrace.sampleMs.length) startupTrace.paintMs.push(clock());
   };
 
   /** The whole screen written again from a blank one (Ctrl-L, a resize; after SIGCONT). */
@@ -290,19 +307,26 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     inFlight = true;
     try {
       const now = clock();
-      // The first sample skips smaps (it walks every page table: 300 ms for 5,000 mappings) so the first
-      // frame with data comes fast; the next one, at once, reads it.
-      const first = state.sample === null && stats.samples === 0;
-      // smaps takes the target's mmap lock and our CPU: keep it under 5% of the time (at most once a second).
-      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, 20 * lastSmapsCostMs);
-      const smaps = !first && now - lastSmapsMs >= smapsEveryMs - 50;
-      if (first) again = true;
       const target: Target = state.target.kind === 'process' && state.sample?.process
         ? { ...state.target, startTimeTicks: state.sample.process.startTimeTicks }
         : state.target;
       if (lastTickMs !== undefined) offscreenCreditMs = Math.min(offscreenCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
       lastTickMs = now;
-      const plan = planFor(state, smaps, Math.max(0, offscreenCreditMs));
+      const planned = planFor(state, false, Math.max(0, offscreenCreditMs));
+      // Start-up: the first frame with data is the selected file's name and its heatmap. The first sample
+      // skips smaps (it walks every page table: 300 ms for 5,000 mappings) and cannot read any heatmap
+      // (nothing is selected before it); the second, at once, reads the selected row's cells, still
+      // without smaps, whose cost grows with the mappings; the third, at once, reads smaps. At most two
+      // such requests, so a sampler that keeps failing is not asked again at once forever.
+      const startup = startupRequests === 0 || (startupRequests === 1 && stats.samples === 1 && (planned.focus !== undefined || planned.anon !== undefined));
+      if (startup) {
+        startupRequests++;
+        again = true;
+      }
+      // smaps takes the target's mmap lock and our CPU: keep it under 5% of the time (at most once a second).
+      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, 20 * lastSmapsCostMs);
+      const smaps = !startup && now - lastSmapsMs >= smapsEveryMs - 50;
+      const plan = smaps ? { ...planned, smaps } : planned;
       const result = await sampler!.request(target, plan);
       offscreenCreditMs -= result.offscreenMs ?? 0;
       if (smaps) {
@@ -310,7 +334,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         lastSmapsCostMs = result.elapsedMs ?? 0;
       }
       if (finished) return;
+      holdPaint = startup && !replay;
       stats.samples++;
+      if (startupTrace.sampleMs.length < STARTUP_SAMPLES_TRACED) startupTrace.sampleMs.push(clock());
       stats.firstSampleMs ??= clock() - stats.startMs;
       if (replay) {
         // A recorded Sample carries its own smaps figures; the one before it is the recording's, not the screen's.
@@ -334,6 +360,28 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       } else if (!replay) {
         schedule();
       }
+      holdPaint = false;
+      if (paintHeld) {
+        paintHeld = false;
+        paint();
+      }
+      if (!reclaimersChecked && stats.samples >= 2) checkReclaimers();
+    }
+  };
+
+  /**
+   * A proactive reclaimer (DAMON, a memory.reclaim daemon) makes idle page cache vanish on its own: the
+   * warning line says so. Looking takes a read of every process's comm (10-40 ms for 400 processes), so it
+   * is done once the first frame with the heatmap is on screen, while the sampler thread takes the sample
+   * after it, not before the first frame. A replay shows another time's system: this machine's reclaimer
+   * is no part of it.
+   */
+  let reclaimersChecked = replay !== undefined;
+  const checkReclaimers = (): void => {
+    reclaimersChecked = true;
+    if (finished) return;
+    if (detectReclaimers().running) {
+      dispatch({ type: 'staticWarnings', add: ['a proactive reclaimer (DAMON) pages out idle page cache: pages may vanish on their own'] });
     }
   };
 
@@ -383,7 +431,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         const { writeFileSync } = await import('node:fs');
         writeFileSync(process.env.MMTOP_STATS_FILE, JSON.stringify({
           // Ink writes nothing to the terminal: every byte is the painter's.
-          samples: stats.samples, firstSampleMs: stats.firstSampleMs, inkBytes: 0, inkRenders: canvas.renders,
+          samples: stats.samples, startupMs: startupTrace, firstSampleMs: stats.firstSampleMs, inkBytes: 0, inkRenders: canvas.renders,
           painterBytes: painter.bytesWritten, painterWrites: painter.writes, runMs: clock() - stats.startMs,
         }));
       }

@@ -164,8 +164,8 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
           exitCode = await runOverview({ ...common, cgroup: args.cgroup });
           return;
         }
-        const { runInteractive } = await import('./interactive.js');
         if (args.file && args.file.length > 0) {
+          const { runInteractive } = await import('./interactive.js');
           const { expandPaths } = await import('./fincore.js');
           if (pidText !== undefined) throw new CliError('give a pid or --file, not both', EXIT_USAGE);
           const problems: string[] = [];
@@ -177,10 +177,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
           return;
         }
         if (pidText === undefined) throw usageError('give a pid or --file');
-        const pid = parsePid(pidText);
-        const { comm, kernelThread } = requireLiveProcess(pid);
-        if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
-        exitCode = await runInteractive({ target: { kind: 'process', pid }, ...common });
+        exitCode = await (await import('./process-view.js')).runProcessView(pidText, common);
       })
     .command('overview', 'the machine\'s page cache: processes, files and cgroups (what mmtop alone opens)',
       (y) => recordOptions('overview', y

@@ -1,11 +1,12 @@
 // The one-shot commands without yargs: `mmtop fincore …` and `mmtop snapshot …` in their plain shapes,
-// and `mmtop` alone (the overview: its first frame within a second of `npx mmtop`).
+// `mmtop` alone (the overview: its first frame within a second of `npx mmtop`) and `mmtop PID` (the view:
+// its first frame sooner, README "Performance").
 // yargs costs about 80 ms to load (two string-width modules build their emoji tables at import), more
 // than fincore of a small file takes. So the bin reads these shapes itself and hands everything else
 // (help, a misspelt flag, --no-json, `--`, a value yargs would read differently) to main's yargs parser,
 // which then says what it always said: the flags, the defaults and every message stay yargs's.
 // A test checks that both parse to the same run (test/cli/oneshot.test.ts).
-import { parseCells, parsePid } from './args.js';
+import { parseCells, parseDelaySeconds, parsePid } from './args.js';
 import { usageError } from './errors.js';
 
 export type OneShot =
@@ -13,6 +14,12 @@ export type OneShot =
   | { command: 'snapshot'; pid: string; json: boolean; files: boolean; smaps: boolean; cells: string | undefined }
   /** `mmtop` alone: the live overview with yargs's defaults (src/cli/overview.ts). */
   | { command: 'live-overview' }
+  /**
+   * `mmtop [-d SECONDS] [--mono] [--ascii] [--read-only] [--no-mouse] PID`: the view of a process, as
+   * main's `$0` handler runs it (src/cli/process-view.ts), without loading yargs first: yargs and its
+   * parse were about 90 ms of the time to the first frame.
+   */
+  | { command: 'view'; pid: string; delay: string | undefined; mono: boolean; ascii: boolean; readOnly: boolean; mouse: boolean }
   /** `snapshot` without a pid: the overview once (src/cli/snapshot-overview.ts). */
   | { command: 'overview'; json: boolean; interval: string | undefined; top: string | undefined };
 
@@ -31,7 +38,7 @@ const isPlainWord = (token: string): boolean => token !== '' && !token.startsWit
 export function parseOneShot(argv: readonly string[]): OneShot | undefined {
   if (argv.length === 0) return { command: 'live-overview' };
   const [command, ...rest] = argv;
-  if (command !== 'fincore' && command !== 'snapshot') return undefined;
+  if (command !== 'fincore' && command !== 'snapshot') return parseView(argv);
   const booleans = command === 'fincore' ? ['--json', '-R', '--recursive'] : ['--json', '--files', '--smaps'];
   const seen = new Set<string>();
   const words: string[] = [];
@@ -77,12 +84,48 @@ export function parseOneShot(argv: readonly string[]): OneShot | undefined {
   return { command, pid: words[0]!, json: seen.has('--json'), files: seen.has('--files'), smaps: seen.has('--smaps'), cells };
 }
 
+/** The view's flags the bin reads itself: each once, bare (`--mono=false`, `--no-ascii`, `--mouse` are yargs's). */
+const VIEW_BOOLEANS = ['--mono', '--ascii', '--read-only', '--no-mouse'];
+/** A delay yargs keeps as written (a string option): plain decimal seconds. */
+const PLAIN_SECONDS = /^\d{1,7}(?:\.\d{1,6})?$/;
+
+/** `mmtop PID` with at most -d/--delay and the boolean flags above; undefined for anything else. */
+function parseView(argv: readonly string[]): OneShot | undefined {
+  const seen = new Set<string>();
+  let delay: string | undefined;
+  let pid: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (VIEW_BOOLEANS.includes(token)) {
+      const next = argv[i + 1];
+      if (next === 'true' || next === 'false' || seen.has(token)) return undefined;
+      seen.add(token);
+    } else if (token === '-d' || token === '--delay' || token.startsWith('--delay=')) {
+      const value = token.startsWith('--delay=') ? token.slice('--delay='.length) : argv[++i];
+      if (delay !== undefined || value === undefined || !PLAIN_SECONDS.test(value)) return undefined;
+      delay = value;
+    } else if (/^[1-9]\d{0,9}$/.test(token) && pid === undefined) {
+      pid = token;
+    } else {
+      return undefined;
+    }
+  }
+  if (pid === undefined) return undefined;
+  return { command: 'view', pid, delay, mono: seen.has('--mono'), ascii: seen.has('--ascii'), readOnly: seen.has('--read-only'), mouse: !seen.has('--no-mouse') };
+}
+
 /** Runs it as main's yargs handler for the command would; returns the exit code. Throws as they do. */
 export async function runOneShot(run: OneShot): Promise<number> {
   const cellsOption = (raw: string | undefined): number | undefined => (raw === undefined ? undefined : parseCells(raw));
   if (run.command === 'live-overview') {
     const { runOverview } = await import('./overview.js');
     return runOverview({ delaySeconds: 1, mono: false, ascii: false, readOnly: false, mouse: true, budgetPercent: undefined, cgroup: undefined });
+  }
+  if (run.command === 'view') {
+    // main.ts's `$0` handler, in its order: the delay first, then the pid and its process.
+    const delaySeconds = parseDelaySeconds(run.delay ?? '1');
+    const { runProcessView } = await import('./process-view.js');
+    return runProcessView(run.pid, { delaySeconds, mono: run.mono, readOnly: run.readOnly, ascii: run.ascii, mouse: run.mouse, budgetPercent: undefined });
   }
   if (run.command === 'overview') {
     // main.ts's checks of the two values, word for word.

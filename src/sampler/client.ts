@@ -14,15 +14,51 @@ const OUTPUT_MAX_CHARS = 4096;
 /** How long close() waits for the thread to release its files before ending it. */
 const CLOSE_WAIT_MS = 1000;
 
-/** Starts the sampler thread. Under tsx (src/*.ts) the worker is the .ts file, built it is the .js one. */
+/** The most lines of the thread's output kept while nobody listens yet (a thread started early: startEarly). */
+const OUTPUT_MAX_QUEUED_LINES = 64;
+
+/**
+ * A thread started before the view was loaded (startEarly), with the first request already in it: the
+ * view's startSamplerThread takes it over. At most one.
+ */
+let early: { client: SamplerClient & Prefetching; listen: (onOutput: (line: string) => void) => void } | undefined;
+
+interface Prefetching {
+  /** Posts a request now; request() with an equal target and plan gets its answer instead of asking again. */
+  prefetch(target: Target, plan: SamplePlan): void;
+}
+
+/**
+ * Starts the sampler thread and its first sample while the rest of the view is still being loaded (the
+ * bin, for `mmtop PID`): the thread's start (a second V8 isolate, its modules, koffi) and the first
+ * sample then overlap the main thread's own module loading instead of following it. The view's
+ * startSamplerThread takes this thread over; a first request equal to `plan` gets the answer already
+ * on its way (or in hand). Nothing else changes: the thread is unref'd, so a command that ends before
+ * the view starts does not wait for it.
+ */
+export function startEarly(target: Target, plan: SamplePlan): void {
+  if (early) return;
+  early = createClient(true);
+  early.client.prefetch(target, plan);
+}
+
+/** Starts the sampler thread (or takes over the one startEarly started). Under tsx (src/*.ts) the worker is the .ts file, built it is the .js one. */
 export function startSamplerThread(onOutput?: (line: string) => void): SamplerClient {
+  const taken = early;
+  early = undefined;
+  const made = taken ?? createClient(onOutput !== undefined);
+  if (onOutput) made.listen(onOutput);
+  return made.client;
+}
+
+function createClient(captureOutput: boolean): { client: SamplerClient & Prefetching; listen: (onOutput: (line: string) => void) => void } {
   const here = import.meta.url;
   const workerUrl = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
   // Node 20 runs a worker's entry before `--import` hooks are in place, so under tsx a tiny bootstrap
   // registers tsx first and then imports the .ts worker.
   // The sampler's own heap stays small: samples are plain data handed over once a tick.
   const resourceLimits = { maxYoungGenerationSizeMb: 4 };
-  const streams = onOutput ? { stdout: true, stderr: true } : {};
+  const streams = captureOutput ? { stdout: true, stderr: true } : {};
   const worker = here.endsWith('.ts')
     // tsx is resolved from here, not from the working directory (an eval'd worker resolves from the cwd):
     // mmtop run under tsx from another directory (the record and replay tests write there) still finds it.
@@ -30,19 +66,28 @@ export function startSamplerThread(onOutput?: (line: string) => void): SamplerCl
     : new Worker(workerUrl, { resourceLimits, ...streams });
   worker.unref();
   // What the thread writes (a Node warning, a stray log) would land raw on the view's terminal, under the
-  // painter's frame: with `onOutput` it comes here line by line instead, bounded, for the view to say.
-  if (onOutput) {
-    for (const stream of [worker.stdout, worker.stderr]) {
-      let pendingText = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        pendingText = (pendingText + chunk).slice(-OUTPUT_MAX_CHARS);
-        const lines = pendingText.split('\n');
-        pendingText = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') onOutput(line);
-      });
-    }
+  // painter's frame: with `captureOutput` it comes here line by line instead, bounded, for the view to say
+  // (`listen`); lines written before anyone listens wait, at most OUTPUT_MAX_QUEUED_LINES of them.
+  let sink: ((line: string) => void) | undefined;
+  const queued: string[] = [];
+  for (const stream of captureOutput ? [worker.stdout, worker.stderr] : []) {
+    let pendingText = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      pendingText = (pendingText + chunk).slice(-OUTPUT_MAX_CHARS);
+      const lines = pendingText.split('\n');
+      pendingText = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        if (sink) sink(line);
+        else if (queued.push(line) > OUTPUT_MAX_QUEUED_LINES) queued.shift();
+      }
+    });
   }
+  const listen = (onOutput: (line: string) => void): void => {
+    sink = onOutput;
+    for (const line of queued.splice(0)) onOutput(line);
+  };
   let nextId = 1;
   const pending = new Map<number, { resolve: (r: SampleResult) => void; reject: (e: Error) => void }>();
   // The last Sample rebuilt from the thread's deltas (delta.ts): every message is decoded, answered or
@@ -79,14 +124,30 @@ export function startSamplerThread(onOutput?: (line: string) => void): SamplerCl
   };
   worker.on('error', failAll);
   worker.on('exit', () => failAll(new Error('sampler thread ended')));
-  return {
+  const post = (target: Target, plan: SamplePlan): Promise<SampleResult> => {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, target, plan, ...(needFull ? { full: true } : {}) });
+      needFull = false;
+    });
+  };
+  /** The request startEarly posted, until the view's first request takes it (or asks for something else). */
+  let prefetched: { target: Target; plan: SamplePlan; answer: Promise<SampleResult> } | undefined;
+  const client: SamplerClient & Prefetching = {
+    prefetch(target, plan) {
+      const answer = post(target, plan);
+      // Not asked for after all (the view's first plan differed, or the view never started): no unhandled rejection.
+      answer.catch(() => undefined);
+      prefetched = { target, plan, answer };
+    },
     request(target, plan) {
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, target, plan, ...(needFull ? { full: true } : {}) });
-        needFull = false;
-      });
+      const given = prefetched;
+      prefetched = undefined;
+      // The answer in flight is this request's only if it asked for exactly this; otherwise it still
+      // arrives first and becomes the base of the next delta (the thread answers in order), unheard.
+      if (given && sameData(given.target, target) && sameData(given.plan, plan)) return given.answer;
+      return post(target, plan);
     },
     async close() {
       // The thread closes the files it keeps open first (they are the process's fds, not the thread's),
@@ -107,4 +168,16 @@ export function startSamplerThread(onOutput?: (line: string) => void): SamplerCl
       }
     },
   };
+  return { client, listen };
+}
+
+/** Whether two requests' plain data (JSON-like: objects, arrays, strings, numbers, booleans) are equal. */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }

@@ -100,6 +100,8 @@ export function reduce(state: AppState, action: Action): Reduced {
       return { state: { ...state, nowMs: action.nowMs }, effects: [] };
     case 'message':
       return { state: say({ ...state, nowMs: action.nowMs }, action.text), effects: [] };
+    case 'staticWarnings':
+      return { state: action.add.length === 0 ? state : { ...state, staticWarnings: [...state.staticWarnings, ...action.add] }, effects: [] };
     case 'actionResult':
       return actionResult(state, action);
     case 'workloadStarted': {

@@ -7,6 +7,7 @@ import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells
 import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
+import { barWidth } from './first-plan.js';
 import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
 import { replayFlags } from '../replay/timeline.js';
 import { demoHintLines } from './demo-hints.js';
@@ -138,10 +139,7 @@ export function gridCellCount(state: AppState): number {
   return layout.gridRows * layout.gridColumns * cellsPerGlyph(state);
 }
 
-/** Width of the inline residency bar in the table. */
-export function barWidth(columns: number): number {
-  return columns >= 160 ? 16 : columns >= 100 ? 10 : 6;
-}
+export { barWidth } from './first-plan.js';
 
 /** The window of pages at a zoom level around `centerPage`: whole file at 0, one page a cell at most. */
 export function zoomWindowFor(pageCount: number, cells: number, level: number, centerPage: number): PageWindow | null {

@@ -173,6 +173,8 @@ export type Action =
   | { type: 'resize'; screen: Screen }
   | { type: 'tick'; nowMs: number }
   | { type: 'message'; text: string; nowMs: number }
+  /** Warnings found after the view started (a proactive reclaimer: src/doctor/reclaimer.ts), shown from now on. */
+  | { type: 'staticWarnings'; add: string[] }
   | { type: 'actionResult'; kind: ActionKind; text: string; ok: boolean; nowMs: number; stayedPages?: number | null; advice?: string; path?: string }
   | { type: 'workloadStarted'; pid: number; file: string; pattern: Pattern; rate: number; advice: WorkloadAdvice; nowMs: number }
   | { type: 'workloadStatus'; status: WorkloadStatus; nowMs: number }

@@ -42,14 +42,15 @@ function brailleAscii(ch: string): string | undefined {
 
 const NON_ASCII = /[^\x00-\x7f]+/g;
 const ANY_NON_ASCII = /[^\x00-\x7f]/;
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made at its first use: the first Intl.Segmenter loads ICU's break rules (about 20 ms).
+let segmenter: Intl.Segmenter | undefined;
 
 /** `text` with every non-ASCII grapheme replaced by ASCII as wide as it was. */
 export function toAscii(text: string): string {
   if (!ANY_NON_ASCII.test(text)) return text;
   return text.replace(NON_ASCII, (run) => {
     let out = '';
-    for (const { segment } of segmenter.segment(run)) out += ASCII_GLYPHS[segment] ?? brailleAscii(segment) ?? '?'.repeat(stringWidth(segment));
+    for (const { segment } of (segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(run)) out += ASCII_GLYPHS[segment] ?? brailleAscii(segment) ?? '?'.repeat(stringWidth(segment));
     return out;
   });
 }

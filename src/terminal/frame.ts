@@ -53,7 +53,9 @@ export function frameFromLines(lines: readonly string[], columns: number, rows: 
   return { columns, rows: out };
 }
 
-const segmenter = new Intl.Segmenter();
+// Made at its first use: the first Intl.Segmenter loads ICU's break rules (about 20 ms), which text that
+// is all narrow (text/narrow.ts), as the view's own is, never needs.
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * The cells of one styled line, cut or padded to `columns`. Only SGR sequences (CSI … m) are understood;
@@ -79,7 +81,7 @@ export function rowFromLine(line: string, columns: number): Row {
           widths[x] = 1;
         }
       } else {
-        for (const { segment } of segmenter.segment(text)) {
+        for (const { segment } of (segmenter ??= new Intl.Segmenter()).segment(text)) {
           if (x >= columns) break;
           const width = segment.length === 1 && segment >= ' ' && segment <= '~' ? 1 : stringWidth(segment);
           if (width === 0) continue;

@@ -49,7 +49,9 @@ export function humanDuration(seconds: number | null): string {
 // text through printableText(): fitting is the edge every line crosses, so no control reaches the
 // terminal from it, and escape sequences (styling) are added only after fitting, never cut.
 
-const segmenter = new Intl.Segmenter();
+// Made at its first use: the first Intl.Segmenter loads ICU's break rules (about 20 ms), which narrow
+// text never needs.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Columns `text` takes on a terminal (escape sequences count for nothing). */
 export function columnsOf(text: string): number {
@@ -59,7 +61,7 @@ export function columnsOf(text: string): number {
 /** The grapheme clusters of `text` with their columns. */
 function clusters(text: string): Array<{ text: string; columns: number }> {
   const out: Array<{ text: string; columns: number }> = [];
-  for (const { segment } of segmenter.segment(text)) out.push({ text: segment, columns: stringWidth(segment) });
+  for (const { segment } of (segmenter ??= new Intl.Segmenter()).segment(text)) out.push({ text: segment, columns: stringWidth(segment) });
   return out;
 }
 

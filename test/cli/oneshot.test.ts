@@ -1,4 +1,4 @@
-// Start-up: `--version`, `fincore` and `snapshot` load only what they need (no yargs, ink or react), and
+// Start-up: `--version`, `fincore`, `snapshot` and `mmtop PID` load only what they need (no yargs, ink or react), and
 // the bin's own reading of the one-shot lines (src/cli/oneshot.ts) runs exactly what yargs would.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ test('the probe can fail: --help loads yargs', () => {
   assert.ok(packages.has('yargs'), [...packages].join(' '));
 });
 
-test('--version, fincore and snapshot load neither yargs nor ink nor react', async () => {
+test('--version, fincore and snapshot load neither yargs nor ink nor react; `mmtop PID` neither ink nor react', async () => {
   const dir = tempDir();
   const file = makeColdFile(dir, 'one.db', 4);
   const mapper = await startMapper(file, 'read', '0');
@@ -47,6 +47,13 @@ test('--version, fincore and snapshot load neither yargs nor ink nor react', asy
     assert.match(run.output, output, args.join(' '));
     for (const heavy of ['yargs', 'ink', 'react']) assert.ok(!run.packages.has(heavy), `${args.join(' ')} loads ${heavy}`);
   }
+  // `mmtop PID` off a terminal: the view's refusal, without ink and react (help and menus only). yargs
+  // loads here only to say the refusal (the bin's way out: main.ts reportError); the e2e tests run the
+  // view itself, on a terminal.
+  const view = packagesLoaded(['-d', '1', String(mapper.pid)]);
+  assert.equal(view.status, 1, view.output);
+  assert.match(view.output, /needs a terminal/);
+  for (const heavy of ['ink', 'react']) assert.ok(!view.packages.has(heavy), `mmtop PID loads ${heavy}`);
   await mapper.stop();
 });
 
@@ -58,9 +65,14 @@ test('the plain one-shot lines take the bin\'s own path; anything else is yargs\
   assert.deepEqual(parseOneShot(['snapshot']), { command: 'overview', json: false, interval: undefined, top: undefined });
   assert.deepEqual(parseOneShot(['snapshot', '--json', '--interval', '0', '--top', '5']), { command: 'overview', json: true, interval: '0', top: '5' });
   assert.deepEqual(parseOneShot(['snapshot', '42', '--files', '--cells', 'x']), { command: 'snapshot', pid: '42', json: false, files: true, smaps: false, cells: 'x' });
+  assert.deepEqual(parseOneShot(['1234']), { command: 'view', pid: '1234', delay: undefined, mono: false, ascii: false, readOnly: false, mouse: true });
+  assert.deepEqual(parseOneShot(['-d', '0.5', '--mono', '42', '--no-mouse']), { command: 'view', pid: '42', delay: '0.5', mono: true, ascii: false, readOnly: false, mouse: false });
+  assert.deepEqual(parseOneShot(['--delay=2', '--ascii', '--read-only', '42']), { command: 'view', pid: '42', delay: '2', mono: false, ascii: true, readOnly: true, mouse: true });
   for (const argv of [['fincore'], ['fincore', '--help', 'a'], ['fincore', 'help'], ['fincore', '--json', 'true', 'a'], ['fincore', '--no-json', 'a'],
     ['fincore', 'a', '--', 'b'], ['fincore', '-R', '--recursive', 'a'], ['fincore', '--cells', '-5', 'a'], ['fincore', 'a', '--cells'], ['fincore', '0x10'],
-    ['fincore', '-Rj', 'a'], ['snapshot', '--files'], ['snapshot', '--interval', '-1'], ['snapshot', '--interval', '1', '42'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'], ['1234']]) {
+    ['fincore', '-Rj', 'a'], ['snapshot', '--files'], ['snapshot', '--interval', '-1'], ['snapshot', '--interval', '1', '42'], ['snapshot', '1', '2'], ['snapshot', 'abc'], ['snapshot', '007'], ['snapshot', '-R', '1'], ['doctor'],
+    ['1234', '5678'], ['-d', '1'], ['-d', '1', '-d', '2', '42'], ['-d', '-1', '42'], ['-d', '1e3', '42'], ['-d'], ['42', '-d'], ['--mono', '--mono', '42'], ['--mono', 'true', '42'],
+    ['--no-mono', '42'], ['--mouse', '42'], ['--budget', '5', '42'], ['--file', 'a'], ['--cgroup', 'x'], ['-d5', '42'], ['007'], ['0'], ['-h', '42'], ['--', '42'], ['42', 'demo'], ['demo']]) {
     assert.equal(parseOneShot(argv), undefined, argv.join(' '));
   }
 });
@@ -121,6 +133,24 @@ test('property: whenever the bin reads a line itself, it runs what yargs runs: s
     process.chdir(cwd);
   }
   assert.ok(accepted > 40, `enough lines took the bin's path to mean something (${accepted})`);
+});
+
+test('property: `mmtop PID` lines the bin reads itself end as yargs ends them: the same refusal, message and exit code', async () => {
+  // Off a terminal the view refuses once its arguments pass; before that, a bad delay or pid is refused
+  // as yargs refuses it. Pid 2 is kthreadd (a kernel thread), 4194304 is above any pid_max.
+  const tokens = ['-d', '--delay', '--delay=0.5', '0.5', '1', '0', '0.01', '100000', '2', '4194304', String(process.pid), '--mono', '--ascii', '--read-only', '--no-mouse'];
+  let accepted = 0;
+  await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 5 }), async (argv) => {
+    const oneShot = parseOneShot(argv);
+    if (oneShot === undefined) return;
+    assert.equal(oneShot.command, 'view', argv.join(' '));
+    accepted++;
+    const ours = await captured(() => runOneShot(oneShot).catch(reportError));
+    const theirs = await captured(() => main(argv));
+    assert.deepEqual(ours, theirs, argv.join(' '));
+    assert.notEqual(ours.status, 0, argv.join(' '));
+  }), { numRuns: 300, seed: 20261202 });
+  assert.ok(accepted > 30, `enough lines took the bin's path to mean something (${accepted})`);
 });
 
 test('snapshot without a pid takes the bin\'s path: the overview as yargs runs it, and the same refusals', async () => {

@@ -4,6 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import stringWidth from 'string-width';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { columnsOf, cutColumns, fitEnd, fitMiddle, padEndColumns, padStartColumns } from '../../src/text/units.js';
 import { formatTable } from '../../src/text/table.js';
 
@@ -58,4 +63,27 @@ test('formatTable: columns aligned by terminal columns, every cell made printabl
   assert.equal(out, 'SIZE FILE\n 64K /d/文件.db\n  4K /d/e2\\x1b[2J.dat\n1.5M /d/\\xff.db\n');
   const wide = formatTable(['NAME', 'N'], [['文件', '1'], ['ab', '2']]);
   assert.deepEqual(wide.trimEnd().split('\n').map((l) => stringWidth(l)), [6, 6, 6], 'the wide cell is padded by columns');
+});
+
+test('property: the bundle\'s string-width (segmenter and emoji expression made at first use) measures as string-width does', async () => {
+  const { lazyStringWidth } = await import('../../scripts/lazy-string-width.mjs');
+  const require = createRequire(import.meta.url);
+  const index = require.resolve('string-width');
+  // Its two imports, as files: the lazy copy lives in a temporary directory, away from node_modules.
+  const from = createRequire(index);
+  const source = lazyStringWidth(fs.readFileSync(index, 'utf8'))
+    .replace("from 'strip-ansi'", `from ${JSON.stringify(pathToFileURL(from.resolve('strip-ansi')).href)}`)
+    .replace("from 'get-east-asian-width'", `from ${JSON.stringify(pathToFileURL(from.resolve('get-east-asian-width')).href)}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mmtop-lazy-width-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'index.mjs'), source);
+    const lazy = (await import(pathToFileURL(path.join(dir, 'index.mjs')).href)).default as typeof stringWidth;
+    const text = fc.oneof(name, fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 20 }));
+    fc.assert(fc.property(text, fc.boolean(), (t, ambiguousIsNarrow) => {
+      assert.equal(lazy(t, { ambiguousIsNarrow }), stringWidth(t, { ambiguousIsNarrow }), JSON.stringify(t));
+    }), { numRuns: 2000 });
+    for (const t of ['', 'abc', '😀', '👩‍👩‍👧‍👦', '1\u20e3', '\x1b[31mred\x1b[0m', '한글', 'ﾞ', '\u00ad']) assert.equal(lazy(t), stringWidth(t), JSON.stringify(t));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
