@@ -36,8 +36,17 @@ function narrowTable(): Uint8Array {
 
 /** Whether every code unit of `text` is a one-column grapheme of its own (see above). */
 export function isNarrowRun(text: string): boolean {
+  // Printable ASCII first, without the table: string-width gives it one column a character (its own
+  // first test, /^[\u0020-\u007E]*$/); the loop is all that text of ASCII alone needs.
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) break;
+    i++;
+  }
+  if (i === text.length) return true;
   const t = narrowTable();
-  for (let i = 0; i < text.length; i++) {
+  for (; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= t.length || t[code] === 0) return false;
   }
