@@ -376,13 +376,16 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: 
 /** Measures an open file into `sample` (failures, capabilities), remembered by the session. */
 function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: string, tick: Tick): FileRecord {
   const startedMs = performance.now();
-  const result = measureFile(opened, cellsPlanFor(key, tick));
+  const cellsPlan = cellsPlanFor(key, tick);
+  // The last tick's cell counts of this file group this tick's cachestat calls (files.ts, cellsByCachestat).
+  const previous = tick.session?.measured.get(memoKey)?.cellCounts;
+  const result = measureFile(opened, previous ? { ...cellsPlan, previous } : cellsPlan);
   if (!onScreen(key, tick)) tick.offscreenMs += performance.now() - startedMs;
   sample.failures.push(...result.failures);
   merge(sample.capabilities, 'cachestat', result.used.cachestat);
   merge(sample.capabilities, 'mincore', result.used.mincore);
   result.record.sampledAtMs = sample.timeMs;
-  tick.session?.remember(memoKey, { record: result.record, failures: result.failures, used: result.used });
+  tick.session?.remember(memoKey, { record: result.record, failures: result.failures, used: result.used, ...(result.cellCounts ? { cellCounts: result.cellCounts } : {}) });
   return result.record;
 }
 
