@@ -74,7 +74,29 @@ export interface SmapsFigures {
 }
 
 const FIGURES = ['Rss', 'Pss', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'Swap', 'Locked'] as const;
-const FIGURE_PREFIXES = FIGURES.map((name) => `${name}:`);
+/** The figures' indexes by the length of their name: a line's name is matched against these alone. */
+const FIGURES_BY_LENGTH: Array<number[] | undefined> = [];
+FIGURES.forEach((name, f) => { (FIGURES_BY_LENGTH[name.length] ??= []).push(f); });
+
+/**
+ * kibToBytes(text.slice(from, end)) without the slice on the kernel's own "   1234 kB" (SEQ_PUT_DEC in
+ * fs/proc/task_mmu.c): spaces, 1 to 15 digits, " kB" to the end of the line. Anything else goes to it.
+ */
+function kibAt(text: string, from: number, end: number): number | undefined {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  let value = 0;
+  const first = i;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+    i++;
+  }
+  const digits = i - first;
+  if (digits > 0 && digits < 16 && end - i === 3 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 107 && text.charCodeAt(i + 2) === 66) return value * 1024;
+  return kibToBytes(text.slice(from, end));
+}
 
 function emptyFigures(): SmapsFigures {
   return { Rss: null, Pss: null, Shared_Clean: null, Shared_Dirty: null, Private_Clean: null, Private_Dirty: null, Referenced: null, Anonymous: null, Swap: null, Locked: null };
@@ -107,9 +129,13 @@ export function parseSmapsFigures(input: string | Uint8Array): Parsed<Array<Maps
         current = undefined; // its figures are not the previous VMA's
       }
     } else if (current && code >= 65 && code <= 90) {
-      for (let f = 0; f < FIGURE_PREFIXES.length; f++) {
-        if (text.startsWith(FIGURE_PREFIXES[f]!, start)) {
-          const bytes = kibToBytes(text.slice(start + FIGURE_PREFIXES[f]!.length, end));
+      // The name is what precedes the line's first colon; only the ten names' lengths are looked at.
+      const colon = text.indexOf(':', start);
+      const candidates = colon > start && colon < end ? FIGURES_BY_LENGTH[colon - start] : undefined;
+      if (candidates) {
+        for (const f of candidates) {
+          if (!text.startsWith(FIGURES[f]!, start)) continue;
+          const bytes = kibAt(text, colon + 1, end);
           if (bytes !== undefined) current.figures[FIGURES[f]!] = bytes;
           break;
         }

@@ -52,11 +52,12 @@ export const FANOUT = 16;
 
 /**
  * The five counters of every cell, COUNTERS a cell. `hint`: the counters of the same split from the last
- * tick, only to group the cells into runs; null: a call a cell.
+ * tick, only to group the cells into runs; null: a call a cell. The counts are written over `hint` when it
+ * has the split's length (each run's hint is read before its cells are written), so a tick allocates none.
  */
 export function countCells(split: CellSplit, hint: Float64Array | null, count: CountPages): Float64Array {
   const n = split.cells;
-  const out = new Float64Array(n * COUNTERS);
+  const out = hint && hint.length === n * COUNTERS ? hint : new Float64Array(n * COUNTERS);
   if (n === 0) return out;
   const scratch = new Float64Array(COUNTERS);
   const pagesOf = (i: number): number => cellStart(split, i + 1) - cellStart(split, i);

@@ -77,7 +77,7 @@ function carry<T>(previous: readonly T[] | undefined, next: readonly T[], id: (t
 }
 
 // Every field of a Cell (model/sample.ts): the sampler builds them whole, no other key.
-const sameCell = (a: Cell, b: Cell): boolean => a.firstPage === b.firstPage && a.pageCount === b.pageCount
+export const sameCell = (a: Cell, b: Cell): boolean => a.firstPage === b.firstPage && a.pageCount === b.pageCount
   && a.cachedPages === b.cachedPages && a.dirtyPages === b.dirtyPages && a.writebackPages === b.writebackPages
   && a.recentlyEvictedPages === b.recentlyEvictedPages && a.mappedPages === b.mappedPages;
 

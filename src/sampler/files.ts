@@ -22,6 +22,11 @@ export interface FileCellsPlan {
   window?: PageWindow;
   /** The cells' counts of the last tick (MeasureResult.cellCounts): they group this tick's calls, nothing more. */
   previous?: CellCounts;
+  /**
+   * The last tick's cells of the file: a cell whose counts are the same is that object again (its
+   * mappedPages as it was: the caller settles them, copying a cell before it changes one).
+   */
+  lastCells?: readonly Cell[];
 }
 
 /** A file's cells' cachestat counters (residency/cell-counts.ts), kept by the session for the next tick. */
@@ -231,10 +236,17 @@ function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, pat
   const sums = new Float64Array(COUNTERS);
   for (let k = 0; k < COUNTERS; k++) sums[k] = outside[k]! + (zoomed ? outside[COUNTERS + k]! : 0);
   const cells: Cell[] = new Array<Cell>(split.cells);
+  const last = plan.lastCells && plan.lastCells.length === split.cells ? plan.lastCells : null;
   for (let i = 0; i < split.cells; i++) {
     const at = i * COUNTERS;
     for (let k = 0; k < COUNTERS; k++) sums[k] = sums[k]! + counts[at + k]!;
     const firstPage = cellStart(split, i);
+    const was = last?.[i];
+    if (was && was.firstPage === firstPage && was.pageCount === cellStart(split, i + 1) - firstPage && was.cachedPages === counts[at + CACHED]
+      && was.dirtyPages === counts[at + DIRTY] && was.writebackPages === counts[at + WRITEBACK] && was.recentlyEvictedPages === counts[at + RECENTLY_EVICTED]) {
+      cells[i] = was;
+      continue;
+    }
     cells[i] = {
       firstPage, pageCount: cellStart(split, i + 1) - firstPage,
       cachedPages: counts[at + CACHED]!, dirtyPages: counts[at + DIRTY]!, writebackPages: counts[at + WRITEBACK]!,

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import { SamplerSession } from '../../src/sampler/session.js';
-import { cachestat, cachestatCounters, fadvise, mincorePages } from '../../native/index.js';
+import { cachestat, cachestatCounters, fadvise, mincorePages, openPagemap, PM_PRESENT, readPagemap } from '../../native/index.js';
 import { fileKey, type FileRecord, type SamplePlan } from '../../src/model/index.js';
-import { cleanupAll, fincorePages, makeColdFile, PAGE, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, eventually, fincorePages, makeColdFile, PAGE, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -126,8 +126,14 @@ test('tick after tick, as the cache changes, every cell equals cachestat cell by
     const idle = tickAndCheck(file, plan, session, 'fully cached, idle');
     assert.ok(idle.calls <= 2, `an idle, fully cached file: its one run and the pages past it (${idle.calls} calls)`);
 
+    assert.equal(idle.record.cells, first.record.cells, 'an idle tick\'s cells are the last tick\'s array (the session shares them)');
+
     evictPages(file, 1000, 3000);
-    tickAndCheck(file, plan, session, 'a range evicted');
+    const evicted = tickAndCheck(file, plan, session, 'a range evicted');
+    assert.notEqual(evicted.record.cells, idle.record.cells, 'cells changed: a new array');
+    assert.equal(evicted.record.cells![4000], idle.record.cells![4000], 'an unchanged cell is the last tick\'s object');
+    const changed = evicted.record.cells!.findIndex((c) => c.firstPage <= 2000 && 2000 < c.firstPage + c.pageCount);
+    assert.notEqual(evicted.record.cells![changed], idle.record.cells![changed], 'a changed cell is a new one');
     const settled = tickAndCheck(file, plan, session, 'a range evicted, idle');
     assert.ok(settled.calls <= 8, `three runs and the cells across their edges (${settled.calls} calls)`);
 
@@ -166,5 +172,63 @@ test('tick after tick, as the cache changes, every cell equals cachestat cell by
   } finally {
     session.close();
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+});
+
+test('a reader mapping more pages of a fully cached file: the cells that did not change are reused, mapped pages as the page table says', async () => {
+  const dir = tempDir();
+  const pages = 4096;
+  const file = makeColdFile(dir, 'mapped.db', pages);
+  readPages(file, 0, pages);
+  const reader = await startScript('mmap_random_read.py', [file], 'pid:');
+  await waitMapped(reader.pid, file);
+  const session = new SamplerSession();
+  try {
+    const target = { kind: 'process' as const, pid: reader.pid };
+    const key = fileKey(sampleOnce(target, { cellCount: 0, smaps: false, pageTable: false, system: false }).sample.files.find((f) => f.path === file)!);
+    const plan: SamplePlan = { cellCount: 0, smaps: false, pageTable: true, system: false, barKeys: [key], focus: { key, cellCount: 512 } };
+    let before: FileRecord | undefined;
+    let reusedSeen = 0;
+    let changedSeen = 0;
+    for (let tick = 0; tick < 4; tick++) {
+      const mappedAtLeast = residentPagesOf(reader.pid, file) + 2;
+      await eventually(() => (residentPagesOf(reader.pid, file) >= mappedAtLeast ? true : undefined), 'the reader to map two more pages');
+      await whileStopped(reader.pid, () => {
+        const sample = sampleOnce(target, plan, Date.now, session).sample;
+        const f = sample.files.find((x) => x.path === file)!;
+        const vma = sample.mappings.find((m) => m.path === file)!;
+        // The page table's present pages of the file, a cell at a time, read from pagemap itself.
+        const fd = openPagemap(reader.pid);
+        let entries: BigUint64Array;
+        try {
+          entries = readPagemap(fd, BigInt(vma.start), pages);
+        } finally {
+          fs.closeSync(fd);
+        }
+        f.cells!.forEach((c, i) => {
+          let present = 0;
+          for (let p = c.firstPage; p < c.firstPage + c.pageCount; p++) if ((entries[p]! & PM_PRESENT) !== 0n) present++;
+          assert.equal(c.mappedPages, present, `tick ${tick}: cell ${i} mapped pages as pagemap`);
+          assert.equal(c.cachedPages, c.pageCount, `tick ${tick}: cell ${i} fully cached`);
+          if (before) {
+            const was = before.cells![i]!;
+            if (was.mappedPages === c.mappedPages) {
+              assert.equal(c, was, `tick ${tick}: cell ${i} unchanged: the last tick's object`);
+              reusedSeen++;
+            } else {
+              assert.notEqual(c, was, `tick ${tick}: cell ${i} changed: a new object`);
+              changedSeen++;
+            }
+          }
+        });
+        assert.equal(f.mappedPages, f.cells!.reduce((a, c) => a + c.mappedPages!, 0), 'cells sum to the file\'s mapped pages');
+        if (before) assert.ok(before.cells!.some((c, i) => c.mappedPages !== f.cells![i]!.mappedPages), 'the last tick\'s cells keep their own figures');
+        before = structuredClone(f);
+        before.cells = f.cells!.slice();
+      });
+    }
+    assert.ok(reusedSeen > 0 && changedSeen > 0, `both kinds seen (${reusedSeen} reused, ${changedSeen} changed)`);
+  } finally {
+    session.close();
   }
 });

@@ -116,7 +116,7 @@ test('an unchanged idle heatmap: a call a run of like cells, not a call a cell',
   const first = countCells(split, null, modelCount(full, calls));
   assert.equal(calls.n, 4800, 'no last tick: a call a cell');
   calls.n = 0;
-  assert.deepEqual(countCells(split, first, modelCount(full, calls)), first);
+  assert.deepEqual(countCells(split, first, modelCount(full, calls)), perCell(split, full));
   assert.equal(calls.n, 1, 'the last tick\'s one run: one call');
   // Cached in three blocks, two of them dirty, in large folios with holes between: five runs.
   const blocks: Entry[] = [
