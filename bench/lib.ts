@@ -4,20 +4,43 @@ import fs from 'node:fs';
 
 export const REPO = new URL('../', import.meta.url).pathname;
 /**
- * mmtop as users run it: the built bin, with the node flags of its #! line (`#!/usr/bin/env -S node
- * --max-semi-space-size=2`: V8 takes heap sizes only at start, src/bin/mmtop.ts), by this node.
+ * mmtop as users run it: the built bin as its #! line runs it (`#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS
+ * node --max-semi-space-size=2`: the variables it unsets, the node flags it gives: src/bin/mmtop.ts), by
+ * this node.
  */
-export const MMTOP = [process.execPath, ...shebangFlags(`${REPO}dist/bin/mmtop.js`), `${REPO}dist/bin/mmtop.js`];
+export const MMTOP = [...shebangPrefix(`${REPO}dist/bin/mmtop.js`), `${REPO}dist/bin/mmtop.js`];
 
-export function shebangFlags(bin: string): string[] {
+interface Shebang {
+  /** Variables `env -u` removes before node starts. */
+  unset: string[];
+  /** node's flags. */
+  flags: string[];
+}
+
+function readShebang(bin: string): Shebang {
   let first = '';
   try {
     first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
   } catch {
-    return []; // not built yet: the bench says "build first"
+    return { unset: [], flags: [] }; // not built yet: the bench says "build first"
   }
   const words = first.replace(/^#!\S*env\s+(-S\s+)?/, '').split(/\s+/).filter((w) => w !== '');
-  return words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
+  const unset: string[] = [];
+  while (words[0] === '-u' && words[1] !== undefined) {
+    unset.push(words[1]);
+    words.splice(0, 2);
+  }
+  return { unset, flags: words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [] };
+}
+
+/**
+ * argv before the bin that starts it as its #! line does, with this node: `env -u NAME…` (env execs node,
+ * so the pid is node's) when the line unsets variables, then node and its flags.
+ */
+export function shebangPrefix(bin: string): string[] {
+  const { unset, flags } = readShebang(bin);
+  const node = [process.execPath, ...flags];
+  return unset.length === 0 ? node : ['/usr/bin/env', ...unset.flatMap((name) => ['-u', name]), ...node];
 }
 
 export function median(values: number[]): number {

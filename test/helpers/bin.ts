@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shebangFlags } from '../../bench/lib.js';
+import { shebangPrefix } from '../../bench/lib.js';
 import { REPO_ROOT } from './kernel.js';
 
 /** What the bundle is made from: a change to any of these makes a new build. */
@@ -82,10 +82,10 @@ export function mmtopBin(): string {
   return bin;
 }
 
-/** argv that runs mmtop: node with the flags of the bin's #! line, and the bundled bin. */
+/** argv that runs mmtop as the bin's #! line does (its env -u, node's flags), with the bundled bin. */
 export function mmtopArgv(...args: string[]): string[] {
   const bin = mmtopBin();
-  return [process.execPath, ...shebangFlags(bin), bin, ...args];
+  return [...shebangPrefix(bin), bin, ...args];
 }
 
 /** The directory to put first in a terminal's PATH: it holds `mmtop`, this tree's bin. */
