@@ -67,3 +67,23 @@ export function cachestat(fd: number, range: ByteRange, path?: string): CacheCou
   if (result === -1) throw new NativeError('cachestat', lastErrno(), path);
   return readCounts();
 }
+
+/** Counters a cachestatInto call writes, in struct cachestat's order: cached, dirty, writeback, evicted, recently evicted. */
+export const CACHESTAT_COUNTERS = 5;
+
+/**
+ * cachestat(2) over `[offsetBytes, offsetBytes + lengthBytes)` (length 0: to the end of the file) into
+ * `out[at * 5 ..]`, in struct cachestat's order, with no object made: the heatmap's cells are counted into
+ * one typed array a tick. Throws as cachestat does.
+ */
+export function cachestatInto(fd: number, offsetBytes: number, lengthBytes: number, out: Float64Array, at: number, path?: string): void {
+  if (forcedFallbacks.has('cachestat')) throw new NativeError('cachestat', 38 /* ENOSYS */, path, forcedDetail('cachestat'));
+  const nr = syscallNumbers?.cachestat;
+  if (nr === undefined) throw new NativeError('cachestat', 38 /* ENOSYS */, path, 'no syscall number for this architecture');
+  cachestatCounters.calls++;
+  writeRange(offsetBytes, lengthBytes);
+  const result = Number(c.syscallCachestat(nr, fd, rangeBuf, statBuf, 0));
+  if (result === -1) throw new NativeError('cachestat', lastErrno(), path);
+  const base = at * CACHESTAT_COUNTERS;
+  for (let i = 0; i < CACHESTAT_COUNTERS; i++) out[base + i] = u64(i);
+}

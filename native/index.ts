@@ -2,7 +2,7 @@
 export { NativeError, errnoName, errnoOf, describeErrno } from './errors.js';
 export { syscallNumbers, syscallNumbersFor, type SyscallNumbers } from './arch.js';
 export { pageSizeBytes } from './libc.js';
-export { cachestat, cachestatCounters, type CacheCounts, type ByteRange } from './cachestat.js';
+export { cachestat, cachestatInto, CACHESTAT_COUNTERS, cachestatCounters, type CacheCounts, type ByteRange } from './cachestat.js';
 export { mincoreChunks, mincorePages, MINCORE_CHUNK_PAGES } from './mincore.js';
 export { forcedFallbacks, type ForcedFallback } from './fallbacks.js';
 export {

@@ -13,6 +13,24 @@ import type { Cell, FileRecord, MappingRecord, Sample } from '../model/index.js'
 /** A record sent again, or the index of the equal record in the base Sample's array. */
 export type Carried<T> = T | number;
 
+/**
+ * A file record as the one at `patchOf` in the base Sample's files with some fields changed: every file
+ * measured this tick has a new `sampledAtMs`, so a whole-record comparison sent every file again, cells and
+ * all (about 800 KB a tick for an idle 200×50 heatmap, structured-cloned on both threads). `set` holds the
+ * top-level fields that differ (`cells` among them when most cells changed or the count did), `unset` the
+ * ones the new record no longer has, and `cellAt`/`cellIs` the cells that differ, by index, when the cell
+ * count is the base's.
+ */
+export interface FilePatch {
+  patchOf: number;
+  set: Partial<FileRecord>;
+  unset?: Array<keyof FileRecord>;
+  cellAt?: number[];
+  cellIs?: Cell[];
+}
+
+export type CarriedFile = FileRecord | FilePatch | number;
+
 export interface SampleDelta {
   /** This Sample's sequence number (1, 2, …). */
   seq: number;
@@ -20,7 +38,7 @@ export interface SampleDelta {
   baseSeq: number;
   sample: Omit<Sample, 'mappings' | 'files'>;
   mappings: Carried<MappingRecord>[];
-  files: Carried<FileRecord>[];
+  files: CarriedFile[];
 }
 
 /**
@@ -59,7 +77,7 @@ function carry<T>(previous: readonly T[] | undefined, next: readonly T[], id: (t
 }
 
 // Every field of a Cell (model/sample.ts): the sampler builds them whole, no other key.
-const sameCell = (a: Cell, b: Cell): boolean => a.firstPage === b.firstPage && a.pageCount === b.pageCount
+export const sameCell = (a: Cell, b: Cell): boolean => a.firstPage === b.firstPage && a.pageCount === b.pageCount
   && a.cachedPages === b.cachedPages && a.dirtyPages === b.dirtyPages && a.writebackPages === b.writebackPages
   && a.recentlyEvictedPages === b.recentlyEvictedPages && a.mappedPages === b.mappedPages;
 
@@ -97,7 +115,56 @@ export function encodeDelta(base: Sample | null, baseSeq: number, next: Sample, 
     baseSeq: base ? baseSeq : 0,
     sample: rest,
     mappings: carry(base?.mappings, mappings, mappingId),
-    files: carry(base?.files, files, fileId),
+    files: carryFiles(base?.files, files),
+  };
+}
+
+/**
+ * Each file of `next` as an index (equal to the base's), a patch of the base's record with the same id, or
+ * the record itself (no such record in the base, or a patch would not be smaller).
+ */
+function carryFiles(previous: readonly FileRecord[] | undefined, next: readonly FileRecord[]): CarriedFile[] {
+  if (!previous || previous.length === 0) return next.slice();
+  const indexById = new Map<string, number>();
+  previous.forEach((record, index) => indexById.set(fileId(record), index));
+  return next.map((record) => {
+    const index = indexById.get(fileId(record));
+    return index === undefined ? record : patchFile(previous[index]!, index, record);
+  });
+}
+
+function patchFile(old: FileRecord, index: number, next: FileRecord): CarriedFile {
+  if (old === next) return index;
+  const set: Record<string, unknown> = {};
+  let changed = 0;
+  const o = old as unknown as Record<string, unknown>;
+  const n = next as unknown as Record<string, unknown>;
+  for (const key of Object.keys(n)) {
+    if (key === 'cells' || samePlain(o[key], n[key])) continue;
+    set[key] = n[key];
+    changed++;
+  }
+  const unset = Object.keys(o).filter((key) => !Object.prototype.hasOwnProperty.call(n, key)) as Array<keyof FileRecord>;
+  changed += unset.length;
+  let cellAt: number[] | undefined;
+  let cellIs: Cell[] | undefined;
+  if (next.cells && next.cells !== old.cells) {
+    if (old.cells && old.cells.length === next.cells.length) {
+      const at: number[] = [];
+      for (let i = 0; i < next.cells.length; i++) if (!sameCell(old.cells[i]!, next.cells[i]!)) at.push(i);
+      // Half the cells or more changed: the whole array is no larger and decodes without a copy.
+      if (at.length * 2 >= next.cells.length) set.cells = next.cells;
+      else if (at.length > 0) {
+        cellAt = at;
+        cellIs = at.map((i) => next.cells![i]!);
+      }
+    } else set.cells = next.cells;
+    if (set.cells || cellAt) changed++;
+  }
+  if (changed === 0) return index;
+  return {
+    patchOf: index, set: set as Partial<FileRecord>,
+    ...(unset.length > 0 ? { unset } : {}), ...(cellAt ? { cellAt, cellIs } : {}),
   };
 }
 
@@ -126,7 +193,44 @@ export function decodeDelta(base: Sample | null, baseSeq: number, delta: SampleD
   const from = delta.baseSeq === 0 ? null : base;
   const mappings = resolve(from?.mappings, delta.mappings, 'mapping');
   if (typeof mappings === 'string') return { ok: false, reason: mappings };
-  const files = resolve(from?.files, delta.files, 'file');
+  const files = resolveFiles(from?.files, delta.files);
   if (typeof files === 'string') return { ok: false, reason: files };
   return { ok: true, sample: { ...delta.sample, mappings, files } as Sample };
+}
+
+/**
+ * The files from their carried forms. A patched record is a new object (its sampledAtMs, at least, is
+ * new); its cells are the base's array when none changed, so what the main thread keeps by the cells
+ * array (the classified grid, selectors.ts) is kept on an idle tick.
+ */
+function resolveFiles(base: readonly FileRecord[] | undefined, carried: readonly CarriedFile[]): FileRecord[] | string {
+  const out: FileRecord[] = new Array(carried.length);
+  for (let i = 0; i < carried.length; i++) {
+    const c = carried[i]!;
+    if (typeof c !== 'number' && !('patchOf' in c)) {
+      out[i] = c;
+      continue;
+    }
+    const at = typeof c === 'number' ? c : c.patchOf;
+    const record = base?.[at];
+    if (record === undefined) return `file ${i} refers to index ${at}, which the base sample does not have`;
+    if (typeof c === 'number') {
+      out[i] = record;
+      continue;
+    }
+    const patched: FileRecord = { ...record, ...c.set };
+    for (const key of c.unset ?? []) delete patched[key];
+    if (c.cellAt && c.cellIs) {
+      if (!record.cells || c.cellAt.length !== c.cellIs.length) return `file ${i} patches cells that the base record does not have`;
+      const cells = record.cells.slice();
+      for (let k = 0; k < c.cellAt.length; k++) {
+        const j = c.cellAt[k]!;
+        if (!(j >= 0 && j < cells.length)) return `file ${i} patches cell ${j} of ${cells.length}`;
+        cells[j] = c.cellIs[k]!;
+      }
+      patched.cells = cells;
+    }
+    out[i] = patched;
+  }
+  return out;
 }

@@ -2,9 +2,12 @@
 // An overlayfs file is measured on its layer's file (backing.ts), where its pages are.
 import fs from 'node:fs';
 import {
-  cachestat, errnoOf, filesystemOf, mincoreChunks, NativeError, pageSizeBytes, type CacheCounts,
+  cachestat, cachestatInto, errnoOf, filesystemOf, mincoreChunks, NativeError, pageSizeBytes, type CacheCounts,
 } from '../../native/index.js';
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
+import {
+  CACHED, cellSplit, cellStart, COUNTERS, countCells, DIRTY, EVICTED, RECENTLY_EVICTED, WRITEBACK, type CellSplit,
+} from '../residency/cell-counts.js';
 import type { BackingFile, Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
 import { deviceString } from '../model/index.js';
 import { resolveBacking, type PathPlace } from './backing.js';
@@ -17,6 +20,19 @@ export interface FileCellsPlan {
   cellCount: number;
   /** The pages the cells cover; default the whole file. */
   window?: PageWindow;
+  /** The cells' counts of the last tick (MeasureResult.cellCounts): they group this tick's calls, nothing more. */
+  previous?: CellCounts;
+  /**
+   * The last tick's cells of the file: a cell whose counts are the same is that object again (its
+   * mappedPages as it was: the caller settles them, copying a cell before it changes one).
+   */
+  lastCells?: readonly Cell[];
+}
+
+/** A file's cells' cachestat counters (residency/cell-counts.ts), kept by the session for the next tick. */
+export interface CellCounts {
+  split: CellSplit;
+  counts: Float64Array;
 }
 
 export interface OpenedFile {
@@ -35,6 +51,8 @@ export interface MeasureResult {
   record: FileRecord;
   failures: Failure[];
   used: { cachestat: boolean | null; mincore: boolean | null };
+  /** The cells' counters when cachestat read them: the next tick's FileCellsPlan.previous. */
+  cellCounts?: CellCounts;
 }
 
 function failureFrom(source: string, path: string, error: unknown): Failure {
@@ -124,28 +142,27 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   const sizeBytes = stat.size;
   const pageCount = Math.ceil(sizeBytes / pageSizeBytes);
   const window = clampWindow(plan.window ?? { firstPage: 0, pageCount }, pageCount);
-  const windows = plan.cellCount > 0 ? splitIntoCells(window, plan.cellCount) : [];
+  const split = cellSplit(window, plan.cellCount > 0 ? plan.cellCount : 0);
   const base = {
     path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem: null, mappedPages: null,
   };
   const used: MeasureResult['used'] = { cachestat: null, mincore: null };
 
   let totals: Counts | null = null;
-  let cellCounts: (Counts | null)[] = windows.map(() => null);
+  let cells: Cell[] = [];
+  let kept: CellCounts | undefined;
   let source: ResidencySource = 'unknown';
   let tryMincore = cachestatBlind;
   if (!cachestatBlind) {
     try {
-      // cachestat costs a walk of the cached folios in its range (mm/filemap.c, filemap_cachestat): when the
-      // cells split the whole file, their sum is the file's totals and the file is walked once, by them. The
-      // last cell asks "to the end" (length 0), as a whole-file call does, so nothing past the last page
-      // boundary is missed. A zoomed window, or no cells, needs the whole-file call for the totals.
-      const wholeSplit = windows.length > 0 && plan.window === undefined;
-      cellCounts = windows.map((w, i) => cachestat(fd, {
-        offsetBytes: w.firstPage * pageSizeBytes,
-        lengthBytes: wholeSplit && i === windows.length - 1 ? 0 : w.pageCount * pageSizeBytes,
-      }, path));
-      totals = wholeSplit ? sumCounts(cellCounts as CacheCounts[]) : cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
+      if (split.cells > 0) {
+        const measured = cellsByCachestat(fd, split, plan, path);
+        cells = measured.cells;
+        totals = measured.totals;
+        kept = { split, counts: measured.counts };
+      } else {
+        totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
+      }
       used.cachestat = true;
       source = 'cachestat';
     } catch (error) {
@@ -157,6 +174,8 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
       }
     }
   }
+  const windows = split.cells > 0 ? splitIntoCells(window, split.cells) : [];
+  if (source !== 'cachestat') cells = windows.map((w) => ({ ...w, ...UNKNOWN_CELL }));
   if (tryMincore) {
     if (!mincoreIsTruthful(fd, stat)) {
       failures.push({ source: 'mincore', path, message: 'not used: mincore reports every page resident on a file this user may not write' });
@@ -165,24 +184,12 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
       used.mincore = viaMincore !== null;
       if (viaMincore) {
         totals = viaMincore.totals;
-        cellCounts = viaMincore.cells;
+        cells = windows.map((w, i) => ({ ...w, ...UNKNOWN_CELL, cachedPages: viaMincore.cells[i]!.cachedPages }));
         source = 'mincore';
       }
     }
   }
 
-  const cells: Cell[] = windows.map((w, i) => {
-    const counts = cellCounts[i] ?? null;
-    return {
-      firstPage: w.firstPage,
-      pageCount: w.pageCount,
-      cachedPages: counts?.cachedPages ?? null,
-      dirtyPages: counts?.dirtyPages ?? null,
-      writebackPages: counts?.writebackPages ?? null,
-      recentlyEvictedPages: counts?.recentlyEvictedPages ?? null,
-      mappedPages: null,
-    };
-  });
   const record: FileRecord = {
     ...base,
     cachedPages: totals?.cachedPages ?? null,
@@ -196,24 +203,65 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
     record.cells = cells;
     if (plan.window) record.cellWindow = window;
   }
-  return { record, failures, used };
+  return { record, failures, used, ...(kept ? { cellCounts: kept } : {}) };
+}
+
+const UNKNOWN_CELL = { cachedPages: null, dirtyPages: null, writebackPages: null, recentlyEvictedPages: null, mappedPages: null };
+
+/**
+ * The cells' counts by cachestat, as few calls as stay exact (residency/cell-counts.ts), and the file's
+ * totals as their sum with the pages outside the cells' window: the ranges are disjoint, so each cached
+ * folio is walked once for both (mm/filemap.c, filemap_cachestat walks the folios in its range). The pages
+ * from the window's end on are asked "to the end" (length 0), as a whole-file call asks them, so a page
+ * past the last page boundary (a file that grew since fstat) is not missed; unzoomed, they are the last
+ * cell's, as they were when the last cell asked to the end itself. A run's call never asks past the
+ * window: a page past the end would pass for a cached page inside it.
+ */
+function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, path: string): { cells: Cell[]; totals: CacheCounts; counts: Float64Array } {
+  const previous = plan.previous;
+  const hint = previous && previous.split.firstPage === split.firstPage && previous.split.pageCount === split.pageCount
+    && previous.split.cells === split.cells ? previous.counts : null;
+  const zoomed = plan.window !== undefined;
+  let lastAskedToEnd = false;
+  const counts = countCells(split, hint, (first, pages, out, at, cell) => {
+    // Unzoomed, the last cell asked alone asks to the end of the file, so the rest needs no call of its own.
+    const toEnd = !zoomed && cell === split.cells - 1;
+    if (toEnd) lastAskedToEnd = true;
+    cachestatInto(fd, first * pageSizeBytes, toEnd ? 0 : pages * pageSizeBytes, out, at, path);
+  });
+  const outside = new Float64Array(2 * COUNTERS);
+  if (split.firstPage > 0) cachestatInto(fd, 0, split.firstPage * pageSizeBytes, outside, 0, path);
+  if (!lastAskedToEnd) cachestatInto(fd, (split.firstPage + split.pageCount) * pageSizeBytes, 0, outside, 1, path);
+  if (!zoomed) for (let k = 0; k < COUNTERS; k++) counts[(split.cells - 1) * COUNTERS + k] = counts[(split.cells - 1) * COUNTERS + k]! + outside[COUNTERS + k]!;
+  const sums = new Float64Array(COUNTERS);
+  for (let k = 0; k < COUNTERS; k++) sums[k] = outside[k]! + (zoomed ? outside[COUNTERS + k]! : 0);
+  const cells: Cell[] = new Array<Cell>(split.cells);
+  const last = plan.lastCells && plan.lastCells.length === split.cells ? plan.lastCells : null;
+  for (let i = 0; i < split.cells; i++) {
+    const at = i * COUNTERS;
+    for (let k = 0; k < COUNTERS; k++) sums[k] = sums[k]! + counts[at + k]!;
+    const firstPage = cellStart(split, i);
+    const was = last?.[i];
+    if (was && was.firstPage === firstPage && was.pageCount === cellStart(split, i + 1) - firstPage && was.cachedPages === counts[at + CACHED]
+      && was.dirtyPages === counts[at + DIRTY] && was.writebackPages === counts[at + WRITEBACK] && was.recentlyEvictedPages === counts[at + RECENTLY_EVICTED]) {
+      cells[i] = was;
+      continue;
+    }
+    cells[i] = {
+      firstPage, pageCount: cellStart(split, i + 1) - firstPage,
+      cachedPages: counts[at + CACHED]!, dirtyPages: counts[at + DIRTY]!, writebackPages: counts[at + WRITEBACK]!,
+      recentlyEvictedPages: counts[at + RECENTLY_EVICTED]!, mappedPages: null,
+    };
+  }
+  const totals: CacheCounts = {
+    cachedPages: sums[CACHED]!, dirtyPages: sums[DIRTY]!, writebackPages: sums[WRITEBACK]!, evictedPages: sums[EVICTED]!, recentlyEvictedPages: sums[RECENTLY_EVICTED]!,
+  };
+  return { cells, totals, counts };
 }
 
 function clampWindow(window: PageWindow, pageCount: number): PageWindow {
   const firstPage = Math.max(0, Math.min(window.firstPage, pageCount));
   return { firstPage, pageCount: Math.max(0, Math.min(window.pageCount, pageCount - firstPage)) };
-}
-
-function sumCounts(list: CacheCounts[]): CacheCounts {
-  const total: CacheCounts = { cachedPages: 0, dirtyPages: 0, writebackPages: 0, evictedPages: 0, recentlyEvictedPages: 0 };
-  for (const c of list) {
-    total.cachedPages += c.cachedPages;
-    total.dirtyPages += c.dirtyPages;
-    total.writebackPages += c.writebackPages;
-    total.evictedPages += c.evictedPages;
-    total.recentlyEvictedPages += c.recentlyEvictedPages;
-  }
-  return total;
 }
 
 const UNKNOWN_REST = { dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { clockTicksPerSecond, errnoOf, pageSizeBytes } from '../../native/index.js';
 import { addRangeToCells } from '../residency/cells.js';
 import {
-  DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Failure, type FileRecord, type MappingRecord,
+  DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Cell, type Failure, type FileRecord, type MappingRecord,
   type Sample, type SamplePlan, type SampleResult, type Target,
 } from '../model/index.js';
 import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
@@ -38,6 +38,8 @@ interface Tick {
   /** Time spent measuring files off screen this tick. */
   offscreenMs: number;
   carried: number;
+  /** Each record measured this tick: its file's cells of the last tick (the session's), as settleMapped ends them. */
+  lastCells: Map<FileRecord, Cell[]>;
 }
 
 /**
@@ -46,7 +48,7 @@ interface Tick {
  */
 export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, clock: () => number = Date.now, session?: SamplerSession): SampleResult {
   const started = performance.now();
-  const tick: Tick = { plan, session, barKeys: plan.barKeys ? new Set(plan.barKeys) : null, offscreenMs: 0, carried: 0 };
+  const tick: Tick = { plan, session, barKeys: plan.barKeys ? new Set(plan.barKeys) : null, offscreenMs: 0, carried: 0, lastCells: new Map() };
   try {
     const result = target.kind === 'process' ? sampleProcess(target, tick, clock) : sampleFiles(target.paths, tick, clock);
     return {
@@ -151,7 +153,7 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
   ordered.forEach((group, i) => {
     const record = records[i];
     if (!record) return;
-    if (present && record.pageCount !== null) attachMapped(record, group, present.runs);
+    settleMapped(record, tick, group, present?.runs);
     sample.files.push(record);
     // The flags layer: kpageflags of the focused file's mapped pages, in its cells (page-detail.ts).
     if (plan.pageFlags && plan.focus?.key === group.key && record.cells) {
@@ -376,33 +378,58 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: 
 /** Measures an open file into `sample` (failures, capabilities), remembered by the session. */
 function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: string, tick: Tick): FileRecord {
   const startedMs = performance.now();
-  const result = measureFile(opened, cellsPlanFor(key, tick));
+  const cellsPlan = cellsPlanFor(key, tick);
+  // The last tick's cell counts of this file group this tick's cachestat calls (files.ts, cellsByCachestat).
+  const last = tick.session?.measured.get(memoKey);
+  const previous = last?.cellCounts;
+  const lastCells = last?.record.cells;
+  const result = measureFile(opened, previous ? { ...cellsPlan, previous, ...(lastCells ? { lastCells } : {}) } : cellsPlan);
+  if (lastCells && result.record.cells) tick.lastCells.set(result.record, lastCells);
   if (!onScreen(key, tick)) tick.offscreenMs += performance.now() - startedMs;
   sample.failures.push(...result.failures);
   merge(sample.capabilities, 'cachestat', result.used.cachestat);
   merge(sample.capabilities, 'mincore', result.used.mincore);
   result.record.sampledAtMs = sample.timeMs;
-  tick.session?.remember(memoKey, { record: result.record, failures: result.failures, used: result.used });
+  tick.session?.remember(memoKey, { record: result.record, failures: result.failures, used: result.used, ...(result.cellCounts ? { cellCounts: result.cellCounts } : {}) });
   return result.record;
 }
 
-/** Sets the file's and each cell's mapped-present pages from the page-table runs of its VMAs. */
-function attachMapped(record: FileRecord, group: FileGroup, runs: Array<{ mappingIndex: number; filePageRuns: Array<[number, number]> }>): void {
-  const indexes = new Set(group.mappingIndexes);
-  const mine = runs.filter((r) => indexes.has(r.mappingIndex));
-  if (mine.length === 0) return;
-  let total = 0;
-  const counts = record.cells ? new Array<number>(record.cells.length).fill(0) : undefined;
-  for (const run of mine) {
-    for (const [first, count] of run.filePageRuns) {
-      // Pages past the end of the file (a mapping longer than the file) are not file pages.
-      const clipped = Math.max(0, Math.min(first + count, record.pageCount ?? 0) - first);
-      total += clipped;
-      if (counts && record.cells && clipped > 0) addRangeToCells(record.cells, counts, first, clipped);
+/**
+ * Sets the file's and each cell's mapped-present pages from the page-table runs of its VMAs; none (null)
+ * without runs. A cell may be the last tick's object (files.ts reuses the ones whose counts did not
+ * change), so one whose mapped pages differ is replaced by a copy, never changed: the last Sample holds it.
+ * When every cell is the last tick's, the array becomes the last tick's too, so that the thread's delta
+ * (delta.ts) and the view's classified grid see an idle file's cells by identity, and a tick makes no cells.
+ */
+function settleMapped(record: FileRecord, tick: Tick, group?: FileGroup, runs?: Array<{ mappingIndex: number; filePageRuns: Array<[number, number]> }>): void {
+  const cells = record.cells;
+  let counts: number[] | null = null;
+  if (group && runs && record.pageCount !== null) {
+    const indexes = new Set(group.mappingIndexes);
+    const mine = runs.filter((r) => indexes.has(r.mappingIndex));
+    if (mine.length > 0) {
+      let total = 0;
+      if (cells) counts = new Array<number>(cells.length).fill(0);
+      for (const run of mine) {
+        for (const [first, count] of run.filePageRuns) {
+          // Pages past the end of the file (a mapping longer than the file) are not file pages.
+          const clipped = Math.max(0, Math.min(first + count, record.pageCount) - first);
+          total += clipped;
+          if (counts && cells && clipped > 0) addRangeToCells(cells, counts, first, clipped);
+        }
+      }
+      record.mappedPages = total;
     }
   }
-  record.mappedPages = total;
-  if (record.cells && counts) record.cells.forEach((cell, i) => { cell.mappedPages = counts[i]!; });
+  if (!cells) return;
+  for (let i = 0; i < cells.length; i++) {
+    const want = counts ? counts[i]! : null;
+    if (cells[i]!.mappedPages !== want) cells[i] = { ...cells[i]!, mappedPages: want };
+  }
+  const last = tick.lastCells.get(record);
+  if (!last || last.length !== cells.length) return;
+  for (let i = 0; i < cells.length; i++) if (cells[i] !== last[i]) return;
+  record.cells = last;
 }
 
 /**
@@ -453,7 +480,11 @@ function sampleFiles(paths: string[], tick: Tick, clock: () => number): SampleRe
       if (fd !== -1 && !session?.files.owns(cacheKey, fd)) fs.closeSync(fd);
     }
   }
-  for (const record of records) if (record) sample.files.push(record);
+  for (const record of records) {
+    if (!record) continue;
+    settleMapped(record, tick);
+    sample.files.push(record);
+  }
   return { sample, processStatus: 'none' };
 }
 

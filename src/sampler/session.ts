@@ -3,6 +3,7 @@
 // sampleOnce without a session: every file opened, measured and closed within the call.
 import fs from 'node:fs';
 import type { Capabilities, Failure, FileRecord } from '../model/index.js';
+import type { CellCounts } from './files.js';
 
 /** Most files held open between ticks: a process mapping 50,000 files must not take 50,000 fds. */
 export const OPEN_FILES_MAX = 1024;
@@ -101,6 +102,8 @@ export interface Measured {
   record: FileRecord;
   failures: Failure[];
   used: Partial<Capabilities>;
+  /** The cells' cachestat counters, to group the next tick's calls (files.ts). */
+  cellCounts?: CellCounts;
 }
 
 export class SamplerSession {

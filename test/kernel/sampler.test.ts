@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import type { Sample } from '../../src/model/index.js';
-import { cachestatCounters } from '../../native/index.js';
+import { cachestat, cachestatCounters } from '../../native/index.js';
 import { cleanupAll, eventually, makeColdFile, REPO_ROOT, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
@@ -105,12 +105,19 @@ test('cells over the whole file are its totals: one cachestat walk a file, not a
   assert.ok(f.cachedPages! > 0);
   checkCellsSum(sample);
   assert.equal(calls, 64, 'one cachestat call a cell and none for the whole file');
-  // Zoomed: the cells are a window, so the totals need their own whole-file call.
+  // Zoomed: the cells are a window; the pages before and after it are a call each (so each folio is
+  // walked once), and the totals are the sum.
   const zoomed = { ...plan, focus: { key: `${f.device}:${f.inode}`, cellCount: 10, window: { firstPage: 100, pageCount: 200 } } };
   const before = cachestatCounters.calls;
   const z = sampleOnce({ kind: 'files', paths: [file] }, zoomed).sample.files[0]!;
-  assert.equal(cachestatCounters.calls - before, 11, 'ten cells and one whole-file call');
+  assert.equal(cachestatCounters.calls - before, 12, 'ten cells, the pages before the window and the pages after it');
   assert.equal(z.cachedPages, fincore, 'zoomed totals still equal fincore');
+  const windowFd = fs.openSync(file, 'r');
+  try {
+    assert.equal(z.cells!.reduce((a, c) => a + c.cachedPages!, 0), cachestat(windowFd, { offsetBytes: 100 * 4096, lengthBytes: 200 * 4096 }).cachedPages, 'the window\'s cells sum to the window');
+  } finally {
+    fs.closeSync(windowFd);
+  }
   // No cells: the whole-file call alone.
   const none = cachestatCounters.calls;
   const n = sampleOnce({ kind: 'files', paths: [file] }, { ...plan, cellCount: 0 }).sample.files[0]!;

@@ -73,7 +73,11 @@ test('smaps: the sampler\'s fast figures agree with the full parse', () => {
     for (const [name, bytes] of Object.entries(entry.figures)) assert.equal(bytes, full[i]!.bytes[name] ?? null, `${entry.startHex} ${name}`);
     assert.equal(entry.path, full[i]!.path);
   });
-  fc.assert(fc.property(fc.array(fc.constantFrom('7f00-7f01 r--s 00000000 fd:01 42 /a b', 'Rss:   4 kB', 'Swap: 12 kB', 'Pss: x kB', 'Locked:', 'VmFlags: rd'), { maxLength: 20 }), (lines) => {
+  fc.assert(fc.property(fc.array(fc.constantFrom(
+    '7f00-7f01 r--s 00000000 fd:01 42 /a b', 'Rss:   4 kB', 'Swap: 12 kB', 'Pss: x kB', 'Locked:', 'VmFlags: rd', 'Rss:4 kB', 'Rssx: 4 kB',
+    'Private_Dirty:  8 kB', 'Private_Clean: 0 kB', 'Shared_Clean: 12 kB', 'Shared_Dirty:  3 kB', 'Pss_Dirty: 4 kB', 'Referenced:  99999999 kB',
+    'Anonymous: 1 MB', 'SwapPss: 4 kB', 'Locked:  4 kB', 'Size: 8 kB', 'KSM: 0 kB', 'Rss: 1234567890123456 kB',
+  ), { maxLength: 20 }), (lines) => {
     const t = lines.join('\n');
     const f = parseSmapsFigures(t).value;
     const p = parseSmaps(t).value;
