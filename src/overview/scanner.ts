@@ -32,6 +32,8 @@ interface Cycle {
   /** The process whose fds are being read, a step at a time. */
   current: { pid: number; scan: ProcessFilesScan } | null;
   found: Map<string, FoundFile>;
+  /** Mapped devices and inodes that are not files (shm): the next processes' maps skip them unnamed. */
+  skipped: Set<string>;
   readable: Map<number, number>;
   unreadable: Set<number>;
   measureQueue: FoundFile[] | null;
@@ -126,7 +128,7 @@ export class OverviewScanner {
       }
     }
     this.#cycle = {
-      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, readable: new Map(),
+      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, skipped: new Set(), readable: new Map(),
       unreadable: new Set(), measureQueue: null, nextFile: 0, measured: [], spentMs: 0,
     };
   }
@@ -153,7 +155,7 @@ export class OverviewScanner {
       }
       if (c.nextPid < c.pids.length) {
         const { pid, comm } = c.pids[c.nextPid++]!;
-        const got = ProcessFilesScan.start(pid, comm);
+        const got = ProcessFilesScan.start(pid, comm, { found: c.found, skipped: c.skipped });
         if (got.ok) c.current = { pid, scan: got.scan };
         else if (got.errno === 'EACCES' || got.errno === 'EPERM') c.unreadable.add(pid);
         // ENOENT / ESRCH: it exited meanwhile; neither read nor unreadable.
