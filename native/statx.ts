@@ -108,3 +108,14 @@ export function closeBoth(a: number, b: number): void {
 export function closeRaw(fd: number): void {
   c.close(fd);
 }
+
+const RLIMIT_NOFILE = 7;
+
+/** getrlimit(RLIMIT_NOFILE)'s soft limit: how many fds this process may hold (Node raises it to the hard one at start). */
+export function openFilesSoftLimit(): number {
+  // SAFETY: struct rlimit { rlim_t rlim_cur, rlim_max; }: two u64, owned here for the call.
+  const buf = Buffer.alloc(16);
+  if (c.getrlimit(RLIMIT_NOFILE, buf) !== 0) return 1024;
+  const soft = buf.readBigUInt64LE(0);
+  return soft > 0x7fffffffn ? 0x7fffffff : Number(soft);
+}
