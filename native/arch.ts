@@ -1,6 +1,8 @@
 // Syscall numbers that Debian 12's 6.1 headers lack, per architecture.
 // x86_64: arch/x86/entry/syscalls/syscall_64.tbl; aarch64: include/uapi/asm-generic/unistd.h.
-import process from 'node:process';
+// The global process, not `import process from 'node:process'`: an ES module import of a builtin builds its
+// facade by reading every export, and process.report's getter loads internal/process/report (a one-shot's
+// start, issue 10).
 
 export interface SyscallNumbers {
   readonly perfEventOpen: number;

@@ -34,3 +34,21 @@ await build({
   logLevel: 'warning',
 });
 fs.chmodSync(new URL('bin/mmtop.js', out), 0o755);
+// fincore, snapshot and the overview once, as ONE file the bin imports (src/bin/mmtop.ts): split, the
+// same modules were 23 chunks, and Node 20's ES module loader resolves, reads and links each on its own
+// (about 25 ms of a one-shot's CPU, issue 10). Not split, esbuild keeps each dynamic import inside the
+// file as a lazy initialiser. Its modules are copies of the split bundle's: the bin takes only an exit
+// code from it. The options are the split build's.
+await build({
+  entryPoints: [new URL('src/cli/oneshot-commands.ts', root).pathname],
+  outfile: new URL('bin/oneshot.mjs', out).pathname,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['koffi'],
+  alias: { 'react-devtools-core': new URL('scripts/empty-devtools.mjs', root).pathname },
+  banner: { js: "import { createRequire as __mmtopRequire } from 'node:module'; const require = __mmtopRequire(import.meta.url);" },
+  legalComments: 'none',
+  logLevel: 'warning',
+});

@@ -66,7 +66,7 @@ export async function evictFile(path: string, pages?: PageRange): Promise<EvictR
       dirtyPages: after?.dirtyPages ?? null,
       mappedBy: mappers,
       unreadableProcesses: unreadable,
-      reason: explainStayed(stayed, after, mappers, memoryBacked, unreadable),
+      reason: explainStayed(stayed, after, mappers, memoryBacked, unreadable, process.geteuid?.() === 0),
     };
   } finally {
     fs.closeSync(fd);
@@ -77,7 +77,7 @@ export async function evictFile(path: string, pages?: PageRange): Promise<EvictR
  * Why pages stayed after DONTNEED, in words (mm/fadvise.c, mm/truncate.c invalidate_mapping_pages).
  * `unreadableProcesses`: processes whose maps this user may not read; one of them may be the mapper.
  */
-export function explainStayed(stayed: number | null, after: CacheCounts | null, mappers: Mapper[], memoryBacked: boolean, unreadableProcesses = 0): string | null {
+export function explainStayed(stayed: number | null, after: CacheCounts | null, mappers: Mapper[], memoryBacked: boolean, unreadableProcesses = 0, readAsRoot = false): string | null {
   if (memoryBacked) return 'the file is on tmpfs: its pages live only in memory and cannot be evicted';
   if (stayed === null) return 'unknown how many stayed: cachestat is not allowed on this file (run as root or its owner)';
   if (stayed === 0) return null;
@@ -93,7 +93,9 @@ export function explainStayed(stayed: number | null, after: CacheCounts | null, 
     // Mapped pages are what DONTNEED leaves most. Where some processes' maps are hidden from this user,
     // one of them is the likely mapper: the kernel's own reasons would be a guess.
     parts.push(unreadableProcesses > 0
-      ? `mapped by a process you cannot see (run as root to name it; ${unreadableProcesses} processes' maps are not readable to this user)`
+      ? (readAsRoot
+        ? `in use by the kernel (locked, or still on a per-CPU list), or mapped by one of ${unreadableProcesses} processes whose maps the kernel's ptrace check refuses even to root: try again`
+        : `mapped by a process you cannot see (run as root to name it; ${unreadableProcesses} processes' maps are not readable to this user)`)
       : 'in use by the kernel (locked, or still on a per-CPU list): try again');
   }
   return `${stayed} pages stayed: ${parts.join('; ')}`;

@@ -1,7 +1,8 @@
 #!/usr/bin/env -S node --max-semi-space-size=2
 // Entry point. It loads only what the command needs: `--version` reads package.json, the plain one-shot
-// lines (fincore, snapshot) skip yargs (src/cli/oneshot.ts), and ink and react load only with the
-// interactive view (each command's module is imported in its handler: src/cli/main.ts).
+// lines (fincore, snapshot) skip yargs (src/cli/oneshot-parse.ts) and load one file of their own
+// (src/cli/oneshot-commands.ts), and ink and react load only with the interactive view (each command's
+// module is imported in its handler: src/cli/main.ts).
 //
 // NODE_ENV must be "production" before React loads: React picks its build then, and the development
 // build is the larger and slower one (it made an Ink-drawn frame 2.5 times slower; Ink now draws only
@@ -16,6 +17,7 @@ if (!process.env.MMTOP_DEV) process.env.NODE_ENV = 'production';
 // 160 to 123 MiB (docs/rendering.md, "Memory"). The sampler thread's is set by its resourceLimits.
 import { closedPipeEndsCleanly, guardStdioAtExit } from '../terminal/stdio.js';
 import { realArgs } from '../cli/argv.js';
+import { parseOneShot } from '../cli/oneshot-parse.js';
 // A terminal that hangs up must not turn into Node's ResetStdio abort at exit (terminal/stdio.ts).
 guardStdioAtExit();
 // Output that cannot be written. Node ignores SIGPIPE, so a pipe whose reader left (`mmtop fincore -R / |
@@ -45,15 +47,21 @@ async function run(): Promise<number> {
     process.stdout.write(`${version}\n`);
     return 0;
   }
-  const { parseOneShot, runOneShot } = await import('../cli/oneshot.js');
   const oneShot = parseOneShot(argv);
   if (oneShot === undefined) return (await import('../cli/main.js')).main(argv);
-  try {
-    return await runOneShot(oneShot);
-  } catch (error) {
-    // The same one line (and exit code) as through yargs; its module loads only on this way out.
-    return (await import('../cli/main.js')).reportError(error);
+  if (oneShot.command === 'live-overview' || oneShot.command === 'overview') {
+    try {
+      return await (await import('../cli/oneshot.js')).runOneShot(oneShot);
+    } catch (error) {
+      // The same one line (and exit code) as through yargs; its module loads only on this way out.
+      return (await import('../cli/main.js')).reportError(error);
+    }
   }
+  // fincore and snapshot <pid>: one file of their own when built (scripts/build.mjs), the
+  // source module under tsx. A specifier esbuild does not read, so that it leaves the import to run time.
+  const commands = import.meta.url.endsWith('.ts') ? '../cli/oneshot-commands.js' : './oneshot.mjs';
+  const { runCommandOneShotReporting } = (await import(commands)) as typeof import('../cli/oneshot-commands.js');
+  return runCommandOneShotReporting(oneShot);
 }
 
 try {

@@ -3,9 +3,12 @@ import fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { CliError, EXIT_USAGE, usageError } from './errors.js';
-import { fsPath, printable } from '../model/index.js';
+import { fsPath } from '../model/index.js';
 import { parseBudgetPercent, parseCells, parseDelaySeconds, parseNumberOption, parsePid, requireLiveProcess } from './args.js';
 import { selectionFromArgs, withSelection } from './selection-args.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 // Each command's module is imported in its handler: `--help` and `--version` load no command, and only
 // the commands that speak to the kernel load native/ (and with it koffi's shared library).
 
@@ -250,9 +253,18 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
           return;
         }
         if (args.file !== undefined || args.cgroup !== undefined || args.top !== undefined || args.interval !== undefined) throw usageError('--file, --cgroup, --top and --interval are for the overview: give no pid');
-        const { snapshotCommand } = await import('./snapshot.js');
         if (args.size !== undefined && args.svg === undefined) throw usageError('--size goes with --svg');
-        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps, ...(args.svg !== undefined ? { svg: String(args.svg) } : {}), ...(args.size !== undefined ? { size: String(args.size) } : {}) });
+        if (args.svg !== undefined) {
+          // The view's first screen: a module of its own, which the text and JSON snapshots do not load.
+          const { snapshotSvgCommand } = await import('./snapshot-svg.js');
+          const pid = parsePid(args.pid);
+          // As before, the other values are checked first (--cells), then the pid's process, then --svg's file.
+          cellsOption(args.cells);
+          exitCode = snapshotSvgCommand(pid, String(args.svg), args.size !== undefined ? String(args.size) : undefined);
+          return;
+        }
+        const { snapshotCommand } = await import('./snapshot.js');
+        exitCode = snapshotCommand({ pid: parsePid(args.pid), json: args.json, cells: cellsOption(args.cells), files: args.files, smaps: args.smaps });
       })
     .command('record <pid>', 'write a Sample a line (snapshot --json\'s JSON) to a new file, for mmtop replay',
       (y) => recordOptions('record', y
@@ -409,19 +421,4 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
   } catch (error) {
     return reportError(error);
   }
-}
-
-/**
- * One line on stderr; a stack trace only for programmer errors when MMTOP_DEBUG is set. Messages quote
- * names (a path given, a comm from /proc, an argument yargs did not know): printable(), never raw.
- */
-export function reportError(error: unknown): number {
-  if (error instanceof CliError) {
-    process.stderr.write(`mmtop: ${printable(error.message)}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`mmtop: internal error: ${printable(message)}\n`);
-  if (process.env.MMTOP_DEBUG && error instanceof Error) process.stderr.write(`${(error.stack ?? '').split('\n').map(printable).join('\n')}\n`);
-  return 1;
 }

@@ -12,6 +12,7 @@ import { frameFromLines } from '../terminal/frame.js';
 import { frameToSvg } from '../terminal/svg.js';
 import { writeNewFile } from '../record/out-file.js';
 import { usageError, CliError } from './errors.js';
+import { requireSnapshotTarget } from './snapshot.js';
 
 /** "200x50" (or 200×50) into columns and rows, within what a terminal has. */
 export function parseSize(raw: string): { columns: number; rows: number } {
@@ -45,4 +46,15 @@ export function snapshotSvg(pid: number, file: string, size: { columns: number; 
   const title = `mmtop ${pid} ${new Date(state.sample?.timeMs ?? Date.now()).toISOString()}`;
   const written = writeNewFile(file, frameToSvg(frame, { mono, title }));
   if (!written.ok) throw new CliError(`${file}: ${written.reason}`);
+}
+
+/** --svg: the screen mmtop <pid> would show first, at --size or the terminal's size (200x50 off a terminal). */
+export function snapshotSvgCommand(pid: number, file: string, size: string | undefined): number {
+  requireSnapshotTarget(pid);
+  if (file === '') throw new CliError('--svg needs a file name', 2);
+  const screen = size !== undefined ? parseSize(size)
+    : process.stdout.isTTY ? { columns: process.stdout.columns || 200, rows: process.stdout.rows || 50 } : { columns: 200, rows: 50 };
+  snapshotSvg(pid, file, screen);
+  process.stderr.write(`mmtop: the screen (${screen.columns}x${screen.rows}) saved to ${file}\n`);
+  return 0;
 }

@@ -5,36 +5,30 @@ import { formatFileTable, formatSnapshot } from '../text/snapshot.js';
 import { formatSmapsTable } from '../text/smaps-table.js';
 import { CliError } from './errors.js';
 import { requireLiveProcess } from './args.js';
-import { parseSize, snapshotSvg } from './snapshot-svg.js';
 import { jsonText } from '../model/index.js';
-
-/** --svg: the screen mmtop <pid> would show first, at --size or the terminal's size (200x50 off a terminal). */
-function snapshotSvgCommand(pid: number, file: string, size: string | undefined): number {
-  if (file === '') throw new CliError('--svg needs a file name', 2);
-  const screen = size !== undefined ? parseSize(size)
-    : process.stdout.isTTY ? { columns: process.stdout.columns || 200, rows: process.stdout.rows || 50 } : { columns: 200, rows: 50 };
-  snapshotSvg(pid, file, screen);
-  process.stderr.write(`mmtop: the screen (${screen.columns}x${screen.rows}) saved to ${file}\n`);
-  return 0;
-}
 
 export interface SnapshotOptions {
   pid: number;
   json: boolean;
   cells: number | undefined;
   files: boolean;
-  /** Write the interactive view's screen to this new SVG file instead. */
-  svg?: string;
-  /** The screen's size for --svg: COLUMNSxROWS. */
-  size?: string;
   /** Every VMA's whole smaps entry (pmap -XX); in JSON as smapsDetail. */
   smaps?: boolean;
 }
 
+/** The pid is a live process with mappings (not a kernel thread); throws the one line otherwise. */
+export function requireSnapshotTarget(pid: number): void {
+  const { comm, kernelThread } = requireLiveProcess(pid);
+  if (kernelThread) throw new CliError(`pid ${pid} (${comm}) is a kernel thread: it has no mappings`);
+}
+
+/**
+ * The snapshot as text or JSON. --svg is snapshotSvgCommand (./snapshot-svg.ts), a module of its own: it
+ * holds the view's state, line builders and frame (and with the frame string-width), which this one does
+ * not load, nor the one-shot bundle this is part of (./oneshot-commands.ts).
+ */
 export function snapshotCommand(options: SnapshotOptions): number {
-  const { comm, kernelThread } = requireLiveProcess(options.pid);
-  if (kernelThread) throw new CliError(`pid ${options.pid} (${comm}) is a kernel thread: it has no mappings`);
-  if (options.svg !== undefined) return snapshotSvgCommand(options.pid, options.svg, options.size);
+  requireSnapshotTarget(options.pid);
   const { sample, processStatus } = sampleOnce(
     { kind: 'process', pid: options.pid },
     { cellCount: options.cells ?? 0, smaps: true, pageTable: true, system: true, ...(options.smaps ? { smapsOf: 'all' as const } : {}) },

@@ -6,6 +6,7 @@ import { columnsOf, cutColumns, fitEnd, fitMiddle, humanBytes, humanRate, padEnd
 import { RunBuilder, styled, type Theme } from '../ui/theme.js';
 import { paneRows, paneTabs, selectedRowIndex, tableHeight, type Pane, type PaneRow, type OverviewViewState } from './state.js';
 import type { Overview, OverviewFile, SarRates } from './types.js';
+import { unreadableNote } from './unreadable.js';
 
 /** Printable ASCII only: one column a character, nothing to escape (most cells: numbers, units, plain names). */
 const PLAIN = /^[\x20-\x5b\x5d-\x7e]*$/;
@@ -66,7 +67,8 @@ export function overviewHeaderLines(state: OverviewViewState, theme: Theme): str
   const d = state.data;
   const flags = `every ${state.intervalMs / 1000}s${state.paused ? '  PAUSED' : ''}`;
   if (!d) return [styled(pad(`mmtop  overview  reading /proc…  ${flags}`, columns), theme.style('title')), ...['', '', '', ''].map((l) => pad(l, columns))];
-  const unread = d.unreadableProcesses > 0 ? `  ${d.unreadableProcesses} process${d.unreadableProcesses === 1 ? '' : 'es'} not readable (run as root to see all)` : '';
+  const note = unreadableNote(d.unreadableProcesses, d.readAsRoot);
+  const unread = note === '' ? '' : `  ${note}`;
   const title = `mmtop  overview  ${d.processes.length} processes${unread}  ${flags}`;
   const c = d.pageCache;
   const cache = `page cache  Cached ${bytes(c.cachedBytes)}  Dirty ${bytes(c.dirtyBytes)}  Writeback ${bytes(c.writebackBytes)}  Active(file) ${bytes(c.activeFileBytes)}  Inactive(file) ${bytes(c.inactiveFileBytes)}  of MemTotal ${bytes(c.memTotalBytes)}`;

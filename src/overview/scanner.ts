@@ -247,7 +247,7 @@ export class OverviewScanner {
     const processes = v.view;
     return {
       version: OVERVIEW_VERSION, timeMs: this.#wallClock(), pageSizeBytes, pageCache: this.#pageCache, rates: this.#rates,
-      processes, unreadableProcesses: this.#unreadable.size, files: this.#files,
+      processes, unreadableProcesses: this.#unreadable.size, readAsRoot: process.geteuid?.() === 0, files: this.#files,
       filesScan: {
         ...this.#scan,
         progress: c ? { processesDone: c.nextPid, processesTotal: c.pids.length, filesDone: c.nextFile, filesTotal: c.measureQueue?.length ?? c.found.size } : null,

@@ -4,6 +4,7 @@ import { printable } from '../model/index.js';
 import { humanBytes, humanRate, padEndColumns, padStartColumns } from '../text/units.js';
 import { sarLines } from './rows.js';
 import type { Overview } from './types.js';
+import { unreadableNote } from './unreadable.js';
 
 const b = (v: number | null): string => humanBytes(v);
 const row = (cells: Array<[string, number, 'l' | 'r']>): string =>
@@ -15,7 +16,7 @@ export function formatOverview(o: Overview, top: number): string {
   out.push(`page cache: Cached ${b(c.cachedBytes)}  Dirty ${b(c.dirtyBytes)}  Writeback ${b(c.writebackBytes)}  Active(file) ${b(c.activeFileBytes)}  Inactive(file) ${b(c.inactiveFileBytes)}  MemTotal ${b(c.memTotalBytes)}`);
   const [head, values] = sarLines(o.rates, Infinity);
   out.push(`sar -B over ${o.rates.intervalMs === null ? '?' : (o.rates.intervalMs / 1000).toFixed(1)} s:`, head, values);
-  if (o.unreadableProcesses > 0) out.push(`${o.unreadableProcesses} process${o.unreadableProcesses === 1 ? '' : 'es'} not readable (run as root to see all): their files are not listed`);
+  if (o.unreadableProcesses > 0) out.push(`${unreadableNote(o.unreadableProcesses, o.readAsRoot)}: their files are not listed`);
   out.push('', `Processes (${o.processes.length}, by RssFile; top ${Math.min(top, o.processes.length)})`);
   out.push(row([['PID', 7, 'r'], ['USER', 8, 'l'], ['RssFile', 8, 'r'], ['RssAnon', 8, 'r'], ['minflt', 10, 'r'], ['majflt', 8, 'r'], ['Files', 5, 'r'], ['Command', 15, 'l'], ['Cgroup', 0, 'l']]));
   const processes = [...o.processes].sort((x, y) => (y.rssFileBytes ?? -1) - (x.rssFileBytes ?? -1) || x.pid - y.pid);

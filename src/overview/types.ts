@@ -121,6 +121,8 @@ export interface Overview {
   processes: OverviewProcess[];
   /** Processes whose maps or fd this user may not read (run as root to see all): their files are missing. */
   unreadableProcesses: number;
+  /** Whether the reader was root (euid 0): then those processes were refused by the kernel's ptrace check, not for want of root. */
+  readAsRoot: boolean;
   files: OverviewFile[];
   filesScan: FilesScanInfo;
   cgroups: OverviewCgroup[];

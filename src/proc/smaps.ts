@@ -76,6 +76,44 @@ export interface SmapsFigures {
 const FIGURES = ['Rss', 'Pss', 'Shared_Clean', 'Shared_Dirty', 'Private_Clean', 'Private_Dirty', 'Referenced', 'Anonymous', 'Swap', 'Locked'] as const;
 const FIGURE_PREFIXES = FIGURES.map((name) => `${name}:`);
 
+/**
+ * The figure a field line names, from its name's first letter and length (the name ends at the colon),
+ * or -1: one comparison for the one or two candidates instead of ten prefixes tried on every line (25
+ * lines a VMA, 15 of them fields the Sample does not keep).
+ */
+function figureAt(text: string, start: number, nameLength: number): number {
+  const first = text.charCodeAt(start);
+  let candidate = -1;
+  switch (nameLength) {
+    case 3: candidate = first === 82 ? 0 : first === 80 ? 1 : -1; break; // Rss, Pss
+    case 4: candidate = first === 83 ? 8 : -1; break; // Swap
+    case 6: candidate = first === 76 ? 9 : -1; break; // Locked
+    case 9: candidate = first === 65 ? 7 : -1; break; // Anonymous
+    case 10: candidate = first === 82 ? 6 : -1; break; // Referenced
+    case 12: candidate = first === 83 ? (text.charCodeAt(start + 7) === 67 ? 2 : 3) : -1; break; // Shared_Clean, Shared_Dirty
+    case 13: candidate = first === 80 ? (text.charCodeAt(start + 8) === 67 ? 4 : 5) : -1; break; // Private_Clean, Private_Dirty
+    default: return -1;
+  }
+  return candidate >= 0 && text.startsWith(FIGURE_PREFIXES[candidate]!, start) ? candidate : -1;
+}
+
+/** kibToBytes of text[from, end), without cutting the string for the kernel's own "   1234 kB". */
+function kibToBytesAt(text: string, from: number, end: number): number | undefined {
+  let i = from;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  let value = 0;
+  let digits = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    value = value * 10 + (c - 48);
+    digits++;
+    i++;
+  }
+  if (digits > 0 && digits < 16 && end - i === 3 && text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 107 && text.charCodeAt(i + 2) === 66) return value * 1024;
+  return kibToBytes(text.slice(from, end));
+}
+
 function emptyFigures(): SmapsFigures {
   return { Rss: null, Pss: null, Shared_Clean: null, Shared_Dirty: null, Private_Clean: null, Private_Dirty: null, Referenced: null, Anonymous: null, Swap: null, Locked: null };
 }
@@ -107,12 +145,14 @@ export function parseSmapsFigures(input: string | Uint8Array): Parsed<Array<Maps
         current = undefined; // its figures are not the previous VMA's
       }
     } else if (current && code >= 65 && code <= 90) {
-      for (let f = 0; f < FIGURE_PREFIXES.length; f++) {
-        if (text.startsWith(FIGURE_PREFIXES[f]!, start)) {
-          const bytes = kibToBytes(text.slice(start + FIGURE_PREFIXES[f]!.length, end));
-          if (bytes !== undefined) current.figures[FIGURES[f]!] = bytes;
-          break;
-        }
+      // The longest figure's name is 13 letters: a colon further on is another field's.
+      let colon = start + 1;
+      const colonLimit = Math.min(end, start + 14);
+      while (colon < colonLimit && text.charCodeAt(colon) !== 58) colon++;
+      const f = colon < colonLimit ? figureAt(text, start, colon - start) : -1;
+      if (f >= 0) {
+        const bytes = kibToBytesAt(text, colon + 1, end);
+        if (bytes !== undefined) current.figures[FIGURES[f]!] = bytes;
       }
     }
     start = end + 1;

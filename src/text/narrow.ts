@@ -3,7 +3,7 @@
 // Such text needs no segmentation and no string-width call per character: its columns are its length, and
 // it may be cut anywhere. The heatmap is made of shades and braille, so without this every frame segmented
 // a screenful of them (stringWidth was the main thread's largest cost in the idle profile, issue 10).
-import stringWidth from 'string-width';
+import { stringWidth } from './lazy-width.js';
 
 /**
  * The candidates, each checked once against string-width (the measure the line builders and Ink use): a
@@ -32,8 +32,18 @@ function narrowTable(): Uint8Array {
 
 /** Whether every code unit of `text` is a one-column grapheme of its own (see above). */
 export function isNarrowRun(text: string): boolean {
+  // Printable ASCII first, without the table: string-width gives it one column a character (its own
+  // first test, /^[\u0020-\u007E]*$/), and building the table loads string-width (src/text/lazy-width.ts),
+  // which text of ASCII alone (a one-shot's names and numbers) then never needs.
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e) break;
+    i++;
+  }
+  if (i === text.length) return true;
   const t = narrowTable();
-  for (let i = 0; i < text.length; i++) {
+  for (; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= t.length || t[code] === 0) return false;
   }

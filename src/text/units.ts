@@ -1,7 +1,7 @@
 // Units for people: sizes, counts, rates, durations. Unknown is "?", never 0. And text fitted to columns.
-import stringWidth from 'string-width';
 import { printableText } from '../model/names.js';
 import { isNarrowRun } from './narrow.js';
+import { graphemeSegmenter, stringWidth } from './lazy-width.js';
 
 /** util-linux style sizes: "0B", "4K", "1.5M", "128M" (powers of 1024). */
 export function humanBytes(bytes: number | null): string {
@@ -49,8 +49,6 @@ export function humanDuration(seconds: number | null): string {
 // text through printableText(): fitting is the edge every line crosses, so no control reaches the
 // terminal from it, and escape sequences (styling) are added only after fitting, never cut.
 
-const segmenter = new Intl.Segmenter();
-
 /** Columns `text` takes on a terminal (escape sequences count for nothing). */
 export function columnsOf(text: string): number {
   return isNarrowRun(text) ? text.length : stringWidth(text);
@@ -59,7 +57,7 @@ export function columnsOf(text: string): number {
 /** The grapheme clusters of `text` with their columns. */
 function clusters(text: string): Array<{ text: string; columns: number }> {
   const out: Array<{ text: string; columns: number }> = [];
-  for (const { segment } of segmenter.segment(text)) out.push({ text: segment, columns: stringWidth(segment) });
+  for (const { segment } of graphemeSegmenter().segment(text)) out.push({ text: segment, columns: stringWidth(segment) });
   return out;
 }
 

@@ -124,4 +124,6 @@ test('bad input: one line on stderr, exit 2 for usage and 1 at run time, no stac
   oneLineError(runCli(['4194000']), 1, /no process with pid 4194000/);
   oneLineError(runCli([String(process.pid + 0)]), 1, /interactive view needs a terminal.*mmtop snapshot/);
   oneLineError(runCli(['--file', path.join(dir, 'missing')]), 1, /no such file/);
+  // A typo in an exporter's --cgroup is said before it listens, not served as unknown every scrape.
+  oneLineError(runCli(['exporter', '--listen', '127.0.0.1:0', '--cgroup', '/sytem.slice/no-such.service']), 1, /--cgroup \/sytem.slice\/no-such.service: no such memory cgroup/);
 });

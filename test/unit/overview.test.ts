@@ -68,7 +68,7 @@ function data(): Overview {
     pageCache: pageCacheOf({ Cached: 1 << 30, Dirty: 0, Writeback: 0, 'Active(file)': 1, 'Inactive(file)': 2, MemTotal: 1 << 34 }),
     rates: NO_RATES,
     processes: [proc(10, 'small', 4096, { cgroup: '/app' }), proc(20, 'big\x1b[2J', 1 << 20), proc(30, 'secret', 8192, { filesReadable: false, fileCount: null, user: 'other' })],
-    unreadableProcesses: 1,
+    unreadableProcesses: 1, readAsRoot: false,
     files: [file('/data/b.db', 10, [20]), file('/data/a.db', 3, [10, 20]), file('/data/u.db', null, [20])],
     filesScan: { completedAtMs: 8000, durationMs: 12, processesScanned: 2, processesUnreadable: 1, filesMeasured: 2, filesUnmeasured: 1, progress: null },
     cgroups: [{ path: '/app', version: 2, fileBytes: 10, fileMappedBytes: 1, fileDirtyBytes: 0, fileWritebackBytes: 0, activeFileBytes: 0, inactiveFileBytes: 0, refaults: 0, refaultPerSec: null, processCount: 1 }],
@@ -164,6 +164,8 @@ test('the lines: exactly the screen wide, names escaped, unknown as "?", unreada
   assert.match(sarLines(NO_RATES, 100)[0], /^ +pgpgin\/s pgpgout\/s +fault\/s +majflt\/s +pgfree\/s pgscank\/s pgscand\/s pgsteal\/s +%vmeff refault\/s$/);
   assert.match(sarLines(NO_RATES, 80)[1], /^pgscank\/s \? {2}pgscand\/s \?/);
   const snapshot = formatOverview(data(), 5);
-  assert.match(snapshot, /1 process not readable/);
+  assert.match(snapshot, /1 process not readable \(run as root to see all\)/);
+  // As root the hint is not "run as root": the kernel's ptrace check refused root itself.
+  assert.match(formatOverview({ ...data(), readAsRoot: true }, 5), /1 process not readable \(refused even to root by the kernel's ptrace check\)/);
   assert.match(snapshot, /big\\x1b\[2J/);
 });
