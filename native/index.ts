@@ -20,4 +20,5 @@ export {
 export { setParentDeathSignal } from './prctl.js';
 export { clockTicksPerSecond, syncFilesystems } from './sysconf.js';
 export { LockedRange, memlockLimit } from './mlock.js';
-export { O, cPath, openRaw, statxFd, statxPath, closeBoth, closeRaw, type StatxInfo } from './statx.js';
+export { O, cPath, openRaw, reopenRaw, openFilesSoftLimit, statxFd, statxPath, closeBoth, closeRaw, type StatxInfo } from './statx.js';
+export { openMapsForQuery, closeMaps, queryFileVma, lastVmaName, vmaBytes, hexAddress, PROCMAP_ENOENT, PROCMAP_ENOTTY, type FileVma } from './procmap.js';

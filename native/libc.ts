@@ -17,6 +17,7 @@ export const c = {
   close: libc.func('int close(int fd)'),
   // open(2) is variadic (mode only with O_CREAT, never passed here); the path as NUL-ended bytes.
   open: libc.func('open', 'int', ['uint8_t *', 'int']),
+  openat: libc.func('openat', 'int', ['int', 'uint8_t *', 'int']),
   statx: libc.func('int statx(int dirfd, const uint8_t *path, int flags, unsigned int mask, _Out_ uint8_t *buf)'),
   closeRange: libc.func('int close_range(unsigned int first, unsigned int last, int flags)'),
   getpagesize: libc.func('int getpagesize()'),

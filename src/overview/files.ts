@@ -3,9 +3,12 @@
 // sampler's measureFile) through the same checked opens the process view uses: a container's file by its
 // name under /proc/PID/root, an fd-only file through /proc/PID/fd/N (open.ts: O_PATH, fstat, then open).
 import fs from 'node:fs';
-import { cachestat, closeRaw, pageSizeBytes, cPath, filesystemOf, O, openRaw, statxFd, statxPath, type CacheCounts, type StatxInfo } from '../../native/index.js';
+import {
+  cachestat, closeBoth, closeRaw, pageSizeBytes, cPath, filesystemOf, O, openRaw, reopenRaw, statxFd, statxPath, type CacheCounts, type StatxInfo,
+  closeMaps, errnoName, hexAddress, lastVmaName, openMapsForQuery, PROCMAP_ENOENT, PROCMAP_ENOTTY, queryFileVma, vmaBytes, type FileVma,
+} from '../../native/index.js';
 import { decodeName, deviceString, fsPath, type Capabilities, type MappingRecord } from '../model/index.js';
-import { parseMapsLine } from '../proc/index.js';
+import { mappingKindOf, parseMapsLine } from '../proc/index.js';
 import { measureFile, type OpenedFile } from '../sampler/files.js';
 import { openChecked } from '../sampler/open.js';
 import { readProcText } from '../sampler/proc-read.js';
@@ -57,6 +60,23 @@ function sharesRoot(pid: number): boolean {
   return ownRoot !== null && theirs !== null && theirs.ns === ownRoot.ns && theirs.dev === ownRoot.dev && theirs.ino === ownRoot.ino;
 }
 
+/** What a scan has found in the processes before this one: their files need not be named again. */
+export interface ScanSeen {
+  found: ReadonlyMap<string, FoundFile>;
+  /** Devices and inodes mapped but not files (SysV shm, a shared /dev/zero): not asked again. */
+  skipped: Set<string>;
+}
+
+/** Whether PROCMAP_QUERY answers on this kernel: unknown until the first process is read. */
+let procmapQueryWorks: boolean | null = null;
+/** Most VMAs read of one process: a bound on the loop (vm.max_map_count is 65530 by default). */
+export const MAX_VMAS_PER_PROCESS = 4_194_304;
+const ESRCH = 3;
+const hex2 = (n: number): string => (n < 16 ? `0${n.toString(16)}` : n.toString(16));
+// Filled by each query (native/procmap.ts): one of each, reused.
+const vma: FileVma = { startLo: 0, startHi: 0, endLo: 0, endHi: 0, devMajor: 0, devMinor: 0, inode: 0 };
+const named: FileVma = { ...vma };
+
 export type ProcessFilesStart = { ok: true; scan: ProcessFilesScan } | { ok: false; errno: string | undefined };
 
 const fileKeyOf = (device: string, inode: number): string => `${device}:${inode}`;
@@ -95,35 +115,146 @@ export class ProcessFilesScan {
    * Reads the maps and opens the fd directory. Reading maps takes the process's mmap lock (fs/proc/task_mmu.c
    * m_start -> mmap_read_lock_killable): the caller spreads these reads over ticks (scanner.ts). Fails as a
    * value (EACCES for another user's process without CAP_SYS_PTRACE; ptrace(2) "Ptrace access mode checking").
+   * `seen`: the files the scan found so far, whose names need not be asked again (mapsByQuery).
    */
-  static start(pid: number, comm: string): ProcessFilesStart {
-    const maps = readProcText(`/proc/${pid}/maps`, 'maps');
-    if (!maps.ok) return { ok: false, errno: maps.failure.errno };
+  static start(pid: number, comm: string, seen?: ScanSeen): ProcessFilesStart {
+    const useQuery = procmapQueryWorks !== false;
+    let mapsFd = -1;
+    let mapsText: string | null = null;
+    if (useQuery) {
+      mapsFd = openMapsForQuery(pid);
+      if (mapsFd < 0) return { ok: false, errno: errnoName(-mapsFd) };
+    } else {
+      const maps = readProcText(`/proc/${pid}/maps`, 'maps');
+      if (!maps.ok) return { ok: false, errno: maps.failure.errno };
+      mapsText = maps.text;
+    }
     let dir: fs.Dir | null = null;
     try {
       dir = fs.opendirSync(`/proc/${pid}/fd`, { bufferSize: 256 });
     } catch (error) {
       // maps was readable, fd is not (it needs the same access; the process may have exited): maps alone.
-      if ((error as NodeJS.ErrnoException).code === 'EACCES') return { ok: false, errno: 'EACCES' };
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+        if (mapsFd >= 0) closeMaps(mapsFd);
+        return { ok: false, errno: 'EACCES' };
+      }
     }
     const scan = new ProcessFilesScan(pid, comm, dir);
     const sameRoot = sharesRoot(pid);
-    for (const line of maps.text.split('\n')) {
+    if (mapsFd >= 0) {
+      let done: boolean;
+      try {
+        done = scan.#mapsByQuery(mapsFd, sameRoot, seen);
+      } finally {
+        closeMaps(mapsFd);
+      }
+      if (done) return { ok: true, scan };
+      // The ioctl is missing (before 6.11) or failed midway: the text, from the start.
+      scan.found.clear();
+      const maps = readProcText(`/proc/${pid}/maps`, 'maps');
+      if (!maps.ok) {
+        scan.close();
+        return { ok: false, errno: maps.failure.errno };
+      }
+      mapsText = maps.text;
+    }
+    scan.#mapsByText(mapsText ?? '', sameRoot);
+    return { ok: true, scan };
+  }
+
+  /** The maps as text (before Linux 6.11): every line printed by the kernel and parsed back. */
+  #mapsByText(text: string, sameRoot: boolean): void {
+    const pid = this.#pid;
+    for (const line of text.split('\n')) {
       // Anonymous memory (inode 0: heap, stacks, most of a big process's lines) is skipped before the parse.
       if (!hasInode(line)) continue;
       const m = parseMapsLine(line);
       if (!m || (m.kind !== 'file' && m.kind !== 'memfd') || m.inode === 0) continue;
       const key = fileKeyOf(m.device, m.inode);
-      let f = scan.found.get(key);
+      let f = this.found.get(key);
       if (!f) {
         const first = { start: `0x${m.startHex}`, end: `0x${m.endHex}`, device: m.device, inode: m.inode, kind: m.kind };
         const name: MappedName = { path: m.path, deletedSuffix: m.deletedSuffix, pathEscaped: m.pathEscaped };
         f = { key, device: m.device, inode: m.inode, path: m.path, holders: new Map(), openers: [{ kind: 'map', pid, first, name, sameRoot }], listed: false };
-        scan.found.set(key, f);
+        this.found.set(key, f);
       }
-      scan.#holderOf(f).mappedBytes += (parseInt(m.endHex, 16) - parseInt(m.startHex, 16));
+      this.#holderOf(f).mappedBytes += (parseInt(m.endHex, 16) - parseInt(m.startHex, 16));
     }
-    return { ok: true, scan };
+  }
+
+  /**
+   * The maps through PROCMAP_QUERY (native/procmap.ts): one ioctl a file-backed VMA, numbers only, and a
+   * second one with the name (d_path) only for a device and inode the scan has not named yet, or named
+   * only through an fd or a --file path (a mapping's opener is kept as the way in of last resort). The
+   * same VMAs as the text's file lines, in the same order; the name is the kernel's bytes, unescaped.
+   * False when the ioctl is missing or failed in a way the text may not (the caller reads the text).
+   */
+  #mapsByQuery(fd: number, sameRoot: boolean, seen: ScanSeen | undefined): boolean {
+    const pid = this.#pid;
+    let lo = 0;
+    let hi = 0;
+    let last: { major: number; minor: number; inode: number; file: FoundFile | null } | null = null;
+    const skipped = seen?.skipped ?? new Set<string>();
+    for (let n = 0; n < MAX_VMAS_PER_PROCESS; n++) {
+      const got = queryFileVma(fd, lo, hi, vma);
+      if (got === PROCMAP_ENOENT) return true; // past the last file-backed VMA
+      if (got < 0) {
+        if (got === PROCMAP_ENOTTY) procmapQueryWorks = false;
+        // ESRCH: the process's memory is gone (it exited, or is exiting): no maps, as its text would read.
+        return got === -ESRCH;
+      }
+      procmapQueryWorks = true;
+      lo = vma.endLo;
+      hi = vma.endHi;
+      if (vma.inode === 0) continue;
+      let f: FoundFile | null;
+      if (last !== null && last.inode === vma.inode && last.major === vma.devMajor && last.minor === vma.devMinor) {
+        f = last.file; // the next VMA of the same file (a library's text, data, relro): most of them
+      } else {
+        const device = `${hex2(vma.devMajor)}:${hex2(vma.devMinor)}`;
+        const key = fileKeyOf(device, vma.inode);
+        f = this.found.get(key) ?? null;
+        if (f === null && !skipped.has(key)) {
+          const known = seen?.found.get(key);
+          if (known !== undefined && known.openers.some((o) => o.kind === 'map')) {
+            f = { key, device, inode: vma.inode, path: known.path, holders: new Map(), openers: [], listed: false };
+          } else {
+            const named = this.#namedVma(fd, device, key, sameRoot);
+            if (named === 'changed') {
+              // The VMA was unmapped or replaced between the two queries: ask again from its start.
+              lo = vma.startLo;
+              hi = vma.startHi;
+              last = null;
+              continue;
+            }
+            if (named === 'failed') return false;
+            f = named;
+            if (f === null) skipped.add(key);
+          }
+          if (f !== null) this.found.set(key, f);
+        }
+        last = { major: vma.devMajor, minor: vma.devMinor, inode: vma.inode, file: f };
+      }
+      if (f !== null) this.#holderOf(f).mappedBytes += vmaBytes(vma);
+    }
+    return true;
+  }
+
+  /** The name of the VMA just found, asked at its start: its file, null when it is not a file's (shmem), or why not. */
+  #namedVma(fd: number, device: string, key: string, sameRoot: boolean): FoundFile | null | 'changed' | 'failed' {
+    const got = queryFileVma(fd, vma.startLo, vma.startHi, named, true, true);
+    if (got === PROCMAP_ENOENT || (got === 0 && (named.inode !== vma.inode || named.devMajor !== vma.devMajor || named.devMinor !== vma.devMinor
+      || named.startLo !== vma.startLo || named.startHi !== vma.startHi))) return 'changed';
+    if (got < 0) return 'failed'; // ENAMETOOLONG (a name past PATH_MAX), ESRCH: the text says what it can
+    let path = decodeName(lastVmaName());
+    // d_path appends " (deleted)" to an unlinked file's name (fs/d_path.c), as the text does: a hint (maps.ts).
+    const deletedSuffix = path.endsWith(DELETED_SUFFIX) && path !== DELETED_SUFFIX.trimStart();
+    if (deletedSuffix) path = path.slice(0, -DELETED_SUFFIX.length);
+    const kind = mappingKindOf(path, named.inode);
+    if (kind !== 'file' && kind !== 'memfd') return null;
+    const first = { start: hexAddress(named.startLo, named.startHi), end: hexAddress(named.endLo, named.endHi), device, inode: named.inode, kind };
+    const name: MappedName = { path, deletedSuffix, pathEscaped: false };
+    return { key, device, inode: named.inode, path, holders: new Map(), openers: [{ kind: 'map', pid: this.#pid, first, name, sameRoot }], listed: false };
   }
 
   #holderOf(f: FoundFile): FileHolder {
@@ -256,12 +387,12 @@ function onOverlay(device: string, fd: number): boolean {
 type Quick = { kind: 'measured'; counts: CacheCounts; stat: StatxInfo } | { kind: 'slow' } | { kind: 'failed' };
 
 /**
- * The short way for a file named in mmtop's own namespace: six calls, none through node:fs. open(2) with
+ * The short way for a file named in mmtop's own namespace: five calls, none through node:fs. open(2) with
  * O_PATH opens nothing ("the file itself is not opened": no FIFO blocks, no device's open runs), statx on
  * that handle checks it is a regular file and the device and inode that maps or fd said, and only then
  * the handle's own file is opened, through /proc/self/fd/N (a magic link to that very inode, not a second
- * walk that a swapped symlink could redirect), O_NONBLOCK | O_NOCTTY; then the handle is closed, one
- * cachestat(2) and a close. `nofollow`: a maps path is the kernel's d_path, never a symlink at its end.
+ * walk that a swapped symlink could redirect), O_NONBLOCK | O_NOCTTY; one cachestat(2), and one
+ * close_range(2) for both (five calls). `nofollow`: a maps path is the kernel's d_path, never a symlink at its end.
  */
 function quickMeasure(path: string | Buffer, nofollow: boolean, file: FoundFile): Quick {
   const handle = openRaw(cPath(path), O.PATH | (nofollow ? O.NOFOLLOW : 0));
@@ -271,16 +402,19 @@ function quickMeasure(path: string | Buffer, nofollow: boolean, file: FoundFile)
     closeRaw(handle);
     return { kind: 'failed' };
   }
-  const fd = openRaw(cPath(`/proc/self/fd/${handle}`), O.RDONLY | O.NONBLOCK | O.NOCTTY);
-  closeRaw(handle);
-  if (fd < 0) return { kind: 'failed' };
+  const fd = reopenRaw(handle, O.RDONLY | O.NONBLOCK | O.NOCTTY);
+  if (fd < 0) {
+    closeRaw(handle);
+    return { kind: 'failed' };
+  }
   try {
     if (onOverlay(stat.device, fd)) return { kind: 'slow' };
     return { kind: 'measured', counts: cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }), stat };
   } catch {
     return { kind: 'slow' }; // EPERM, ENOSYS: measureFile says why and tries mincore
   } finally {
-    closeRaw(fd);
+    // Both at once (close_range(2) when they are neighbours, as open(2) hands out the lowest free fds).
+    closeBoth(handle, fd);
   }
 }
 

@@ -2,6 +2,7 @@
 // /proc/PID/status are readable by anyone (proc(5)), so an ordinary user sees every process here; only
 // maps and fd need ptrace-read access (files.ts), and those it cannot read are counted, not shown as 0.
 import fs from 'node:fs';
+import { closeRaw, cPath, O, openFilesSoftLimit, openRaw } from '../../native/index.js';
 import { decodeName } from '../model/index.js';
 import { parseCgroup, type CgroupEntry } from '../proc/index.js';
 import { readProcText } from '../sampler/proc-read.js';
@@ -52,22 +53,63 @@ export function memoryCgroupPathOf(entries: CgroupEntry[]): { path: string; vers
   return v2 ? { path: v2.path, version: 2 } : null;
 }
 
-/** One buffer for the small /proc files read each tick (stat and status are under 2 KiB). */
+/** Buffers for the small /proc files read each tick (stat and status are under 2 KiB): stat's, status's. */
 const scratch = Buffer.alloc(16 * 1024);
+const statusScratch = Buffer.alloc(16 * 1024);
 
 /** Reads a small /proc file into the scratch buffer (valid until the next call), or null. */
-function readSmall(path: string): Buffer | null {
-  let fd: number | undefined;
+function readSmall(path: string, into = scratch): Buffer | null {
+  const fd = openRaw(cPath(path), O.RDONLY);
+  if (fd < 0) return null;
   try {
-    fd = fs.openSync(path, 'r');
-    const n = fs.readSync(fd, scratch, 0, scratch.length, 0);
-    return scratch.subarray(0, n);
-  } catch {
-    return null;
+    return preadSmall(fd, into);
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    closeRaw(fd);
   }
 }
+
+/**
+ * Reads an open /proc/PID file again from its start (pread at 0: seq_read_iter starts the file over,
+ * fs/seq_file.c) into the scratch buffer, or null: ESRCH once its process has exited. The fd stays bound
+ * to the task it was opened for (the inode holds its struct pid, fs/proc/base.c; get_pid_task is NULL
+ * after the exit), so a pid used again by another process is never read through it.
+ */
+function preadSmall(fd: number, into = scratch): Buffer | null {
+  try {
+    return into.subarray(0, fs.readSync(fd, into, 0, into.length, 0));
+  } catch {
+    return null;
+  }
+}
+
+const cgroupScratch = Buffer.alloc(16 * 1024);
+
+/**
+ * /proc/PID/cgroup as text (bytes decoded as names), or null. One open, pread and close into a buffer kept
+ * here: readFileSync of a /proc file (size 0) grows and copies buffers, and 360 processes' cgroup files
+ * took about 60 ms that way here, the most of a processes read. A file that fills the buffer (v1 with
+ * very long paths) is read whole the long way.
+ */
+function readCgroupText(pid: number): string | null {
+  const bytes = readSmall(`/proc/${pid}/cgroup`, cgroupScratch);
+  if (bytes && bytes.length < cgroupScratch.length) return decodeName(bytes);
+  const text = readProcText(`/proc/${pid}/cgroup`, 'cgroup');
+  return text.ok ? text.text : null;
+}
+
+/** A process's stat and status, open between reads. */
+interface Held {
+  statFd: number;
+  statusFd: number;
+}
+
+/**
+ * Most fds held open for processes' stat and status (two a process): a quarter of RLIMIT_NOFILE, at most
+ * 8,192. Past it a process's files are opened and closed each read, as all were before (three calls a
+ * file instead of one: 360 processes' stat and status took 47-190 ms a read here, reading them through
+ * held fds ...).
+ */
+export const MAX_HELD_FDS = Math.min(8192, Math.floor(openFilesSoftLimit() / 4));
 
 /**
  * The three lines of /proc/PID/status the pane needs (man 5 proc_pid_status), found by name in the
@@ -122,6 +164,7 @@ interface Previous {
 /** Reads the processes each tick, and their fault rates since the last. */
 export class ProcessReader {
   #previous = new Map<number, Previous>();
+  #held = new Map<number, Held>();
   #users: Map<number, string>;
   /** A process's cgroup moves rarely: read again this often (ms), not every tick. */
   readonly cgroupEveryMs: number;
@@ -131,18 +174,68 @@ export class ProcessReader {
     this.cgroupEveryMs = options.cgroupEveryMs ?? 10_000;
   }
 
+  /** The stat and status of `pid` through held fds: opened on the first read (while fds are to spare). */
+  #readHeld(pid: number): { stat: Buffer; status: string } | null {
+    let held = this.#held.get(pid);
+    if (held) {
+      const stat = preadSmall(held.statFd);
+      if (stat) {
+        const statusBytes = preadSmall(held.statusFd, statusScratch);
+        if (statusBytes) return { stat, status: statusBytes.toString('latin1') };
+      }
+      // Exited (ESRCH): the pid may name a new process now, which is opened afresh below.
+      this.#release(pid, held);
+      held = undefined;
+    }
+    if (2 * this.#held.size + 2 <= MAX_HELD_FDS) {
+      const statFd = openRaw(cPath(`/proc/${pid}/stat`), O.RDONLY);
+      if (statFd < 0) return null;
+      const statusFd = openRaw(cPath(`/proc/${pid}/status`), O.RDONLY);
+      if (statusFd < 0) {
+        closeRaw(statFd);
+        return null;
+      }
+      held = { statFd, statusFd };
+      const stat = preadSmall(statFd);
+      const statusBytes = stat && preadSmall(statusFd, statusScratch);
+      if (!stat || !statusBytes) {
+        closeRaw(statFd);
+        closeRaw(statusFd);
+        return null;
+      }
+      this.#held.set(pid, held);
+      return { stat, status: statusBytes.toString('latin1') };
+    }
+    const stat = readSmall(`/proc/${pid}/stat`);
+    if (!stat) return null;
+    const statusBytes = readSmall(`/proc/${pid}/status`, statusScratch);
+    return statusBytes ? { stat, status: statusBytes.toString('latin1') } : null;
+  }
+
+  #release(pid: number, held: Held): void {
+    closeRaw(held.statFd);
+    closeRaw(held.statusFd);
+    this.#held.delete(pid);
+  }
+
+  /** Closes every held fd (the session ends). */
+  close(): void {
+    for (const [pid, held] of this.#held) this.#release(pid, held);
+  }
+
   read(nowMs: number): OverviewProcess[] {
     const out: OverviewProcess[] = [];
     const seen = new Map<number, Previous>();
+    const listed = new Set<number>();
     for (const pid of listPids()) {
-      const statBytes = readSmall(`/proc/${pid}/stat`);
-      if (!statBytes) continue; // exited between the listing and the read
+      listed.add(pid);
+      const both = this.#readHeld(pid);
+      if (!both) continue; // exited between the listing and the read
+      const statBytes = both.stat;
       const before = this.#previous.get(pid);
       const stat = statFigures(statBytes, (start) => (before?.startTimeTicks === start ? before.comm : undefined));
       if (!stat || (stat.flags & PF_KTHREAD) !== 0) continue;
-      const statusBytes = readSmall(`/proc/${pid}/status`);
-      if (!statusBytes) continue;
-      const status = statusFigures(statusBytes.toString('latin1'));
+      const status = statusFigures(both.status);
       // Kernel threads have no memory map: no RssFile line (fs/proc/task_mmu.c task_mem).
       if (status.rssFileBytes === null) continue;
       const uid = status.uid;
@@ -150,8 +243,8 @@ export class ProcessReader {
       let cgroup = same ? before.cgroup : null;
       let cgroupReadAtMs = same ? before.cgroupReadAtMs : -Infinity;
       if (nowMs - cgroupReadAtMs >= this.cgroupEveryMs) {
-        const text = readProcText(`/proc/${pid}/cgroup`, 'cgroup');
-        cgroup = text.ok ? memoryCgroupPathOf(parseCgroup(text.text).value)?.path ?? null : null;
+        const text = readCgroupText(pid);
+        cgroup = text !== null ? memoryCgroupPathOf(parseCgroup(text).value)?.path ?? null : null;
         cgroupReadAtMs = nowMs;
       }
       const elapsed = same ? nowMs - before.atMs : 0;
@@ -166,6 +259,7 @@ export class ProcessReader {
       seen.set(pid, { comm: stat.comm, startTimeTicks: stat.startTimeTicks, minorFaults: stat.minorFaults, majorFaults: stat.majorFaults, atMs: nowMs, cgroup, cgroupReadAtMs });
     }
     this.#previous = seen;
+    for (const [pid, held] of this.#held) if (!listed.has(pid)) this.#release(pid, held);
     return out;
   }
 }

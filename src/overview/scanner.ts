@@ -2,7 +2,8 @@
 // each process's stat and status), the cgroups with them, and the files in a scan spread over ticks under
 // a time budget: reading a process's maps takes its mmap lock, and each file costs an open and a cachestat.
 // The files pane shows the last complete scan, and says how old it is (FilesScanInfo).
-import { pageSizeBytes } from '../../native/index.js';
+import fs from 'node:fs';
+import { closeRaw, cPath, O, openRaw, pageSizeBytes } from '../../native/index.js';
 import { parseMeminfo, parseVmstat } from '../proc/index.js';
 import { readProcText } from '../sampler/proc-read.js';
 import type { Failure } from '../model/index.js';
@@ -32,12 +33,43 @@ interface Cycle {
   /** The process whose fds are being read, a step at a time. */
   current: { pid: number; scan: ProcessFilesScan } | null;
   found: Map<string, FoundFile>;
+  /** Mapped devices and inodes that are not files (shm): the next processes' maps skip them unnamed. */
+  skipped: Set<string>;
   readable: Map<number, number>;
   unreadable: Set<number>;
   measureQueue: FoundFile[] | null;
   nextFile: number;
   measured: MeasuredFile[];
   spentMs: number;
+}
+
+/**
+ * A system-wide /proc file read every tick (vmstat, meminfo) through one fd held for the session: pread
+ * at 0 starts a seq_file over (fs/seq_file.c seq_read_iter), so a tick is one read(2) into a buffer kept
+ * here, not readFileSync's open, fstat, reads into growing buffers and close. A file that fills the
+ * buffer, or any failure, is read the long way (readProcText), which also says why it failed.
+ */
+class HeldProcText {
+  static readonly #buf = Buffer.alloc(64 * 1024);
+  #fd = -1;
+  constructor(readonly path: string, readonly source: string) {}
+
+  read(): ReturnType<typeof readProcText> {
+    if (this.#fd < 0) this.#fd = openRaw(cPath(this.path), O.RDONLY);
+    if (this.#fd >= 0) {
+      const buf = HeldProcText.#buf;
+      let n = -1;
+      try {
+        n = fs.readSync(this.#fd, buf, 0, buf.length, 0);
+      } catch {
+        closeRaw(this.#fd);
+        this.#fd = -1;
+      }
+      // vmstat and meminfo are ASCII (names and numbers): latin1 is their text as decodeName gives it.
+      if (n >= 0 && n < buf.length) return { ok: true, text: buf.toString('latin1', 0, n) };
+    }
+    return readProcText(this.path, this.source);
+  }
 }
 
 export class OverviewScanner {
@@ -60,6 +92,10 @@ export class OverviewScanner {
   #processesCostMs = 0;
   #cgroupsAt = { mono: -Infinity, wall: null as number | null };
   #cgroupsCostMs = 0;
+  readonly #vmstat = new HeldProcText('/proc/vmstat', 'vmstat');
+  readonly #meminfo = new HeldProcText('/proc/meminfo', 'meminfo');
+  /** The last processes handed out, kept while nothing they show changed (see overview()). */
+  #processesView: { list: OverviewProcess[]; counts: Map<number, number>; unreadable: Set<number>; view: OverviewProcess[] } | null = null;
   #scan: FilesScanInfo = { completedAtMs: null, durationMs: null, processesScanned: 0, processesUnreadable: 0, filesMeasured: 0, filesUnmeasured: 0, progress: null };
 
   constructor(options: ScannerOptions = {}) {
@@ -80,8 +116,8 @@ export class OverviewScanner {
     const now = this.#clock();
     const force = intervalMs === 0;
     const failures: Failure[] = [];
-    const vmstat = readProcText('/proc/vmstat', 'vmstat');
-    const meminfo = readProcText('/proc/meminfo', 'meminfo');
+    const vmstat = this.#vmstat.read();
+    const meminfo = this.#meminfo.read();
     if (!vmstat.ok) failures.push(vmstat.failure);
     if (!meminfo.ok) failures.push(meminfo.failure);
     this.#pageCache = pageCacheOf(meminfo.ok ? parseMeminfo(meminfo.text).value : null);
@@ -126,7 +162,7 @@ export class OverviewScanner {
       }
     }
     this.#cycle = {
-      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, readable: new Map(),
+      pids: this.#processList.map((p) => ({ pid: p.pid, comm: p.comm })), nextPid: 0, current: null, found, skipped: new Set(), readable: new Map(),
       unreadable: new Set(), measureQueue: null, nextFile: 0, measured: [], spentMs: 0,
     };
   }
@@ -153,7 +189,7 @@ export class OverviewScanner {
       }
       if (c.nextPid < c.pids.length) {
         const { pid, comm } = c.pids[c.nextPid++]!;
-        const got = ProcessFilesScan.start(pid, comm);
+        const got = ProcessFilesScan.start(pid, comm, { found: c.found, skipped: c.skipped });
         if (got.ok) c.current = { pid, scan: got.scan };
         else if (got.errno === 'EACCES' || got.errno === 'EPERM') c.unreadable.add(pid);
         // ENOENT / ESRCH: it exited meanwhile; neither read nor unreadable.
@@ -195,12 +231,20 @@ export class OverviewScanner {
 
   overview(): Overview {
     const c = this.#cycle;
-    const processes = this.#processList.map((p) => {
-      const count = this.#fileCounts.get(p.pid);
-      if (count !== undefined) return { ...p, filesReadable: true, fileCount: count };
-      if (this.#unreadable.has(p.pid)) return { ...p, filesReadable: false, fileCount: null };
-      return p;
-    });
+    // The same array while the processes were not read again and no scan ended: the view keeps its
+    // sorted rows per processes array (state.ts paneRows), so a tick with no new processes sorts nothing.
+    let v = this.#processesView;
+    if (v === null || v.list !== this.#processList || v.counts !== this.#fileCounts || v.unreadable !== this.#unreadable) {
+      const view = this.#processList.map((p) => {
+        const count = this.#fileCounts.get(p.pid);
+        if (count !== undefined) return { ...p, filesReadable: true, fileCount: count };
+        if (this.#unreadable.has(p.pid)) return { ...p, filesReadable: false, fileCount: null };
+        return p;
+      });
+      v = { list: this.#processList, counts: this.#fileCounts, unreadable: this.#unreadable, view };
+      this.#processesView = v;
+    }
+    const processes = v.view;
     return {
       version: OVERVIEW_VERSION, timeMs: this.#wallClock(), pageSizeBytes, pageCache: this.#pageCache, rates: this.#rates,
       processes, unreadableProcesses: this.#unreadable.size, readAsRoot: process.geteuid?.() === 0, files: this.#files,
