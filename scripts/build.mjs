@@ -26,16 +26,9 @@ const lazyStringWidthPlugin = {
 };
 const out = process.argv[2] ? pathToFileURL(`${path.resolve(process.argv[2])}/`) : new URL('dist/', root);
 fs.rmSync(out, { recursive: true, force: true });
-await build({
-  entryPoints: ['src/bin/mmtop.ts', 'src/sampler/worker.ts'].map((p) => new URL(p, root).pathname),
-  outdir: new URL('bin/', out).pathname,
-  entryNames: '[name]',
+// What both builds share: one Node 20 ES module each, koffi left outside.
+const common = {
   bundle: true,
-  // Code split at each dynamic import: `--version`, fincore and snapshot do not even parse Ink, React or
-  // yargs (a whole 2 MB bundle took 50 ms to compile before the first line ran). Chunks stay next to
-  // the entries: the sampler client finds worker.js relative to its own file.
-  splitting: true,
-  chunkNames: '[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -47,23 +40,26 @@ await build({
   plugins: [lazyStringWidthPlugin],
   legalComments: 'none',
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: ['src/bin/mmtop.ts', 'src/sampler/worker.ts'].map((p) => new URL(p, root).pathname),
+  outdir: new URL('bin/', out).pathname,
+  entryNames: '[name]',
+  // Code split at each dynamic import: `--version`, fincore and snapshot do not even parse Ink, React or
+  // yargs (a whole 2 MB bundle took 50 ms to compile before the first line ran). Chunks stay next to
+  // the entries: the sampler client finds worker.js relative to its own file.
+  splitting: true,
+  chunkNames: '[name]-[hash]',
 });
 fs.chmodSync(new URL('bin/mmtop.js', out), 0o755);
 // fincore, snapshot and the overview once, as ONE file the bin imports (src/bin/mmtop.ts): split, the
 // same modules were 23 chunks, and Node 20's ES module loader resolves, reads and links each on its own
 // (about 25 ms of a one-shot's CPU, issue 10). Not split, esbuild keeps each dynamic import inside the
 // file as a lazy initialiser. Its modules are copies of the split bundle's: the bin takes only an exit
-// code from it. The options are the split build's.
+// code from it.
 await build({
+  ...common,
   entryPoints: [new URL('src/cli/oneshot-commands.ts', root).pathname],
   outfile: new URL('bin/oneshot.mjs', out).pathname,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  external: ['koffi'],
-  alias: { 'react-devtools-core': new URL('scripts/empty-devtools.mjs', root).pathname },
-  banner: { js: "import { createRequire as __mmtopRequire } from 'node:module'; const require = __mmtopRequire(import.meta.url);" },
-  legalComments: 'none',
-  logLevel: 'warning',
 });
