@@ -33,7 +33,7 @@ export interface OverviewOptions {
 }
 
 /**
- * The files scan's share of one core after the first scan. With the processes' 0.2% (scanner.ts) and a
+ * The files scan's share of one core after the first scan. With the processes' 0.16% (scanner.ts) and a
  * frame a tick, the overview aims at 1% of a core with 300 processes and 20,000 files (A/B in the
  * README), where 2% and a rescan every 5 s took 3.5-8% there. 20,000 files then take minutes to scan
  * again: the tab line says how old the pane is.

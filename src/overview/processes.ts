@@ -85,29 +85,39 @@ function preadSmall(fd: number, into = scratch): Buffer | null {
 const cgroupScratch = Buffer.alloc(16 * 1024);
 
 /**
- * /proc/PID/cgroup as text (bytes decoded as names), or null. One open, pread and close into a buffer kept
- * here: readFileSync of a /proc file (size 0) grows and copies buffers, and 360 processes' cgroup files
- * took about 60 ms that way here, the most of a processes read. A file that fills the buffer (v1 with
- * very long paths) is read whole the long way.
+ * /proc/PID/cgroup's bytes as Latin-1 text (one char a byte, so equal bytes are an equal string: the last
+ * read's parse is kept while they are), or null. Through the fd held for the process when there is one
+ * (pread at 0 shows it again: proc_single_show), else one open, pread and close into a buffer kept here:
+ * readFileSync of a /proc file (size 0) grows and copies buffers, and 360 processes' cgroup files took
+ * about 60 ms that way here. A file that fills the buffer (v1 with very long paths) is read whole the
+ * long way.
  */
-function readCgroupText(pid: number): string | null {
-  const bytes = readSmall(`/proc/${pid}/cgroup`, cgroupScratch);
-  if (bytes && bytes.length < cgroupScratch.length) return decodeName(bytes);
+function readCgroupRaw(pid: number, fd: number): string | null {
+  const bytes = fd >= 0 ? preadSmall(fd, cgroupScratch) : readSmall(`/proc/${pid}/cgroup`, cgroupScratch);
+  if (bytes && bytes.length < cgroupScratch.length) return bytes.toString('latin1');
   const text = readProcText(`/proc/${pid}/cgroup`, 'cgroup');
-  return text.ok ? text.text : null;
+  return text.ok ? `\0${text.text}` : null; // decoded already: marked so that it is not decoded again
 }
 
-/** A process's stat and status, open between reads. */
+/** The memory cgroup named in readCgroupRaw's text. */
+function memoryCgroupOfRaw(raw: string): string | null {
+  const text = raw.startsWith('\0') ? raw.slice(1) : decodeName(Buffer.from(raw, 'latin1'));
+  return memoryCgroupPathOf(parseCgroup(text).value)?.path ?? null;
+}
+
+/** A process's stat, status and cgroup, open between reads (cgroupFd -1: opened each read). */
 interface Held {
   statFd: number;
   statusFd: number;
+  cgroupFd: number;
 }
 
 /**
- * Most fds held open for processes' stat and status (two a process): a quarter of RLIMIT_NOFILE, at most
- * 8,192. Past it a process's files are opened and closed each read, as all were before (three calls a
- * file instead of one). 350 processes' stat and status, in-process, 3 runs of 5 reads at load 3-5: 13-21 ms
- * a read through held fds, 19-44 ms opened and closed each time.
+ * Most fds held open for processes' stat, status and cgroup (three a process): a quarter of RLIMIT_NOFILE,
+ * at most 8,192. Past it a process's files are opened and closed each read, as all were before (three
+ * calls a file instead of one). 350 processes' stat and status, in-process, 3 runs of 5 reads at load 3-5:
+ * 13-21 ms a read through held fds, 19-44 ms opened and closed each time; with cgroup, 325 processes,
+ * 30 reads: 18.3 ms (median) with cgroup opened each read, 14.1 held.
  */
 export const MAX_HELD_FDS = Math.min(8192, Math.floor(openFilesSoftLimit() / 4));
 
@@ -158,6 +168,8 @@ interface Previous {
   majorFaults: number;
   atMs: number;
   cgroup: string | null;
+  /** The cgroup file's text as last read (readCgroupRaw), so that the same bytes are not parsed again. */
+  cgroupRaw: string | null;
   cgroupReadAtMs: number;
 }
 
@@ -175,19 +187,19 @@ export class ProcessReader {
   }
 
   /** The stat and status of `pid` through held fds: opened on the first read (while fds are to spare). */
-  #readHeld(pid: number): { stat: Buffer; status: string } | null {
+  #readHeld(pid: number): { stat: Buffer; status: string; cgroupFd: number } | null {
     let held = this.#held.get(pid);
     if (held) {
       const stat = preadSmall(held.statFd);
       if (stat) {
         const statusBytes = preadSmall(held.statusFd, statusScratch);
-        if (statusBytes) return { stat, status: statusBytes.toString('latin1') };
+        if (statusBytes) return { stat, status: statusBytes.toString('latin1'), cgroupFd: held.cgroupFd };
       }
       // Exited (ESRCH): the pid may name a new process now, which is opened afresh below.
       this.#release(pid, held);
       held = undefined;
     }
-    if (2 * this.#held.size + 2 <= MAX_HELD_FDS) {
+    if (3 * this.#held.size + 3 <= MAX_HELD_FDS) {
       const statFd = openRaw(cPath(`/proc/${pid}/stat`), O.RDONLY);
       if (statFd < 0) return null;
       const statusFd = openRaw(cPath(`/proc/${pid}/status`), O.RDONLY);
@@ -195,26 +207,32 @@ export class ProcessReader {
         closeRaw(statFd);
         return null;
       }
-      held = { statFd, statusFd };
+      // Opened with the other two, so bound to the same task; -1 (unreadable): opened each read, as before.
+      const cgroupFd = openRaw(cPath(`/proc/${pid}/cgroup`), O.RDONLY);
+      held = { statFd, statusFd, cgroupFd: Math.max(-1, cgroupFd) };
       const stat = preadSmall(statFd);
       const statusBytes = stat && preadSmall(statusFd, statusScratch);
       if (!stat || !statusBytes) {
-        closeRaw(statFd);
-        closeRaw(statusFd);
+        this.#closeHeld(held);
         return null;
       }
       this.#held.set(pid, held);
-      return { stat, status: statusBytes.toString('latin1') };
+      return { stat, status: statusBytes.toString('latin1'), cgroupFd: held.cgroupFd };
     }
     const stat = readSmall(`/proc/${pid}/stat`);
     if (!stat) return null;
     const statusBytes = readSmall(`/proc/${pid}/status`, statusScratch);
-    return statusBytes ? { stat, status: statusBytes.toString('latin1') } : null;
+    return statusBytes ? { stat, status: statusBytes.toString('latin1'), cgroupFd: -1 } : null;
+  }
+
+  #closeHeld(held: Held): void {
+    closeRaw(held.statFd);
+    closeRaw(held.statusFd);
+    if (held.cgroupFd >= 0) closeRaw(held.cgroupFd);
   }
 
   #release(pid: number, held: Held): void {
-    closeRaw(held.statFd);
-    closeRaw(held.statusFd);
+    this.#closeHeld(held);
     this.#held.delete(pid);
   }
 
@@ -241,10 +259,13 @@ export class ProcessReader {
       const uid = status.uid;
       const same = before !== undefined && before.startTimeTicks === stat.startTimeTicks;
       let cgroup = same ? before.cgroup : null;
+      let cgroupRaw = same ? before.cgroupRaw : null;
       let cgroupReadAtMs = same ? before.cgroupReadAtMs : -Infinity;
       if (nowMs - cgroupReadAtMs >= this.cgroupEveryMs) {
-        const text = readCgroupText(pid);
-        cgroup = text !== null ? memoryCgroupPathOf(parseCgroup(text).value)?.path ?? null : null;
+        const raw = readCgroupRaw(pid, both.cgroupFd);
+        if (raw === null) cgroup = null;
+        else if (raw !== cgroupRaw) cgroup = memoryCgroupOfRaw(raw);
+        cgroupRaw = raw;
         cgroupReadAtMs = nowMs;
       }
       const elapsed = same ? nowMs - before.atMs : 0;
@@ -256,7 +277,7 @@ export class ProcessReader {
         majfltPerSec: same ? ratePerSec(before.majorFaults, stat.majorFaults, elapsed) : null,
         cgroup, startTimeTicks: stat.startTimeTicks, filesReadable: null, fileCount: null,
       });
-      seen.set(pid, { comm: stat.comm, startTimeTicks: stat.startTimeTicks, minorFaults: stat.minorFaults, majorFaults: stat.majorFaults, atMs: nowMs, cgroup, cgroupReadAtMs });
+      seen.set(pid, { comm: stat.comm, startTimeTicks: stat.startTimeTicks, minorFaults: stat.minorFaults, majorFaults: stat.majorFaults, atMs: nowMs, cgroup, cgroupRaw, cgroupReadAtMs });
     }
     this.#previous = seen;
     for (const [pid, held] of this.#held) if (!listed.has(pid)) this.#release(pid, held);
