@@ -168,7 +168,34 @@ function cellText(text: string, column: Column): string {
   return column.align === 'right' ? padStartColumns(fitted, column.width) : padEndColumns(fitted, column.width);
 }
 
+/**
+ * The table's lines as last drawn, per theme and rows array: a tick with no new processes or files (most
+ * ticks; the header's rates and ages change, not the rows) draws the same table, so it is not built again.
+ */
+const tableMemo = new WeakMap<Theme, WeakMap<PaneRow[], { key: string; lines: string[] }>>();
+
 export function overviewTableLines(state: OverviewViewState, theme: Theme): string[] {
+  const rows = paneRows(state);
+  const pane = state.pane;
+  const sort = state.sort[pane];
+  // Everything else the lines are made of; the rows array stands for the data, filter, cgroup and sort.
+  const key = [
+    state.screen.columns, state.screen.rows, pane, sort.column, sort.descending, state.data?.pageSizeBytes, selectedRowIndex(state, rows),
+    state.scroll[pane], state.data === null, state.data?.filesScan.completedAtMs === null, state.filter !== '' || state.cgroup !== null,
+  ].join(' ');
+  let byRows = tableMemo.get(theme);
+  if (!byRows) {
+    byRows = new WeakMap();
+    tableMemo.set(theme, byRows);
+  }
+  const known = byRows.get(rows);
+  if (known?.key === key) return known.lines;
+  const lines = tableLines(state, theme, rows);
+  byRows.set(rows, { key, lines });
+  return lines;
+}
+
+function tableLines(state: OverviewViewState, theme: Theme, rows: PaneRow[]): string[] {
   const { columns } = state.screen;
   const pane = state.pane;
   const cols = columnsFor(pane, state.data?.pageSizeBytes ?? 4096);
@@ -184,7 +211,6 @@ export function overviewTableLines(state: OverviewViewState, theme: Theme): stri
     ...names.titles.map((t, i) => fitEnd(names.sorts[i] === sort.column ? `${t}${arrow}` : t, widths[i]!)),
   ].join(' ');
   const lines = [styled(pad(header, columns), theme.style('tableHeader'))];
-  const rows = paneRows(state);
   const selected = selectedRowIndex(state, rows);
   const height = tableHeight(state);
   const scroll = Math.min(state.scroll[pane], Math.max(0, rows.length - 1));
@@ -206,9 +232,14 @@ export function overviewTableLines(state: OverviewViewState, theme: Theme): stri
   return lines;
 }
 
+/** The key line as last drawn, per theme and width: it changes only with them. */
+const footerMemo = new WeakMap<Theme, { columns: number; line: string }>();
+
 export function overviewFooterLine(state: OverviewViewState, theme: Theme): string {
   const { columns } = state.screen;
   if (state.filtering) return styled(fitEnd(`Filter: ${printable(state.filter)}_   Enter keep  Esc clear`, columns), theme.style('footerKey'));
+  const known = footerMemo.get(theme);
+  if (known?.columns === columns) return known.line;
   const b = new RunBuilder();
   let used = 0;
   for (const binding of KEY_TABLE) {
@@ -221,7 +252,9 @@ export function overviewFooterLine(state: OverviewViewState, theme: Theme): stri
     used += width;
   }
   b.push(''.padEnd(Math.max(0, columns - used)), '');
-  return b.toString();
+  const line = b.toString();
+  footerMemo.set(theme, { columns, line });
+  return line;
 }
 
 export function overviewHelpLines(state: OverviewViewState, theme: Theme): string[] {
