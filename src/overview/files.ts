@@ -448,30 +448,33 @@ export function measureFound(file: FoundFile): MeasuredFile {
 }
 
 function measureFoundFile(file: FoundFile): { file: OverviewFile; realKey?: string } {
-  const holders = [...file.holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid);
-  const base: OverviewFile = {
+  const holders = file.holders.size === 1 ? [file.holders.values().next().value!] : [...file.holders.values()].sort((a, b) => b.mappedBytes - a.mappedBytes || a.pid - b.pid);
+  let base: OverviewFile | null = null;
+  const unknown = (): OverviewFile => (base ??= {
     path: file.path, device: file.device, inode: file.inode, sizeBytes: null, pageCount: null, cachedPages: null,
     dirtyPages: null, writebackPages: null, evictedPages: null, recentlyEvictedPages: null, source: 'unknown',
     holders, listed: file.listed, openPath: null,
-  };
+  });
   for (const opener of file.openers) {
     const short = quickPath(opener);
     if (short) {
       const got = quickMeasure(opener.kind === 'fd' ? short.path : fsPath(short.path), short.nofollow, file);
       if (got.kind === 'measured') {
         const { counts, stat } = got;
+        // Written out, not `...base`: one object a file, not two (20,000 of them a scan).
         return { file: {
-          ...base, path: opener.kind === 'map' ? short.path : file.path, sizeBytes: stat.sizeBytes, pageCount: Math.ceil(stat.sizeBytes / pageSizeBytes),
-          cachedPages: counts.cachedPages, dirtyPages: counts.dirtyPages, writebackPages: counts.writebackPages,
-          evictedPages: counts.evictedPages, recentlyEvictedPages: counts.recentlyEvictedPages, source: 'cachestat', openPath: short.openPath,
+          path: opener.kind === 'map' ? short.path : file.path, device: file.device, inode: file.inode, sizeBytes: stat.sizeBytes,
+          pageCount: Math.ceil(stat.sizeBytes / pageSizeBytes), cachedPages: counts.cachedPages, dirtyPages: counts.dirtyPages,
+          writebackPages: counts.writebackPages, evictedPages: counts.evictedPages, recentlyEvictedPages: counts.recentlyEvictedPages,
+          source: 'cachestat', holders, listed: file.listed, openPath: short.openPath,
         } };
       }
       if (got.kind === 'failed' && opener.kind !== 'map') continue;
     }
-    const measured = measureSlow(opener, file, base);
+    const measured = measureSlow(opener, file, unknown());
     if (measured) return measured;
   }
-  return { file: base };
+  return { file: unknown() };
 }
 
 /** The long way (measureFile): overlayfs layers, containers' roots, map_files, mincore without cachestat. */
@@ -500,6 +503,10 @@ function measureSlow(opener: Opener, file: FoundFile, base: OverviewFile): { fil
  * as the entry not on overlayfs names it (the layer's file, which opens from mmtop's namespace).
  */
 export function mergeByRealKey(measured: MeasuredFile[]): OverviewFile[] {
+  // Found files are one per device and inode already: only an entry measured through another (an overlay
+  // file's layer) can share its real key with one, so with none of those every entry stands as it is,
+  // without a map of 20,000 keys (1.9% of a refresh's perf samples with 20,000 files, its JS the most after the maps).
+  if (measured.every((m) => m.realKey === `${m.file.device}:${m.file.inode}`)) return measured.map((m) => m.file);
   const byKey = new Map<string, { file: OverviewFile; overlay: boolean }>();
   const out: OverviewFile[] = [];
   for (const m of measured) {
