@@ -46,6 +46,8 @@ export interface PageTableBudget {
   sweeps: Map<string, VmaSweep>;
   /** This tick's time, for the sweeps' passes. */
   nowMs: number;
+  /** Read every mapping whole this tick (after an action); the sweeps start over from what it read. */
+  whole?: boolean;
 }
 
 /** Fewest pages of a swept mapping's part a tick: a bound on how slowly a sweep can go. */
@@ -67,7 +69,7 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
     .map((m, index) => ({ m, index, start: BigInt(m.start), end: BigInt(m.end) }))
     .filter((x) => x.m.kind !== 'vsyscall'); // the vsyscall page lies above TASK_SIZE: not in the page walk
   if (walkable.length === 0) return { capabilities, failures, runs, swept, walkedPages: 0 };
-  const parts = budget ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
+  const parts = budget && !budget.whole ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
   let fd: number;
   try {
     fd = openPagemap(pid);
