@@ -8,7 +8,7 @@ import { parseMeminfo, parseMemoryStat, parseVmstat } from '../../src/proc/index
 import { cgroupFiguresOf, inCgroup, normaliseCgroupPath } from '../../src/overview/cgroups.js';
 import { pageCacheOf, pagingCounters, sarRates } from '../../src/overview/system.js';
 import { fileRows, initialOverviewState, processRows, reduceOverview, type OverviewViewState } from '../../src/overview/state.js';
-import { overviewLines, sarLines } from '../../src/overview/rows.js';
+import { overviewLines, overviewTableLines, sarLines } from '../../src/overview/rows.js';
 import { formatOverview } from '../../src/overview/text.js';
 import { OVERVIEW_VERSION, type Overview, type OverviewFile, type OverviewProcess } from '../../src/overview/types.js';
 import { NO_RATES } from '../../src/overview/system.js';
@@ -168,4 +168,26 @@ test('the lines: exactly the screen wide, names escaped, unknown as "?", unreada
   // As root the hint is not "run as root": the kernel's ptrace check refused root itself.
   assert.match(formatOverview({ ...data(), readAsRoot: true }, 5), /1 process not readable \(refused even to root by the kernel's ptrace check\)/);
   assert.match(snapshot, /big\\x1b\[2J/);
+});
+
+test('the table lines are kept while the rows, selection and size are, and drawn again when any changes', () => {
+  const theme = makeTheme(true);
+  let s = start();
+  const first = overviewLines(s, theme);
+  // A tick: new rates and a new Overview with the same processes and files arrays, the rows as they were.
+  const tick = reduceOverview(s, { type: 'data', data: { ...s.data!, timeMs: 11_000, rates: { ...NO_RATES, faultPerSec: 7 } }, nowMs: 2 }).state;
+  const again = overviewLines(tick, theme);
+  assert.deepEqual(again.slice(5), first.slice(5), 'the table and footer as before');
+  assert.notDeepEqual(again.slice(0, 5), first.slice(0, 5), 'the header shows the new rates');
+  assert.equal(overviewTableLines(tick, theme), overviewTableLines(s, theme), 'the same lines, not built again');
+  s = keys(tick, 'down').state;
+  const moved = overviewLines(s, theme);
+  assert.notDeepEqual(moved, again, 'the selection moved: drawn again');
+  assert.deepEqual(overviewLines(keys(s, 'up').state, theme).slice(5), again.slice(5), 'back on the first row: as it was drawn');
+  // New processes (a processes read): the rows are new, and so are the lines.
+  const data2 = { ...tick.data!, processes: tick.data!.processes.map((p) => (p.pid === 10 ? { ...p, rssFileBytes: 1 << 21 } : p)) };
+  const reread = overviewLines(reduceOverview(tick, { type: 'data', data: data2, nowMs: 3 }).state, theme);
+  assert.match(strip(reread[6]!), /^ *10 /, 'pid 10 is now the largest, first');
+  const wide = overviewLines(reduceOverview(tick, { type: 'resize', screen: { columns: 120, rows: 24 } }).state, theme);
+  assert.ok(wide.every((l) => columnsOf(strip(l)) === 120), 'a resize draws every line at the new width');
 });
