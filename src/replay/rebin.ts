@@ -23,6 +23,21 @@ function unknownCell(w: PageWindow): Cell {
   return { firstPage: w.firstPage, pageCount: w.pageCount, cachedPages: null, dirtyPages: null, writebackPages: null, recentlyEvictedPages: null, mappedPages: null };
 }
 
+/**
+ * A swept file's sweep (FileRecord.sweep) for `cells` laid out anew: its boundary is a recorded cell's
+ * index, so it is taken as that cell's first page, and a cell counts as read in this pass only when all of
+ * it lies before that page (a merged cell that straddles it is dated by its older part).
+ */
+function rebasedSweep(file: FileRecord, recorded: readonly Cell[], cells: readonly Cell[]): Pick<FileRecord, 'sweep'> {
+  const sweep = file.sweep;
+  if (!sweep) return {};
+  const last = recorded[recorded.length - 1];
+  const boundaryPage = recorded[sweep.nextCell]?.firstPage ?? (last ? last.firstPage + last.pageCount : 0);
+  let nextCell = 0;
+  while (nextCell < cells.length && cells[nextCell]!.firstPage + cells[nextCell]!.pageCount <= boundaryPage) nextCell++;
+  return { sweep: { ...sweep, nextCell } };
+}
+
 /** `file` with cells for `cellCount` cells over `window` (the whole file when absent). */
 export function rebinFile(file: FileRecord, cellCount: number, window?: PageWindow): Rebinned {
   const recorded = file.cells;
@@ -41,7 +56,7 @@ export function rebinFile(file: FileRecord, cellCount: number, window?: PageWind
     const first = inside[0]!.firstPage;
     const last = inside[inside.length - 1]!;
     const span = window ? { cellWindow: { firstPage: first, pageCount: last.firstPage + last.pageCount - first } } : {};
-    return { file: { ...rest, ...span, cells: inside }, coarsePagesPerCell: recordedPerCell };
+    return { file: { ...rest, ...span, cells: inside, ...rebasedSweep(file, recorded, inside) }, coarsePagesPerCell: recordedPerCell };
   }
   // Merge: each recorded cell goes to the target cell its first page is in (recorded cells are in order).
   const cells: Cell[] = [];
@@ -65,5 +80,5 @@ export function rebinFile(file: FileRecord, cellCount: number, window?: PageWind
     }
     cells.push(merged);
   }
-  return { file: { ...rest, ...cellWindow, cells } };
+  return { file: { ...rest, ...cellWindow, cells, ...rebasedSweep(file, recorded, cells) } };
 }

@@ -195,7 +195,7 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   const sizeBytes = stat.size;
   const pageCount = Math.ceil(sizeBytes / pageSizeBytes);
   const window = clampWindow(plan.window ?? { firstPage: 0, pageCount }, pageCount);
-  const split = cellSplit(window, plan.cellCount > 0 ? plan.cellCount : 0);
+  const split = grownSplit(plan, window) ?? cellSplit(window, plan.cellCount > 0 ? plan.cellCount : 0);
   const base = {
     path, device: deviceString(stat.dev), inode: stat.ino, sizeBytes, pageCount, filesystem: null, mappedPages: null,
   };
@@ -210,7 +210,7 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   if (!cachestatBlind) {
     try {
       if (split.cells > 0) {
-        const measured = cellsByCachestat(fd, split, plan, path);
+        const measured = cellsByCachestat(fd, split, plan, path, window.firstPage + window.pageCount);
         cells = measured.cells;
         totals = measured.totals;
         kept = measured.kept;
@@ -267,6 +267,21 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
 
 const UNKNOWN_CELL = { cachedPages: null, dirtyPages: null, writebackPages: null, recentlyEvictedPages: null, mappedPages: null };
 
+/**
+ * The last tick's split of a file that has grown since by less than its last cell, unzoomed: kept, so that
+ * a file appended to (a log, a growing database) keeps its cells, their counts and its sweep, instead of a
+ * new split read whole every tick. Its last cell stretches to the new end: unzoomed, the last cell already
+ * counts every page from its start to the end of the file (cellsByCachestat), so no page is missed or
+ * counted twice. Undefined: split afresh (zoomed, shrunk, grown by a cell or more, another cell count).
+ */
+function grownSplit(plan: FileCellsPlan, window: PageWindow): CellSplit | undefined {
+  const was = plan.previous?.split;
+  if (plan.window || !was || was.firstPage !== 0 || window.firstPage !== 0 || was.cells !== Math.min(Math.floor(plan.cellCount), window.pageCount)) return undefined;
+  const lastCellPages = cellStart(was, was.cells) - cellStart(was, was.cells - 1);
+  const grownPages = window.pageCount - was.pageCount;
+  return grownPages > 0 && grownPages < lastCellPages ? was : undefined;
+}
+
 /** Pages the kernel's walk visits over cells [from, to) by `counts`: the cached pages and the evicted ones (their shadow entries). */
 function walkedPages(counts: Float64Array, from: number, to: number): number {
   let pages = 0;
@@ -310,7 +325,7 @@ function sweepRange(hint: Float64Array | null, previous: CellCounts | undefined,
  * pages of a 16 GiB file are about 190 ms here): a sweep is how a file larger than a tick's allowance is
  * read under the budget. `readCells`: the cells read this tick when swept, null when all were.
  */
-function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, path: string): { cells: Cell[]; totals: CacheCounts; kept: CellCounts; readCells: number | null } {
+function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, path: string, endPage: number): { cells: Cell[]; totals: CacheCounts; kept: CellCounts; readCells: number | null } {
   const previous = plan.previous;
   const sameSplit = previous !== undefined && previous.split.firstPage === split.firstPage && previous.split.pageCount === split.pageCount
     && previous.split.cells === split.cells;
@@ -346,14 +361,16 @@ function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, pat
     const at = i * COUNTERS;
     for (let k = 0; k < COUNTERS; k++) sums[k] = sums[k]! + counts[at + k]!;
     const firstPage = cellStart(split, i);
+    // The last cell ends where the file does (grownSplit: a file that grew by less than a cell keeps its split).
+    const pageCount = (i === split.cells - 1 && !zoomed ? Math.max(endPage, cellStart(split, i + 1)) : cellStart(split, i + 1)) - firstPage;
     const was = last?.[i];
-    if (was && was.firstPage === firstPage && was.pageCount === cellStart(split, i + 1) - firstPage && was.cachedPages === counts[at + CACHED]
+    if (was && was.firstPage === firstPage && was.pageCount === pageCount && was.cachedPages === counts[at + CACHED]
       && was.dirtyPages === counts[at + DIRTY] && was.writebackPages === counts[at + WRITEBACK] && was.recentlyEvictedPages === counts[at + RECENTLY_EVICTED]) {
       cells[i] = was;
       continue;
     }
     cells[i] = {
-      firstPage, pageCount: cellStart(split, i + 1) - firstPage,
+      firstPage, pageCount,
       cachedPages: counts[at + CACHED]!, dirtyPages: counts[at + DIRTY]!, writebackPages: counts[at + WRITEBACK]!,
       recentlyEvictedPages: counts[at + RECENTLY_EVICTED]!, mappedPages: null,
     };

@@ -414,7 +414,9 @@ function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: s
   const cellsPlan = cellsPlanFor(key, tick);
   // The last tick's cell counts of this file group this tick's cachestat calls (files.ts, cellsByCachestat);
   // with the budget, what is left of the tick's allowance bounds them (a sweep when they cost more).
-  const last = tick.session?.measured.get(memoKey);
+  // Only the same file's (a path renamed over keeps its memo key in --file mode: not its counts).
+  const remembered = tick.session?.measured.get(memoKey);
+  const last = remembered && fileKey(remembered.record) === key ? remembered : undefined;
   const previous = last?.cellCounts;
   const lastCells = last?.record.cells;
   const whole = tick.plan.focus?.key === key && tick.plan.focus.whole === true;
@@ -486,7 +488,12 @@ function sampleFiles(paths: string[], tick: Tick, clock: () => number): SampleRe
     const last = session?.measured.get(memoKeyOfPath(path));
     return !last || onScreen(fileKey(last.record), tick) ? -Infinity : last.record.sampledAtMs ?? -Infinity;
   };
-  const order = paths.map((path, i) => ({ path, i, at: lastAt(path) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  // The file in focus first, as for a process (readRank), by what the path named last time.
+  const rankOf = (path: string): number => {
+    const last = session?.measured.get(memoKeyOfPath(path));
+    return last ? readRank(fileKey(last.record), tick) : -1;
+  };
+  const order = paths.map((path, i) => ({ path, i, rank: rankOf(path), at: lastAt(path) })).sort((a, b) => a.rank - b.rank || a.at - b.at || a.i - b.i);
   const records: Array<FileRecord | undefined> = new Array<FileRecord | undefined>(paths.length);
   for (const { path, i } of order) {
     const cacheKey = `path|${path}`;

@@ -214,3 +214,72 @@ test('a large mapping\'s page table is swept: a part a tick, the rest as last re
     session.close();
   }
 });
+
+test('a file that grows by less than a cell keeps its split and its sweep (a log appended to is not read whole every tick); the totals stay fincore\'s', () => {
+  const dir = tempDir();
+  const file = cachedFile(dir, 'growing.log', PAGES);
+  const session = new SamplerSession();
+  let nowMs = 4_000_000;
+  const clock = (): number => nowMs;
+  try {
+    const target = { kind: 'files' as const, paths: [file] };
+    const key = fileKey(sampleOnce(target, { cellCount: 0, smaps: false, pageTable: false, system: false }).sample.files[0]!);
+    const plan: SamplePlan = { cellCount: 0, smaps: false, pageTable: false, system: false, focus: { key, cellCount: CELLS }, budget: { allowanceMs: 1e-9 } };
+    const tick = (): FileRecord => {
+      nowMs += 1000;
+      return sampleOnce(target, plan, clock, session).sample.files[0]!;
+    };
+    assert.equal(tick().sweep, undefined, 'the first reading is whole');
+    let record = tick();
+    for (let i = 0; i < 8; i++) {
+      fs.appendFileSync(file, Buffer.alloc(PAGE, 1)); // written: cached (and dirty until written back)
+      record = tick();
+      assert.ok(record.sweep, `grown by ${i + 1} page(s): still swept`);
+      assert.equal(record.sweep.nextCell, i + 2, 'the sweep goes on');
+      assert.equal(record.pageCount, PAGES + i + 1);
+      const lastCell = record.cells!.at(-1)!;
+      assert.equal(lastCell.firstPage + lastCell.pageCount, PAGES + i + 1, 'the last cell reaches the new end');
+    }
+    while (nextCell(record) !== 0) record = tick();
+    // The pass read the last cell after the appends: every page, the new ones too, is counted once.
+    assert.equal(record.cachedPages, fincorePages(file), 'fincore\'s, the appended pages too');
+    assert.ok(record.cells!.every((c) => c.cachedPages! <= c.pageCount), 'no cell holds more pages than it covers');
+    // Grown by more than a cell: split afresh, read whole.
+    fs.appendFileSync(file, Buffer.alloc(PER_CELL * 2 * PAGE, 1));
+    const regrown = tick();
+    assert.equal(regrown.sweep, undefined, 'a new split: read whole');
+    assert.equal(regrown.cachedPages, fincorePages(file));
+  } finally {
+    session.close();
+  }
+});
+
+test('--file: a path renamed over mid-sweep is the new file, read whole, not the old one\'s cells', () => {
+  const dir = tempDir();
+  const file = cachedFile(dir, 'data.db', PAGES);
+  const session = new SamplerSession();
+  let nowMs = 5_000_000;
+  const clock = (): number => nowMs;
+  try {
+    const target = { kind: 'files' as const, paths: [file] };
+    const keyOf = (): string => fileKey(sampleOnce(target, { cellCount: 0, smaps: false, pageTable: false, system: false }).sample.files[0]!);
+    const plan = (key: string): SamplePlan => ({ cellCount: 0, smaps: false, pageTable: false, system: false, focus: { key, cellCount: CELLS }, budget: { allowanceMs: 1e-9 } });
+    const tick = (key: string): FileRecord => {
+      nowMs += 1000;
+      return sampleOnce(target, plan(key), clock, session).sample.files[0]!;
+    };
+    const oldKey = keyOf();
+    tick(oldKey);
+    assert.ok(tick(oldKey).sweep, 'swept');
+    const replacement = cachedFile(dir, 'data.db.new', PAGES);
+    evictPages(replacement, 0, PAGES);
+    fs.renameSync(replacement, file);
+    const newKey = keyOf();
+    assert.notEqual(newKey, oldKey);
+    const record = tick(newKey);
+    assert.equal(record.sweep, undefined, 'another file: its first reading, whole');
+    assert.equal(record.cachedPages, fincorePages(file), 'the new file\'s pages, not the old one\'s');
+  } finally {
+    session.close();
+  }
+});

@@ -2,7 +2,8 @@
 // cells, the cursor's cell with how old it is at most; a file read whole says nothing of the kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { heatmapModel, initialState, reduce, type AppState } from '../../src/state/index.js';
+import { cellAgeText, heatmapModel, initialState, reduce, type AppState } from '../../src/state/index.js';
+import { rebinFile } from '../../src/replay/rebin.js';
 import { fakeSample } from '../helpers/fake-sample.js';
 import type { Sample } from '../../src/model/index.js';
 
@@ -39,4 +40,19 @@ test('an action\'s answer asks for the file in focus whole (not swept): the kern
   const s = viewOf(fakeSample({ files: [{ path: '/data/big.db', inode: 5, pageCount: 65536, pattern: PATTERN }] }));
   const { effects } = reduce(s, { type: 'actionResult', kind: 'evict', ok: true, text: 'evicted', nowMs: 2000 });
   assert.deepEqual(effects, [{ type: 'sampleNow', whole: true }]);
+});
+
+test('a replay at a coarser grid dates a merged cell by its oldest part (the sweep\'s boundary is a page, not the recorded index)', () => {
+  const cells = Array.from({ length: 4800 }, (_, i) => ({ firstPage: i * 10, pageCount: 10, cachedPages: 10, dirtyPages: 0, writebackPages: 0, recentlyEvictedPages: 0, mappedPages: null }));
+  const file = {
+    path: '/x', device: '8:1', inode: 1, sizeBytes: 48000 * 4096, pageCount: 48000, cachedPages: 48000, dirtyPages: 0, writebackPages: 0,
+    evictedPages: 0, recentlyEvictedPages: 0, source: 'cachestat' as const, filesystem: 'ext4', mappedPages: null, cells,
+    sweep: { readCells: 1, nextCell: 2402, passStartedAtMs: 99_000, lastPassStartedAtMs: 10_000 },
+  };
+  const fitted = rebinFile(file, 1000).file;
+  // 1,000 cells of 48 pages: recorded cell 2402 starts at page 24020, in cell 500 (pages 24000-24047), which straddles it.
+  assert.equal(fitted.sweep!.nextCell, 500);
+  assert.match(cellAgeText(fitted, 499, 100_000), /read in the last 1\.0 s/, 'wholly before the boundary: this pass');
+  assert.match(cellAgeText(fitted, 500, 100_000), /read in the last 90\.0 s/, 'straddling: its older part');
+  assert.match(cellAgeText(fitted, 600, 100_000), /read in the last 90\.0 s/, 'after: the pass before');
 });
