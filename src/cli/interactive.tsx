@@ -58,6 +58,12 @@ export { BACK_TO_OVERVIEW } from './back-to-overview.js';
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;
 /**
+ * The whole-process reads (smaps, maps, the page-table walk) each take at most this share of the budget
+ * (--budget): a read that took C ms is made again C / share ms later at the soonest, and the view shows
+ * the mappings' and the page table's age in between (50,000 VMAs: maps 100 ms, smaps 0.8 s, the walk 25 ms).
+ */
+const PROCESS_READ_SHARE_OF_BUDGET = 0.25;
+/**
  * The sampling budget (--budget): files on screen and in focus are read every tick (they are what the user
  * looks at); the others are read, least recently read first, while the time spent on them stays under this
  * share of one core, and shown with their last figures in between (FileRecord.sampledAtMs). Their cost is
@@ -128,6 +134,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let holdPaint = false;
   let paintHeld = false;
   let lastSmapsCostMs = 0;
+  let lastMapsMs = -Infinity;
+  let lastMapsCostMs = 0;
+  let lastPageTableCostMs = 0;
   const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
   /** Milliseconds the off-screen files may take in the next tick: budget × wall time, less what they took. */
   let offscreenCreditMs = 0;
@@ -323,16 +332,23 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         startupRequests++;
         again = true;
       }
-      // smaps takes the target's mmap lock and our CPU: keep it under 5% of the time (at most once a second).
-      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, 20 * lastSmapsCostMs);
+      // smaps, maps and the page-table walk take the target's mmap lock and our CPU: each at most its share
+      // of the budget (smaps at most once a second); in between the sampler carries them, and says since when.
+      const processShare = budgetShare * PROCESS_READ_SHARE_OF_BUDGET;
+      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, lastSmapsCostMs / processShare);
       const smaps = !startup && now - lastSmapsMs >= smapsEveryMs - 50;
-      const plan = smaps ? { ...planned, smaps } : planned;
+      const maps = now - lastMapsMs >= lastMapsCostMs / processShare - 50;
+      const pageTableEveryMs = Math.max(state.intervalMs, lastPageTableCostMs / processShare);
+      const plan = { ...planned, smaps, maps, pageTableEveryMs };
       const result = await sampler!.request(target, plan);
       offscreenCreditMs -= result.offscreenMs ?? 0;
-      if (smaps) {
-        lastSmapsMs = now;
-        lastSmapsCostMs = result.elapsedMs ?? 0;
+      if (result.mapsMs !== undefined) {
+        lastMapsMs = now;
+        if (smaps) lastSmapsMs = now;
+        if (smaps) lastSmapsCostMs = result.mapsMs;
+        else lastMapsCostMs = result.mapsMs;
       }
+      if (result.pageTableMs !== undefined) lastPageTableCostMs = result.pageTableMs;
       if (finished) return;
       holdPaint = startup && !replay;
       stats.samples++;
