@@ -32,16 +32,7 @@ const sameSmaps = (a: MappingRecord, b: MappingRecord): boolean => SMAPS_FIELDS.
  */
 export function carrySmaps(previous: Sample | null, next: Sample): Sample {
   if (next.capabilities.smaps !== null || !previous) return next;
-  const olds = counterparts(previous.mappings, next.mappings);
-  let changed = false;
-  const mappings = next.mappings.map((m, i) => {
-    const old = olds[i];
-    if (!old || old === m || sameSmaps(old, m)) return m;
-    changed = true;
-    const merged: MappingRecord = { ...m };
-    for (const field of SMAPS_FIELDS) merged[field] = old[field];
-    return merged;
-  });
+  const carried = withSmapsCarried(previous.mappings, next.mappings);
   // The smaps pane's whole entries too, for the VMAs still there: the pane says when they were read.
   let detail = next.smapsDetail;
   if (!detail && previous.smapsDetail && previous.smapsDetail.length > 0) {
@@ -49,9 +40,29 @@ export function carrySmaps(previous: Sample | null, next: Sample): Sample {
     detail = previous.smapsDetail.filter((d) => starts.has(d.start));
   }
   return {
-    ...next, mappings: changed ? mappings : next.mappings, capabilities: { ...next.capabilities, smaps: previous.capabilities.smaps },
+    ...next, mappings: carried, capabilities: { ...next.capabilities, smaps: previous.capabilities.smaps },
     ...(detail ? { smapsDetail: detail } : {}),
   };
+}
+
+/** `next` itself when each of its records already has its smaps figures (carried maps), else merged copies. */
+function withSmapsCarried(previous: readonly MappingRecord[], next: MappingRecord[]): MappingRecord[] {
+  // The common case first, without an allocation: the same records (an idle process's carried mappings).
+  if (previous === next) return next;
+  let i = 0;
+  while (i < next.length && previous[i] === next[i]) i++;
+  if (i === next.length) return next;
+  const olds = counterparts(previous, next);
+  let changed = false;
+  const mappings = next.map((m, i) => {
+    const old = olds[i];
+    if (!old || old === m || sameSmaps(old, m)) return m;
+    changed = true;
+    const merged: MappingRecord = { ...m };
+    for (const field of SMAPS_FIELDS) merged[field] = old[field];
+    return merged;
+  });
+  return changed ? mappings : next;
 }
 
 /**

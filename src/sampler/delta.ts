@@ -125,7 +125,7 @@ export function shareEqualCells(base: Sample | null, next: Sample): Sample {
 /** The thread's side: what to post for `next`, given the Sample it posted last (`base`, numbered `baseSeq`). */
 export function encodeDelta(base: Sample | null, baseSeq: number, next: Sample, seq: number): SampleDelta {
   const { mappings, files, ...rest } = next;
-  const asBase = base !== null && base.mappings.length === mappings.length && base.mappings.every((m, i) => m === mappings[i]);
+  const asBase = base !== null && (base.mappings === mappings || (base.mappings.length === mappings.length && base.mappings.every((m, i) => m === mappings[i])));
   return {
     seq,
     baseSeq: base ? baseSeq : 0,

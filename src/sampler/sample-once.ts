@@ -41,6 +41,8 @@ interface Tick {
   carried: number;
   /** Each record measured this tick: its file's cells of the last tick (the session's), as settleMapped ends them. */
   lastCells: Map<FileRecord, Cell[]>;
+  /** The mappings are the session's, carried from an earlier read: the last Sample holds them (replaceMapping). */
+  mappingsCarried?: boolean;
   /** The mappings' read, when they were read this tick (SampleResult.mapsMs). */
   mapsMs?: number;
   /** The page table's walk, when it was walked this tick (SampleResult.pageTableMs). */
@@ -176,7 +178,10 @@ function mappingsOf(pid: number, sample: Sample, tick: Tick, vsizeBytes: number)
   const last = session?.process;
   const sameProcess = last !== undefined && last.pid === pid && last.startTimeTicks === p.startTimeTicks;
   if (sameProcess && plan.maps === false && !plan.smaps && last.vsizeBytes === vsizeBytes) {
-    sample.mappings = last.mappings.slice();
+    // The last Sample's array itself, copied only if a record must be replaced (replaceMapping): an idle
+    // tick makes no array of 50,000, and the delta sees the same one (mappingsAsBase).
+    sample.mappings = last.mappings;
+    tick.mappingsCarried = true;
     if (last.readAtMs !== sample.timeMs) sample.mappingsReadAtMs = last.readAtMs;
     return last;
   }
@@ -204,6 +209,12 @@ function mappingsOf(pid: number, sample: Sample, tick: Tick, vsizeBytes: number)
   return memo;
 }
 
+/** Puts `record` at `index` of the tick's mappings, in a copy of the array if it is the last Sample's. */
+function replaceMapping(sample: Sample, tick: Tick, index: number, record: MappingRecord): void {
+  if (tick.mappingsCarried && tick.session?.process?.mappings === sample.mappings) sample.mappings = sample.mappings.slice();
+  sample.mappings[index] = record;
+}
+
 /**
  * The page table's present runs: walked, or the session's last walk carried when nothing could have
  * brought a page in or taken one out since (same mappings, no fault, same RSS; fault-around and
@@ -228,13 +239,12 @@ function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo)
   sample.failures.push(...present.failures);
   merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
   merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
-  const fresh = memo.mappings === sample.mappings; // read this tick: no Sample holds them yet
   for (let i = 0; i < sample.mappings.length; i++) {
     const m = sample.mappings[i]!;
     const pages = present.presentPages[i] ?? null;
     if (m.presentPages === pages) continue;
-    if (fresh) m.presentPages = pages;
-    else sample.mappings[i] = { ...m, presentPages: pages };
+    if (tick.mappingsCarried) replaceMapping(sample, tick, i, { ...m, presentPages: pages });
+    else m.presentPages = pages; // read this tick: no Sample holds it yet
   }
   // What the next tick carries: these runs (a failed walk is not carried); the records, at the tick's end.
   memo.mappedCounts.clear();
@@ -441,7 +451,7 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: 
   if (group.named !== named) {
     for (const i of group.mappingIndexes) {
       const m = sample.mappings[i]!;
-      if (m.path !== opened.path || m.deleted !== opened.deleted) sample.mappings[i] = { ...m, path: opened.path, deleted: opened.deleted };
+      if (m.path !== opened.path || m.deleted !== opened.deleted) replaceMapping(sample, tick, i, { ...m, path: opened.path, deleted: opened.deleted });
     }
     group.named = named;
   }
