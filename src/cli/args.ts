@@ -68,7 +68,7 @@ export function parseDelaySeconds(raw: unknown): number {
   return value;
 }
 
-/** --budget: the share of one core, in percent, the sampler may spend on files off screen. */
+/** --budget: the share of one core, in percent, the sampler may spend reading files (on screen first). */
 export function parseBudgetPercent(raw: unknown): number {
   const text = String(raw ?? '').trim();
   if (text === '') throw usageError('--budget needs a value (percent of one core, e.g. 2)');

@@ -40,7 +40,7 @@ export interface InteractiveOptions {
   adopt?: { handle: WorkloadHandle; relay: WorkloadRelay };
   /** The demo's data file: its hint walks the article's experiment. */
   demoFile?: string;
-  /** Share of one core, in percent, the sampler may spend on files off screen (--budget); default 2. */
+  /** Share of one core, in percent, the sampler may spend reading files (--budget); default 2. */
   budgetPercent?: number;
   /** `mmtop replay`: Samples come from the recording instead of the sampler thread. */
   replay?: { source: ReplaySource; state: ReplayState };
@@ -64,14 +64,21 @@ const SMAPS_EVERY_MS = 1000;
  */
 const PROCESS_READ_SHARE_OF_BUDGET = 0.25;
 /**
- * The sampling budget (--budget): files on screen and in focus are read every tick (they are what the user
- * looks at); the others are read, least recently read first, while the time spent on them stays under this
- * share of one core, and shown with their last figures in between (FileRecord.sampledAtMs). Their cost is
- * per cached folio (docs/kernel-notes.md), so a fully cached 100 GiB file off screen is read every few
- * seconds, not every tick.
+ * The sampling budget (--budget): the share of one core reading files may take, counted over wall time.
+ * The file in focus comes first, then the rows on screen, each read whole when that fits what is left of
+ * the tick's allowance and swept otherwise (a part of its cells a tick, from where the last stopped:
+ * FileRecord.sweep); then the files off screen, least recently read first, shown with their last figures
+ * in between (FileRecord.sampledAtMs). The cost is per cached folio (docs/kernel-notes.md), so a fully
+ * cached 16 GiB file in focus (about 190 ms a reading here) is swept over about 10 s at 2%, not walked
+ * every tick.
  */
 export const DEFAULT_BUDGET_PERCENT = 2;
-/** Most credit the off-screen reads can save up (after a pause, a burst of at most this much time's worth). */
+/**
+ * Most credit the file reads can save up (after a pause, a burst of at most this much time's worth), and
+ * most debt they carry (a file's first reading is whole whatever it costs: a new file, a zoom or a resize
+ * change its cells; the debt is paid back by the following ticks, bounded so that one costly reading does
+ * not freeze the heatmap for long).
+ */
 const BUDGET_CREDIT_MAX_WALL_MS = 5000;
 /** The first Samples whose arrival and paint the bench's statistics keep (start-up: tick). */
 const STARTUP_SAMPLES_TRACED = 3;
@@ -138,8 +145,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let lastMapsCostMs = 0;
   let lastPageTableCostMs = 0;
   const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
-  /** Milliseconds the off-screen files may take in the next tick: budget × wall time, less what they took. */
-  let offscreenCreditMs = 0;
+  /** Milliseconds reading files may take in the next tick: budget × wall time, less what they took. */
+  let filesCreditMs = 0;
   let lastTickMs: number | undefined;
   let finished = false;
   let resolveDone: (code: number) => void = () => {};
@@ -319,9 +326,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       const target: Target = state.target.kind === 'process' && state.sample?.process
         ? { ...state.target, startTimeTicks: state.sample.process.startTimeTicks }
         : state.target;
-      if (lastTickMs !== undefined) offscreenCreditMs = Math.min(offscreenCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
+      if (lastTickMs !== undefined) filesCreditMs = Math.min(filesCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
       lastTickMs = now;
-      const planned = planFor(state, false, Math.max(0, offscreenCreditMs));
+      const planned = planFor(state, false, Math.max(0, filesCreditMs));
       // Start-up: the first frame with data is the selected file's name and its heatmap. The first sample
       // skips smaps (it walks every page table: 300 ms for 5,000 mappings) and cannot read any heatmap
       // (nothing is selected before it); the second, at once, reads the selected row's cells, still
@@ -341,7 +348,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       const pageTableEveryMs = Math.max(state.intervalMs, lastPageTableCostMs / processShare);
       const plan = { ...planned, smaps, maps, pageTableEveryMs };
       const result = await sampler!.request(target, plan);
-      offscreenCreditMs -= result.offscreenMs ?? 0;
+      filesCreditMs = Math.max(-budgetShare * BUDGET_CREDIT_MAX_WALL_MS, filesCreditMs - (result.filesMs ?? 0));
       if (result.mapsMs !== undefined) {
         lastMapsMs = now;
         if (smaps) lastSmapsMs = now;

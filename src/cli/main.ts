@@ -146,7 +146,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
         .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
-        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files: the focused one first, then the rows on screen, then the rest (default 2)' })
         .option('cgroup', { type: 'string', describe: 'the overview, narrowed to this memory cgroup (a path in the pane, or under /sys/fs/cgroup)' })),
       async (args) => {
         // After `--`, a pid is a positional yargs leaves in argv._: `mmtop -- -1` is pid -1, not the demo.
@@ -209,7 +209,7 @@ export async function main(givenArgv: string[] = hideBin(process.argv)): Promise
         .option('ascii', { type: 'boolean', default: false, describe: 'ASCII glyphs only (also when the locale is not UTF-8)' })
         .option('read-only', { type: 'boolean', default: false, describe: 'turn off every action that changes the system' })
         .option('mouse', { type: 'boolean', default: true, describe: 'click a row or a cell, scroll with the wheel (--no-mouse: off; Shift-drag selects text either way)' })
-        .option('budget', { type: 'string', describe: 'percent of one core for reading files off screen (default 2)' })),
+        .option('budget', { type: 'string', describe: 'percent of one core for reading files: the focused one first, then the rows on screen, then the rest (default 2)' })),
       async (args) => {
         const delaySeconds = parseDelaySeconds(args.delay ?? '1');
         const { runDemo } = await import('./demo.js');

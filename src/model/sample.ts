@@ -68,6 +68,12 @@ export interface MappingRecord {
   lockedBytes: number | null;
   /** Pages of this VMA present in the target's page table (PAGEMAP_SCAN or pagemap), or null. */
   presentPages: number | null;
+  /**
+   * Set when the page table of this mapping was swept under the sampling budget (sampler/present.ts,
+   * PageTableBudget): a part of its range read this tick, the rest as read in the last ticks, so
+   * presentPages and the heatmap's mapped pages span the sweep.
+   */
+  presentSwept?: true;
 }
 
 export interface Cell {
@@ -130,13 +136,28 @@ export interface FileRecord extends FileResidency {
   /**
    * When these page-cache figures were read (Date.now(), as Sample.timeMs). Equal to the Sample's timeMs
    * when read in this tick; older when carried: a file off screen is measured again only as the sampling
-   * budget allows (SamplePlan.offscreen), and shows its last figures in between, without cells. Set by the
+   * budget allows (SamplePlan.budget), and shows its last figures in between, without cells. Set by the
    * sampler on every record; absent in recordings made before it.
    */
   sampledAtMs?: number;
   /** The page window the cells cover (the whole file unless zoomed). */
   cellWindow?: { firstPage: number; pageCount: number };
+  /**
+   * Set when the cells were read as a sweep (SamplePlan.budget): reading every cell would cost more than
+   * the tick's allowance (the kernel walks every cached folio: a fully cached 16 GiB file is about 190 ms),
+   * so each tick reads `readCells` cells from where the last stopped. Cells before `nextCell` were read
+   * since `passStartedAtMs`, the others between `lastPassStartedAtMs` and then (Date.now(), as timeMs).
+   * The totals are the cells' sum, so they span the same times. Absent: every cell was read this tick.
+   */
+  sweep?: FileSweep;
   cells?: Cell[];
+}
+
+export interface FileSweep {
+  readCells: number;
+  nextCell: number;
+  passStartedAtMs: number;
+  lastPassStartedAtMs: number;
 }
 
 export interface SystemInfo {
@@ -234,12 +255,13 @@ export interface SamplePlan {
    */
   barKeys?: string[];
   /**
-   * With a sampler session (the interactive view's thread): files neither on screen nor in focus are
-   * measured, least recently measured first, only while the time spent on them this tick is under
-   * `allowanceMs`; the rest are carried from their last measurement (FileRecord.sampledAtMs says when).
-   * A file never measured yet is measured. Absent: every file is measured.
+   * With a sampler session (the interactive view's thread), what reading files may take this tick (ms):
+   * the file in focus first, then the rows on screen, each read whole when it fits what is left and swept
+   * otherwise (FileRecord.sweep); then the files off screen, least recently measured first, while the time
+   * spent is under `allowanceMs`; the rest are carried from their last measurement (FileRecord.sampledAtMs
+   * says when). A file never measured yet is measured whole. Absent: every file and cell is read.
    */
-  offscreen?: { allowanceMs: number };
+  budget?: { allowanceMs: number };
   /** Sample the target's page faults (perf events; the fault layer). Only in the sampler thread. */
   faults?: boolean;
   /** Read the page flags of the focused file's mapped pages (the flags layer: sampler/page-detail.ts). */
@@ -276,9 +298,9 @@ export interface SampleResult {
   processStatus: ProcessStatus;
   /** How long the sample took (the session spaces smaps reads by it). */
   elapsedMs?: number;
-  /** Of it, the time spent measuring files off screen (the session's budget counts it); with a session only. */
-  offscreenMs?: number;
-  /** Files carried from an earlier tick (SamplePlan.offscreen); with a session only. */
+  /** Of it, the time spent measuring files (the session's budget counts it); with a session only. */
+  filesMs?: number;
+  /** Files carried from an earlier tick (SamplePlan.budget); with a session only. */
   carriedFiles?: number;
   /** The time the mappings' read took (maps or smaps, parsed), when they were read this tick. */
   mapsMs?: number;

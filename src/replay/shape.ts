@@ -16,13 +16,14 @@ const MAPPING: Shape = {
   start: 's', end: 's', perms: 's', offsetBytes: 'n', device: 's', inode: 'n', path: 's', deleted: 'b-', deletedSuffix: 'b-',
   pathEscaped: 'b-', kind: 's', sizeBytes: 'n', rssBytes: 'n?', pssBytes: 'n?', sharedCleanBytes: 'n?', sharedDirtyBytes: 'n?',
   privateCleanBytes: 'n?', privateDirtyBytes: 'n?', referencedBytes: 'n?', anonymousBytes: 'n?', swapBytes: 'n?',
-  lockedBytes: 'n?', presentPages: 'n?-',
+  lockedBytes: 'n?', presentPages: 'n?-', presentSwept: 'b-',
 };
 const FILE: Shape = {
   path: 's', device: 's', inode: 'n', sizeBytes: 'n?', pageCount: 'n?', cachedPages: 'n?', dirtyPages: 'n?',
   writebackPages: 'n?', evictedPages: 'n?', recentlyEvictedPages: 'n?', source: 's', filesystem: 's?', mappedPages: 'n?',
   sampledAtMs: 'n-',
 };
+const SWEEP: Shape = { readCells: 'n', nextCell: 'n', passStartedAtMs: 'n', lastPassStartedAtMs: 'n' };
 const CELL: Shape = {
   firstPage: 'n', pageCount: 'n', cachedPages: 'n?', dirtyPages: 'n?', writebackPages: 'n?', recentlyEvictedPages: 'n?', mappedPages: 'n?',
 };
@@ -105,6 +106,10 @@ export function sampleFieldMisfit(value: Record<string, unknown>): string | null
     }
     if (file.cellWindow !== undefined) {
       const bad = misfit(file.cellWindow, WINDOW, `files[${i}].cellWindow`);
+      if (bad !== null) return bad;
+    }
+    if (file.sweep !== undefined) {
+      const bad = misfit(file.sweep, SWEEP, `files[${i}].sweep`);
       if (bad !== null) return bad;
     }
   }

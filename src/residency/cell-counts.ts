@@ -50,15 +50,26 @@ export type CountPages = (firstPage: number, pageCount: number, out: Float64Arra
 /** A run that is not uniform any more is asked again in this many parts before cell by cell. */
 export const FANOUT = 16;
 
+/** Cells [from, to) of a split: the part of a sweep read this tick (sampler/files.ts). */
+export interface CellRange {
+  from: number;
+  to: number;
+}
+
 /**
  * The five counters of every cell, COUNTERS a cell. `hint`: the counters of the same split from the last
  * tick, only to group the cells into runs; null: a call a cell. The counts are written over `hint` when it
  * has the split's length (each run's hint is read before its cells are written), so a tick allocates none.
+ * `range`: only these cells are counted; the others keep the hint's counts (a sweep's carried cells), so a
+ * range needs a hint of the split's length.
  */
-export function countCells(split: CellSplit, hint: Float64Array | null, count: CountPages): Float64Array {
+export function countCells(split: CellSplit, hint: Float64Array | null, count: CountPages, range?: CellRange): Float64Array {
   const n = split.cells;
   const out = hint && hint.length === n * COUNTERS ? hint : new Float64Array(n * COUNTERS);
   if (n === 0) return out;
+  const from = range ? Math.max(0, Math.min(n, range.from)) : 0;
+  const to = range ? Math.max(from, Math.min(n, range.to)) : n;
+  if (range && out !== hint) throw new Error('countCells: a range needs the last counts of the same split');
   const scratch = new Float64Array(COUNTERS);
   const pagesOf = (i: number): number => cellStart(split, i + 1) - cellStart(split, i);
 
@@ -97,11 +108,11 @@ export function countCells(split: CellSplit, hint: Float64Array | null, count: C
     for (let i = 0; i < n; i++) count(cellStart(split, i), pagesOf(i), out, i, i);
     return out;
   }
-  let i = 0;
-  while (i < n) {
+  let i = from;
+  while (i < to) {
     const bits = uniformBits(hint, i, pagesOf(i));
     let j = i + 1;
-    if (bits >= 0) while (j < n && uniformBits(hint, j, pagesOf(j)) === bits) j++;
+    if (bits >= 0) while (j < to && uniformBits(hint, j, pagesOf(j)) === bits) j++;
     settle(i, j, 0);
     i = j;
   }

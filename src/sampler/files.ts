@@ -6,7 +6,7 @@ import {
 } from '../../native/index.js';
 import { splitIntoCells, type PageWindow } from '../residency/cells.js';
 import {
-  CACHED, cellSplit, cellStart, COUNTERS, countCells, DIRTY, EVICTED, RECENTLY_EVICTED, WRITEBACK, type CellSplit,
+  CACHED, cellSplit, cellStart, COUNTERS, countCells, DIRTY, EVICTED, RECENTLY_EVICTED, WRITEBACK, type CellRange, type CellSplit,
 } from '../residency/cell-counts.js';
 import type { BackingFile, Cell, Failure, FileRecord, ResidencySource } from '../model/index.js';
 import { deviceString } from '../model/index.js';
@@ -27,12 +27,65 @@ export interface FileCellsPlan {
    * mappedPages as it was: the caller settles them, copying a cell before it changes one).
    */
   lastCells?: readonly Cell[];
+  /**
+   * Most time the cells may take this tick (ms; the sampling budget's, sample-once.ts). A file whose cells
+   * would take longer, by the last readings' cost a page, is swept: this tick reads the cells from where
+   * the last stopped while the allowance lasts (at least one), the others keep their last counts, and the
+   * record says which are how old (FileRecord.sweep). Undefined: every cell is read.
+   */
+  allowanceMs?: number;
+  /** This tick's time (Sample.timeMs): when the cells read now were read. */
+  nowMs?: number;
+}
+
+/** Where a sweep is (FileCellsPlan.allowanceMs): kept by the session from tick to tick. */
+export interface SweepState {
+  /** The cell the next tick starts at. */
+  nextCell: number;
+  /** When the pass under way started: cells before nextCell were read since. */
+  passStartedAtMs: number;
+  /** When the pass before it started (or the whole reading before the sweep): the cells from nextCell on are from it. */
+  lastPassStartedAtMs: number;
 }
 
 /** A file's cells' cachestat counters (residency/cell-counts.ts), kept by the session for the next tick. */
 export interface CellCounts {
   split: CellSplit;
   counts: Float64Array;
+  /** Zoomed: the counters of the pages before the window and from its end on (2 × COUNTERS), as last read. */
+  outside: Float64Array | null;
+  /**
+   * What the kernel's walk cost (the calls' time, ns) over the pages it walked (cached or evicted: the
+   * xarray entries it visits), each reading's added to the earlier ones' halved: their ratio is the cost a
+   * page that the next tick's allowance is counted in, weighted to the recent readings that walked most.
+   */
+  walk: WalkCost;
+  /** The sweep under way, or null: every cell was read in the tick that kept these. */
+  sweep: SweepState | null;
+  /** When every cell was last read in one tick. */
+  wholeAtMs: number;
+}
+
+/** Fewest pages the readings must have walked for their time to tell the cost a page (below, the calls' own microseconds dominate). */
+const RATE_MIN_PAGES = 16384;
+
+/** A walk's cost as its readings tell it: their time (ns) and pages, each halved at every reading after. */
+export interface WalkCost {
+  ns: number;
+  pages: number;
+  /** The readings have walked, in all, enough pages (RATE_MIN_PAGES) for ns / pages to be the cost a page. */
+  told: boolean;
+}
+
+/** The cost a page the readings so far tell, or null while they walked too few pages to tell it. */
+export function nsPerPage(walk: WalkCost | undefined): number | null {
+  return walk && walk.told && walk.pages > 0 ? walk.ns / walk.pages : null;
+}
+
+/** `walk` with one more reading: `ns` spent on `pages` pages. */
+export function addWalk(walk: WalkCost | undefined, ns: number, pages: number): WalkCost {
+  const total = { ns: (walk?.ns ?? 0) / 2 + ns, pages: (walk?.pages ?? 0) / 2 + pages };
+  return { ...total, told: (walk?.told ?? false) || total.pages >= RATE_MIN_PAGES };
 }
 
 export interface OpenedFile {
@@ -151,6 +204,7 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   let totals: Counts | null = null;
   let cells: Cell[] = [];
   let kept: CellCounts | undefined;
+  let sweep: FileRecord['sweep'];
   let source: ResidencySource = 'unknown';
   let tryMincore = cachestatBlind;
   if (!cachestatBlind) {
@@ -159,7 +213,11 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
         const measured = cellsByCachestat(fd, split, plan, path);
         cells = measured.cells;
         totals = measured.totals;
-        kept = { split, counts: measured.counts };
+        kept = measured.kept;
+        if (measured.readCells !== null && kept.sweep) {
+          const { nextCell, passStartedAtMs, lastPassStartedAtMs } = kept.sweep;
+          sweep = { readCells: measured.readCells, nextCell, passStartedAtMs, lastPassStartedAtMs };
+        }
       } else {
         totals = cachestat(fd, { offsetBytes: 0, lengthBytes: 0 }, path);
       }
@@ -202,11 +260,41 @@ function measureOpen(fd: number, stat: fs.Stats, path: string, plan: FileCellsPl
   if (plan.cellCount > 0) {
     record.cells = cells;
     if (plan.window) record.cellWindow = window;
+    if (sweep) record.sweep = sweep;
   }
   return { record, failures, used, ...(kept ? { cellCounts: kept } : {}) };
 }
 
 const UNKNOWN_CELL = { cachedPages: null, dirtyPages: null, writebackPages: null, recentlyEvictedPages: null, mappedPages: null };
+
+/** Pages the kernel's walk visits over cells [from, to) by `counts`: the cached pages and the evicted ones (their shadow entries). */
+function walkedPages(counts: Float64Array, from: number, to: number): number {
+  let pages = 0;
+  for (let i = from; i < to; i++) pages += counts[i * COUNTERS + CACHED]! + counts[i * COUNTERS + EVICTED]!;
+  return pages;
+}
+
+/**
+ * This tick's cells of a sweep, or undefined to read every cell: only with the last counts of the same
+ * split and their cost a page, when every cell would cost more than the allowance. From the cell the last
+ * tick stopped at, while the last counts' pages fit (at least one cell), to the end of the pass at most.
+ */
+function sweepRange(hint: Float64Array | null, previous: CellCounts | undefined, split: CellSplit, allowanceMs: number | undefined): CellRange | undefined {
+  const rate = nsPerPage(previous?.walk);
+  if (!hint || !previous || rate === null || allowanceMs === undefined) return undefined;
+  const affordablePages = (Math.max(0, allowanceMs) * 1e6) / rate;
+  if (walkedPages(hint, 0, split.cells) <= affordablePages) return undefined;
+  const from = previous.sweep ? previous.sweep.nextCell : 0;
+  let to = from + 1;
+  let pages = walkedPages(hint, from, to);
+  while (to < split.cells) {
+    const next = pages + walkedPages(hint, to, to + 1);
+    if (next > affordablePages) break;
+    pages = next;
+    to++;
+  }
+  return { from, to };
+}
 
 /**
  * The cells' counts by cachestat, as few calls as stay exact (residency/cell-counts.ts), and the file's
@@ -216,23 +304,40 @@ const UNKNOWN_CELL = { cachedPages: null, dirtyPages: null, writebackPages: null
  * past the last page boundary (a file that grew since fstat) is not missed; unzoomed, they are the last
  * cell's, as they were when the last cell asked to the end itself. A run's call never asks past the
  * window: a page past the end would pass for a cached page inside it.
+ *
+ * A sweep (sweepRange) reads only its range; the other cells, and the pages outside a zoomed window until
+ * the pass ends, keep the counts last read. The walk's cost is per folio, not per call (4,194,304 cached
+ * pages of a 16 GiB file are about 190 ms here): a sweep is how a file larger than a tick's allowance is
+ * read under the budget. `readCells`: the cells read this tick when swept, null when all were.
  */
-function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, path: string): { cells: Cell[]; totals: CacheCounts; counts: Float64Array } {
+function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, path: string): { cells: Cell[]; totals: CacheCounts; kept: CellCounts; readCells: number | null } {
   const previous = plan.previous;
-  const hint = previous && previous.split.firstPage === split.firstPage && previous.split.pageCount === split.pageCount
-    && previous.split.cells === split.cells ? previous.counts : null;
+  const sameSplit = previous !== undefined && previous.split.firstPage === split.firstPage && previous.split.pageCount === split.pageCount
+    && previous.split.cells === split.cells;
+  const hint = sameSplit ? previous.counts : null;
   const zoomed = plan.window !== undefined;
+  const range = sweepRange(hint, sameSplit ? previous : undefined, split, plan.allowanceMs);
+  const to = range ? range.to : split.cells;
   let lastAskedToEnd = false;
+  const walkStartedMs = performance.now();
   const counts = countCells(split, hint, (first, pages, out, at, cell) => {
     // Unzoomed, the last cell asked alone asks to the end of the file, so the rest needs no call of its own.
     const toEnd = !zoomed && cell === split.cells - 1;
     if (toEnd) lastAskedToEnd = true;
     cachestatInto(fd, first * pageSizeBytes, toEnd ? 0 : pages * pageSizeBytes, out, at, path);
-  });
-  const outside = new Float64Array(2 * COUNTERS);
-  if (split.firstPage > 0) cachestatInto(fd, 0, split.firstPage * pageSizeBytes, outside, 0, path);
-  if (!lastAskedToEnd) cachestatInto(fd, (split.firstPage + split.pageCount) * pageSizeBytes, 0, outside, 1, path);
-  if (!zoomed) for (let k = 0; k < COUNTERS; k++) counts[(split.cells - 1) * COUNTERS + k] = counts[(split.cells - 1) * COUNTERS + k]! + outside[COUNTERS + k]!;
+  }, range);
+  // The pages outside the cells: read with every cell, and in a sweep once a pass (when it reaches the end).
+  const carriedOutside = range && to < split.cells && previous?.outside ? previous.outside : null;
+  const outside = carriedOutside ?? new Float64Array(2 * COUNTERS);
+  if (!carriedOutside) {
+    if (split.firstPage > 0) cachestatInto(fd, 0, split.firstPage * pageSizeBytes, outside, 0, path);
+    // Unzoomed, the pages past the last cell are the last cell's: asked only when it is read this tick.
+    if (!lastAskedToEnd && (zoomed || to === split.cells)) cachestatInto(fd, (split.firstPage + split.pageCount) * pageSizeBytes, 0, outside, 1, path);
+  }
+  const walkNs = (performance.now() - walkStartedMs) * 1e6;
+  if (!zoomed && !lastAskedToEnd && to === split.cells) {
+    for (let k = 0; k < COUNTERS; k++) counts[(split.cells - 1) * COUNTERS + k] = counts[(split.cells - 1) * COUNTERS + k]! + outside[COUNTERS + k]!;
+  }
   const sums = new Float64Array(COUNTERS);
   for (let k = 0; k < COUNTERS; k++) sums[k] = outside[k]! + (zoomed ? outside[COUNTERS + k]! : 0);
   const cells: Cell[] = new Array<Cell>(split.cells);
@@ -256,7 +361,22 @@ function cellsByCachestat(fd: number, split: CellSplit, plan: FileCellsPlan, pat
   const totals: CacheCounts = {
     cachedPages: sums[CACHED]!, dirtyPages: sums[DIRTY]!, writebackPages: sums[WRITEBACK]!, evictedPages: sums[EVICTED]!, recentlyEvictedPages: sums[RECENTLY_EVICTED]!,
   };
-  return { cells, totals, counts };
+  // What this reading walked and took: the next tick's estimate of what its allowance buys.
+  const from = range ? range.from : 0;
+  let pages = walkedPages(counts, from, to);
+  if (!carriedOutside) for (const side of [0, COUNTERS]) pages += outside[side + CACHED]! + outside[side + EVICTED]!;
+  const walk = addWalk(previous?.walk, walkNs, pages);
+  const nowMs = plan.nowMs ?? Date.now();
+  let sweep: SweepState | null = null;
+  if (range) {
+    const was = sameSplit ? previous.sweep : null;
+    const passStartedAtMs = was ? was.passStartedAtMs : nowMs;
+    const lastPassStartedAtMs = was ? was.lastPassStartedAtMs : previous!.wholeAtMs;
+    // The pass ends with the last cell: the next starts at the first, and this one becomes the last.
+    sweep = to === split.cells ? { nextCell: 0, passStartedAtMs: nowMs, lastPassStartedAtMs: passStartedAtMs } : { nextCell: to, passStartedAtMs, lastPassStartedAtMs };
+  }
+  const kept: CellCounts = { split, counts, outside, walk, sweep, wholeAtMs: range ? previous!.wholeAtMs : nowMs };
+  return { cells, totals, kept, readCells: range ? to - from : null };
 }
 
 function clampWindow(window: PageWindow, pageCount: number): PageWindow {

@@ -18,34 +18,63 @@ export interface PresentRead {
   capabilities: { pagemapScan: boolean | null; pagemap: boolean | null };
   failures: Failure[];
   runs: PresentRanges[];
+  /** Indexes of the mappings whose page table was swept this tick (PageTableBudget): their figures span the sweep. */
+  swept: number[];
+  /** Present pages in what was read this tick (not in what a sweep kept): what the walk's time was spent on. */
+  walkedPages: number;
   /**
    * Present pages of each mapping, by index (null: not walked, the vsyscall page, or a read that failed).
    * The mappings themselves are not changed: they may be the ones the last Sample holds (sample-once.ts
-   * carries them between reads of maps).
+   * carries them between reads of maps), so the caller replaces those whose figures differ.
    */
   presentPages: Array<number | null>;
 }
 
-/** A page-aligned hex address ("0x7f705cc12000") as its page number: a Number holds any user page number exactly. */
-function pageOf(hex: string): number {
-  return parseInt(hex.slice(2, -3) || '0', 16);
+/** A large mapping's page table read a part a tick: where the next part starts, and its regions as last read. */
+export interface VmaSweep {
+  nextAddress: bigint;
+  regions: PageRegion[];
+  /** When the pass under way started, and the one before it (the sampler's clock): the regions span them. */
+  passStartedAtMs: number;
+  lastPassStartedAtMs: number;
 }
 
 /**
- * Present pages of each mapping, and the present runs of the file mappings `wantRuns(index)` asks for (the
- * heatmap's files). One PAGEMAP_SCAN walk from the first mapping to the last; its regions and the mappings
- * are both sorted by address, so one sweep gives each mapping its part. In page numbers, not BigInt byte
- * addresses: 50,000 mappings cost 100,000 BigInt parses and a binary search each before.
+ * The sampling budget's share of the page table (sampler/sample-once.ts). PAGEMAP_SCAN walks every page
+ * table entry of the range (fs/proc/task_mmu.c, pagemap_scan_pmd_entry): about 27 ns a present page here,
+ * so a 16 GiB mapping with every page present is over 100 ms a tick. A mapping whose last reading found more
+ * present pages than `pages` is read a part a tick (at most `pages` of its address range, from where the
+ * last part stopped), the rest of it kept as last read; every other mapping is read whole each tick.
  */
-export function readPresentPages(pid: number, mappings: readonly MappingRecord[], wantRuns: (index: number) => boolean): PresentRead {
+export interface PageTableBudget {
+  pages: number;
+  /** The sweeps by mapping (start-end), kept by the session from tick to tick; updated here. */
+  sweeps: Map<string, VmaSweep>;
+  /** This tick's time, for the sweeps' passes. */
+  nowMs: number;
+}
+
+/** Fewest pages of a swept mapping's part a tick: a bound on how slowly a sweep can go. */
+const SWEEP_MIN_PART_PAGES = 512;
+/** Fewest present pages (256 MiB) a mapping has before it is swept: below, its walk is under about 2 ms. */
+const SWEEP_MIN_PRESENT_PAGES = 65536;
+
+/**
+ * The present pages of each mapping and the present runs of file mappings; `wantRuns(index)` says which
+ * mappings' runs the caller needs (the heatmap's files).
+ */
+export function readPresentPages(pid: number, mappings: readonly MappingRecord[], wantRuns: (index: number) => boolean, budget?: PageTableBudget): PresentRead {
   const failures: Failure[] = [];
   const capabilities: PresentRead['capabilities'] = { pagemapScan: null, pagemap: null };
   const runs: PresentRanges[] = [];
+  const swept: number[] = [];
+  let walkedPages = 0;
   const presentPages: Array<number | null> = new Array<number | null>(mappings.length).fill(null);
-  const walkable: number[] = [];
-  // The vsyscall page lies above TASK_SIZE: not in the page walk.
-  for (let i = 0; i < mappings.length; i++) if (mappings[i]!.kind !== 'vsyscall') walkable.push(i);
-  if (walkable.length === 0) return { capabilities, failures, runs, presentPages };
+  const walkable = mappings
+    .map((m, index) => ({ m, index, start: BigInt(m.start), end: BigInt(m.end) }))
+    .filter((x) => x.m.kind !== 'vsyscall'); // the vsyscall page lies above TASK_SIZE: not in the page walk
+  if (walkable.length === 0) return { capabilities, failures, runs, swept, walkedPages: 0, presentPages };
+  const parts = budget ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
   let fd: number;
   try {
     fd = openPagemap(pid);
@@ -55,42 +84,58 @@ export function readPresentPages(pid: number, mappings: readonly MappingRecord[]
     const why = errno === 'ENOENT' || errno === 'ESRCH' ? 'the process exited while being sampled' : 'only root or the process\'s owner may read it';
     failures.push({ source: 'pagemap', path: `/proc/${pid}/pagemap`, ...(errno ? { errno } : {}), message: `page table not readable${errno ? ` (${errno})` : ''}: ${why}` });
     capabilities.pagemap = false;
-    return { capabilities, failures, runs, presentPages };
+    return { capabilities, failures, runs, swept, walkedPages: 0, presentPages };
   }
-  const pageBytes = BigInt(pageSizeBytes);
-  const asPages = (regions: PageRegion[]): Array<[number, number]> => regions.filter((r) => r.present)
-    .map((r): [number, number] => [Number(r.startAddress / pageBytes), Number(r.endAddress / pageBytes)]);
   try {
-    let scanned: Array<[number, number]> | null = null;
+    let regions: PageRegion[] | null = null;
     try {
-      const first = mappings[walkable[0]!]!;
-      const last = mappings[walkable[walkable.length - 1]!]!;
-      scanned = asPages(pagemapScan(fd, BigInt(first.start), BigInt(last.end)));
+      // One walk over the address space, but over a swept mapping only its part for this tick: the
+      // ranges ascend and do not overlap, so their regions end to end are sorted, as regionsWithin needs.
+      const ranges: Array<[bigint, bigint]> = [];
+      let from = walkable[0]!.start;
+      for (const { index, start, end } of walkable) {
+        const part = parts.get(index);
+        if (!part) continue;
+        if (start > from) ranges.push([from, start]);
+        ranges.push([part.from, part.to]);
+        from = end;
+      }
+      const last = walkable[walkable.length - 1]!.end;
+      if (last > from) ranges.push([from, last]);
+      regions = ranges.length === 1 ? pagemapScan(fd, ranges[0]![0], ranges[0]![1]) : ranges.flatMap(([a, b]) => pagemapScan(fd, a, b));
+      walkedPages = presentIn(regions);
       capabilities.pagemapScan = true;
     } catch (error) {
       capabilities.pagemapScan = false;
       const errno = errnoOf(error);
       failures.push({ source: 'pagemapScan', ...(errno ? { errno } : {}), message: `PAGEMAP_SCAN failed (${errno ?? 'error'}): falling back to reading pagemap (Linux 6.7+ has the ioctl)` });
     }
-    let r = 0; // the sweep's place in `scanned`: the first region that may end after this mapping's start
-    for (const index of walkable) {
-      const m = mappings[index]!;
-      const startPage = pageOf(m.start);
-      const endPage = pageOf(m.end);
-      let own: Array<[number, number]>;
-      if (scanned) {
-        while (r < scanned.length && scanned[r]![1] <= startPage) r++;
-        own = [];
-        for (let k = r; k < scanned.length && scanned[k]![0] < endPage; k++) {
-          own.push([Math.max(scanned[k]![0], startPage), Math.min(scanned[k]![1], endPage)]);
-        }
+    for (const { m, index, start, end } of walkable) {
+      let own: PageRegion[];
+      const part = regions ? parts.get(index) : undefined;
+      if (regions && part) {
+        // The part read now, the rest as the sweep last read it.
+        own = [
+          ...regionsWithin(part.last.regions, start, part.from),
+          ...regionsWithin(regions, part.from, part.to),
+          ...regionsWithin(part.last.regions, part.to, end),
+        ];
+        const passEnds = part.to >= end;
+        budget!.sweeps.set(vmaKey(m), {
+          nextAddress: passEnds ? start : part.to, regions: own,
+          passStartedAtMs: passEnds ? budget!.nowMs : part.last.passStartedAtMs,
+          lastPassStartedAtMs: passEnds ? part.last.passStartedAtMs : part.last.lastPassStartedAtMs,
+        });
+        swept.push(index);
+      } else if (regions) {
+        own = regionsWithin(regions, start, end);
       } else {
         // Any size: pagemapRegionsByRead reads in bounded chunks into one buffer (native/pagemap.ts).
         const mayHavePages = m.rssBytes === null || m.rssBytes > 0;
         if (!mayHavePages) own = [];
         else {
           try {
-            own = asPages(pagemapRegionsByRead(fd, BigInt(m.start), BigInt(m.end)));
+            own = pagemapRegionsByRead(fd, start, end);
             capabilities.pagemap = true;
           } catch (error) {
             capabilities.pagemap = false;
@@ -103,17 +148,81 @@ export function readPresentPages(pid: number, mappings: readonly MappingRecord[]
       let present = 0;
       const fileRuns: Array<[number, number]> = [];
       const firstFilePage = m.offsetBytes / pageSizeBytes;
-      for (const [s, e] of own) {
-        present += e - s;
-        fileRuns.push([firstFilePage + (s - startPage), e - s]);
+      for (const r of own) {
+        if (!r.present) continue;
+        const pages = Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
+        present += pages;
+        fileRuns.push([firstFilePage + Number((r.startAddress - start) / BigInt(pageSizeBytes)), pages]);
       }
       presentPages[index] = present;
       if (wantRuns(index)) runs.push({ mappingIndex: index, filePageRuns: fileRuns });
+      // A mapping read whole that the budget could not read whole next tick: swept from then on.
+      if (budget && regions && !part) {
+        if (present > Math.max(budget.pages, SWEEP_MIN_PRESENT_PAGES)) {
+          budget.sweeps.set(vmaKey(m), { nextAddress: start, regions: own, passStartedAtMs: budget.nowMs, lastPassStartedAtMs: budget.nowMs });
+        } else budget.sweeps.delete(vmaKey(m));
+      }
     }
   } finally {
     fs.closeSync(fd);
   }
-  return { capabilities, failures, runs, presentPages };
+  if (budget) {
+    // Mappings gone from the maps take their sweeps with them.
+    const live = new Set(walkable.map((w) => vmaKey(w.m)));
+    for (const key of budget.sweeps.keys()) if (!live.has(key)) budget.sweeps.delete(key);
+  }
+  return { capabilities, failures, runs, swept, walkedPages, presentPages };
+}
+
+/** A mapping as the sweeps know it: its range, and what it maps (a new mapping at the same range starts over). */
+function vmaKey(m: MappingRecord): string {
+  return `${m.start}-${m.end}:${m.device}:${m.inode}:${m.offsetBytes}`;
+}
+
+/**
+ * This tick's part of each mapping being swept: from where the last part stopped, `budget.pages` shared
+ * among them (at least SWEEP_MIN_PART_PAGES each), to the mapping's end at most. A mapping whose last
+ * reading found no more present pages than the budget is read whole again.
+ */
+function sweepParts(walkable: Array<{ m: MappingRecord; index: number; start: bigint; end: bigint }>, budget: PageTableBudget): Map<number, { from: bigint; to: bigint; last: VmaSweep }> {
+  const parts = new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
+  const candidates = walkable.filter((w) => {
+    const last = budget.sweeps.get(vmaKey(w.m));
+    return last !== undefined && presentIn(last.regions) > Math.max(budget.pages, SWEEP_MIN_PRESENT_PAGES);
+  });
+  if (candidates.length === 0) return parts;
+  const partPages = Math.max(SWEEP_MIN_PART_PAGES, Math.floor(budget.pages / candidates.length));
+  const partBytes = BigInt(partPages) * BigInt(pageSizeBytes);
+  for (const w of candidates) {
+    const last = budget.sweeps.get(vmaKey(w.m))!;
+    const from = last.nextAddress >= w.start && last.nextAddress < w.end ? last.nextAddress : w.start;
+    const to = from + partBytes < w.end ? from + partBytes : w.end;
+    parts.set(w.index, { from, to, last });
+  }
+  return parts;
+}
+
+function presentIn(regions: readonly PageRegion[]): number {
+  let pages = 0;
+  for (const r of regions) if (r.present) pages += Number((r.endAddress - r.startAddress) / BigInt(pageSizeBytes));
+  return pages;
+}
+
+/** The parts of sorted, disjoint `regions` inside [start, end). */
+function regionsWithin(regions: PageRegion[], start: bigint, end: bigint): PageRegion[] {
+  let lo = 0;
+  let hi = regions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (regions[mid]!.endAddress <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: PageRegion[] = [];
+  for (let i = lo; i < regions.length && regions[i]!.startAddress < end; i++) {
+    const r = regions[i]!;
+    out.push({ ...r, startAddress: r.startAddress > start ? r.startAddress : start, endAddress: r.endAddress < end ? r.endAddress : end });
+  }
+  return out;
 }
 
 /**

@@ -6,9 +6,9 @@ import {
   DEFAULT_PLAN, deviceString, fileKey, fsPath, SAMPLE_VERSION, type Capabilities, type Cell, type Failure, type FileRecord, type MappingRecord,
   type Sample, type SamplePlan, type SampleResult, type Target,
 } from '../model/index.js';
-import { measureFile, type FileCellsPlan, type OpenedFile } from './files.js';
+import { addWalk, measureFile, nsPerPage, type FileCellsPlan, type OpenedFile } from './files.js';
 import { confirmStillThere, readMappings, readProcessInfo } from './process.js';
-import { readPresentPages, type PresentRanges } from './present.js';
+import { readPresentPages, type PageTableBudget, type PresentRanges } from './present.js';
 import { fillSmapsFigures } from './carry.js';
 import { readAnonMap, readPageFlags } from './page-detail.js';
 import { readCgroup, readSystem } from './system.js';
@@ -36,7 +36,9 @@ interface Tick {
   session: SamplerSession | undefined;
   /** Files that get bar cells; null: every file (no `barKeys` in the plan). */
   barKeys: Set<string> | null;
-  /** Time spent measuring files off screen this tick. */
+  /** Time spent measuring files this tick (the budget's: SamplePlan.budget). */
+  filesMs: number;
+  /** Of it, on files off screen. */
   offscreenMs: number;
   carried: number;
   /** Each record measured this tick: its file's cells of the last tick (the session's), as settleMapped ends them. */
@@ -55,12 +57,12 @@ interface Tick {
  */
 export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, clock: () => number = Date.now, session?: SamplerSession): SampleResult {
   const started = performance.now();
-  const tick: Tick = { plan, session, barKeys: plan.barKeys ? new Set(plan.barKeys) : null, offscreenMs: 0, carried: 0, lastCells: new Map() };
+  const tick: Tick = { plan, session, barKeys: plan.barKeys ? new Set(plan.barKeys) : null, filesMs: 0, offscreenMs: 0, carried: 0, lastCells: new Map() };
   try {
     const result = target.kind === 'process' ? sampleProcess(target, tick, clock) : sampleFiles(target.paths, tick, clock);
     return {
       ...result, elapsedMs: performance.now() - started,
-      ...(session ? { offscreenMs: tick.offscreenMs, carriedFiles: tick.carried } : {}),
+      ...(session ? { filesMs: tick.filesMs, carriedFiles: tick.carried } : {}),
       ...(tick.mapsMs !== undefined ? { mapsMs: tick.mapsMs } : {}),
       ...(tick.pageTableMs !== undefined ? { pageTableMs: tick.pageTableMs } : {}),
     };
@@ -75,14 +77,22 @@ function onScreen(key: string, tick: Tick): boolean {
 }
 
 /**
- * The last measurement of a file off screen, when this tick's allowance for them is spent (the session's
- * budget, interactive.tsx): it is shown as it was at its `sampledAtMs`. Undefined: measure it now.
+ * The last measurement of a file off screen, when this tick's allowance is spent (the session's budget,
+ * interactive.tsx): it is shown as it was at its `sampledAtMs`. Undefined: measure it now. While there is
+ * any allowance, the first file off screen is read even when the files on screen took it all, so that the
+ * others still come round; what it costs is paid back by the next ticks' allowance.
  */
 function carriedOrNot(memoKey: string, fileKey: string, tick: Tick): Measured | undefined {
-  if (!tick.session || !tick.plan.offscreen || onScreen(fileKey, tick)) return undefined;
+  if (!tick.session || !tick.plan.budget || onScreen(fileKey, tick)) return undefined;
   const last = tick.session.recall(memoKey);
-  if (!last || tick.offscreenMs < tick.plan.offscreen.allowanceMs) return undefined;
+  const { allowanceMs } = tick.plan.budget;
+  if (!last || tick.filesMs < allowanceMs || (tick.offscreenMs === 0 && allowanceMs > 0)) return undefined;
   return last;
+}
+
+/** Reading order under the budget: the file in focus, then the rows on screen, then the others by when they were last read. */
+function readRank(key: string, tick: Tick): number {
+  return tick.plan.focus?.key === key ? -2 : onScreen(key, tick) ? -1 : 0;
 }
 
 /** A carried record: the figures of its last measurement, no cells (off screen), the name as found now. */
@@ -139,11 +149,11 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick, vsizeBytes: n
   if (!memo) return;
   const groups = memo.groups as Map<string, FileGroup>;
   const present = plan.pageTable ? pageTableOf(pid, sample, tick, memo) : undefined;
-  // The focused file and the rows on screen first, then the others, least recently measured first, while
-  // the tick's allowance for them lasts; the files keep the order of the maps.
+  // The focused file, then the rows on screen, then the others, least recently measured first, while the
+  // tick's allowance lasts; the files keep the order of the maps.
   const ordered = [...groups.values()];
   const lastAt = (g: FileGroup): number => (onScreen(g.key, tick) ? -Infinity : tick.session?.measured.get(memoKeyOf(pid, g.key))?.record.sampledAtMs ?? -Infinity);
-  const order = ordered.map((g, i) => ({ g, i, at: lastAt(g) })).sort((a, b) => a.at - b.at || a.i - b.i);
+  const order = ordered.map((g, i) => ({ g, i, rank: readRank(g.key, tick), at: lastAt(g) })).sort((a, b) => a.rank - b.rank || a.at - b.at || a.i - b.i);
   const records: Array<FileRecord | null> = new Array<FileRecord | null>(ordered.length).fill(null);
   for (const { g, i } of order) records[i] = measureMappedFile(pid, sample, g, tick);
   ordered.forEach((group, i) => {
@@ -235,16 +245,32 @@ function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo)
     return last.tickRuns;
   }
   const startedMs = performance.now();
-  const present = readPresentPages(pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!));
+  const budget = pageTableBudget(tick, sample.timeMs);
+  const present = readPresentPages(pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!), budget);
+  if (budget) {
+    // The walk's time is the budget's, and tells what a page costs (halved a tick, as the files' walks).
+    const tookMs = performance.now() - startedMs;
+    tick.filesMs += tookMs;
+    tick.session!.pageTable.walk = addWalk(tick.session!.pageTable.walk, tookMs * 1e6, present.walkedPages);
+  }
   sample.failures.push(...present.failures);
   merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
   merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
+  const swept = new Set(present.swept);
   for (let i = 0; i < sample.mappings.length; i++) {
     const m = sample.mappings[i]!;
     const pages = present.presentPages[i] ?? null;
-    if (m.presentPages === pages) continue;
-    if (tick.mappingsCarried) replaceMapping(sample, tick, i, { ...m, presentPages: pages });
-    else m.presentPages = pages; // read this tick: no Sample holds it yet
+    const sweptNow = swept.has(i);
+    if (m.presentPages === pages && (m.presentSwept === true) === sweptNow) continue;
+    if (!tick.mappingsCarried) {
+      // Read this tick: no Sample holds it yet.
+      m.presentPages = pages;
+      if (sweptNow) m.presentSwept = true;
+      else delete m.presentSwept;
+      continue;
+    }
+    const { presentSwept: _was, ...rest } = m;
+    replaceMapping(sample, tick, i, { ...rest, presentPages: pages, ...(sweptNow ? { presentSwept: true as const } : {}) });
   }
   // What the next tick carries: these runs (a failed walk is not carried); the records, at the tick's end.
   memo.mappedCounts.clear();
@@ -254,6 +280,19 @@ function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo)
     : undefined;
   tick.pageTableMs = performance.now() - startedMs;
   return tickRuns;
+}
+
+/** What the page table may walk this tick before the files are read: half the tick's allowance (the files get the rest). */
+const PAGE_TABLE_SHARE = 0.5;
+/** The cost a present page is taken to have until the walks tell it (about 27 ns here: present.ts). */
+const PAGE_TABLE_NS_PER_PAGE_GUESS = 30;
+
+/** The page table's part of the budget this tick (present.ts, PageTableBudget); none without a session and a budget. */
+function pageTableBudget(tick: Tick, nowMs: number): PageTableBudget | undefined {
+  if (!tick.session || !tick.plan.budget) return undefined;
+  const { walk, sweeps } = tick.session.pageTable;
+  const rate = nsPerPage(walk) ?? PAGE_TABLE_NS_PER_PAGE_GUESS;
+  return { pages: Math.floor((Math.max(0, tick.plan.budget.allowanceMs) * PAGE_TABLE_SHARE * 1e6) / rate), sweeps, nowMs };
 }
 
 /** A process's file in the session's memory: the pid's, as its files are opened through /proc/PID. */
@@ -476,13 +515,17 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: 
 function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: string, tick: Tick): FileRecord {
   const startedMs = performance.now();
   const cellsPlan = cellsPlanFor(key, tick);
-  // The last tick's cell counts of this file group this tick's cachestat calls (files.ts, cellsByCachestat).
+  // The last tick's cell counts of this file group this tick's cachestat calls (files.ts, cellsByCachestat);
+  // with the budget, what is left of the tick's allowance bounds them (a sweep when they cost more).
   const last = tick.session?.measured.get(memoKey);
   const previous = last?.cellCounts;
   const lastCells = last?.record.cells;
-  const result = measureFile(opened, previous ? { ...cellsPlan, previous, ...(lastCells ? { lastCells } : {}) } : cellsPlan);
+  const budget = tick.plan.budget && tick.session ? { allowanceMs: Math.max(0, tick.plan.budget.allowanceMs - tick.filesMs) } : {};
+  const result = measureFile(opened, { ...cellsPlan, nowMs: sample.timeMs, ...(previous ? { ...budget, previous, ...(lastCells ? { lastCells } : {}) } : {}) });
   if (lastCells && result.record.cells) tick.lastCells.set(result.record, lastCells);
-  if (!onScreen(key, tick)) tick.offscreenMs += performance.now() - startedMs;
+  const tookMs = performance.now() - startedMs;
+  tick.filesMs += tookMs;
+  if (!onScreen(key, tick)) tick.offscreenMs += tookMs;
   sample.failures.push(...result.failures);
   merge(sample.capabilities, 'cachestat', result.used.cachestat);
   merge(sample.capabilities, 'mincore', result.used.mincore);

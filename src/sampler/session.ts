@@ -3,8 +3,8 @@
 // sampleOnce without a session: every file opened, measured and closed within the call.
 import fs from 'node:fs';
 import type { Capabilities, Failure, FileRecord, MappingRecord } from '../model/index.js';
-import type { CellCounts } from './files.js';
-import type { PresentRanges } from './present.js';
+import type { CellCounts, WalkCost } from './files.js';
+import type { PresentRanges, VmaSweep } from './present.js';
 
 /** Most files held open between ticks: a process mapping 50,000 files must not take 50,000 fds. */
 export const OPEN_FILES_MAX = 1024;
@@ -148,6 +148,9 @@ export class SamplerSession {
     this.files = new OpenFiles(maxOpen);
   }
 
+  /** The page table's sweeps (sampler/present.ts) and what its walks cost: ns over present pages, halved a tick. */
+  readonly pageTable: { sweeps: Map<string, VmaSweep>; walk: WalkCost } = { sweeps: new Map(), walk: { ns: 0, pages: 0, told: false } };
+
   /** Last measurement by file key (and pid: a pid's files are its own). */
   readonly measured = new Map<string, Measured>();
   private readonly measuredSeen = new Set<string>();
@@ -174,5 +177,6 @@ export class SamplerSession {
     this.files.close();
     this.measured.clear();
     this.process = undefined;
+    this.pageTable.sweeps.clear();
   }
 }

@@ -14,5 +14,5 @@ export function barWidth(columns: number): number {
  * no off-screen credit, and no smaps (the first Sample skips it: src/cli/interactive.tsx, tick).
  */
 export function firstPlan(columns: number): SamplePlan {
-  return { cellCount: barWidth(columns), smaps: false, pageTable: true, system: true, barKeys: [], offscreen: { allowanceMs: 0 } };
+  return { cellCount: barWidth(columns), smaps: false, pageTable: true, system: true, barKeys: [], budget: { allowanceMs: 0 } };
 }

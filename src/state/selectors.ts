@@ -8,7 +8,7 @@ import { classifyCell, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import { barWidth } from './first-plan.js';
-import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
+import { fileRows, fileVmasOf, foldedRows, vmaRows, type TableRow } from './table-rows.js';
 import { fileMappedRanges, meetsSortedRanges } from './mapped-ranges.js';
 import { replayFlags } from '../replay/timeline.js';
 import { demoHintLines } from './demo-hints.js';
@@ -174,9 +174,9 @@ export function visibleFileKeys(state: AppState): string[] {
 }
 
 /** What the sampler should read next tick, from what the screen shows. */
-export function planFor(state: AppState, smaps: boolean, offscreenAllowanceMs?: number): SamplePlan {
+export function planFor(state: AppState, smaps: boolean, filesAllowanceMs?: number): SamplePlan {
   const plan: SamplePlan = { cellCount: barWidth(state.screen.columns), smaps, pageTable: true, system: true, barKeys: visibleFileKeys(state) };
-  if (offscreenAllowanceMs !== undefined) plan.offscreen = { allowanceMs: offscreenAllowanceMs };
+  if (filesAllowanceMs !== undefined) plan.budget = { allowanceMs: filesAllowanceMs };
   const file = focusedFile(state);
   const cells = gridCellCount(state);
   if (file && cells > 0) {
@@ -429,7 +429,9 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const perCellText = cells.length === 0 ? '? pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const pageTableAge = state.target.kind === 'process' ? carriedAgeText(sample, 'page table') : '';
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${pageTableAge ? ` · mapped: ${pageTableAge}` : ''}`;
+  // The file's VMAs from the grouping kept between Samples (table-rows.ts), not a filter of every mapping.
+  const swept = state.target.kind === 'process' && fileVmasOf(sample, fileKey(file)).some((m) => m.presentSwept === true);
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${sweepText(file, sample.timeMs)}${swept ? ' · page table swept under the budget' : ''}${pageTableAge ? ` · mapped: ${pageTableAge}` : ''}`;
   if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
@@ -464,13 +466,30 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
     const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
-    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}`;
+    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}${cellAgeText(file, cursorIndex, sample.timeMs)}`;
   }
   const glyphIndex = Math.floor(cursorIndex / perGlyph);
   const cursor = state.focus === 'heatmap' && cells[cursorIndex]
     ? { row: Math.floor(glyphIndex / layout.gridColumns), column: glyphIndex % layout.gridColumns }
     : null;
   return { title: perGlyph > 1 ? title.replace(/ · ([^·]*)\/cell, /, ' · page-exact: 8 pages/char, a dot a page, ') : title, rows, cursor, flashes, status };
+}
+
+/** Seconds, one decimal, from `atMs` to `nowMs` (never negative: the clocks are one, but a recording may be edited). */
+function secondsSince(atMs: number, nowMs: number): string {
+  return (Math.max(0, nowMs - atMs) / 1000).toFixed(1);
+}
+
+/** A swept file's heatmap (FileRecord.sweep) says so in its title, with the age of its oldest cells. */
+export function sweepText(file: FileRecord, nowMs: number): string {
+  return file.sweep ? ` · swept under the budget, oldest cells ${secondsSince(file.sweep.lastPassStartedAtMs, nowMs)} s` : '';
+}
+
+/** How old a swept file's cell is at most: read in this pass (before nextCell) or the one before. */
+export function cellAgeText(file: FileRecord, index: number, nowMs: number): string {
+  const sweep = file.sweep;
+  if (!sweep) return '';
+  return `  read in the last ${secondsSince(index < sweep.nextCell ? sweep.passStartedAtMs : sweep.lastPassStartedAtMs, nowMs)} s`;
 }
 
 /** Which of a kind's pages a braille character's dots stand for, strongest first (the cache layer's order). */

@@ -74,10 +74,10 @@ test('files off screen are carried while the budget is spent, read least recentl
     let now = 1000;
     const clock = (): number => now;
     const target = { kind: 'process' as const, pid };
-    const first = sampleOnce(target, { ...base, barKeys: [], offscreen: { allowanceMs: 0 } }, clock, session);
+    const first = sampleOnce(target, { ...base, barKeys: [], budget: { allowanceMs: 0 } }, clock, session);
     assert.ok(first.sample.files.every((f) => f.sampledAtMs === 1000), 'never read before: read, whatever the allowance');
     const a = byPath(first.sample.files, files[0]!);
-    const plan = (allowanceMs: number): SamplePlan => ({ ...base, barKeys: [fileKey(a)], offscreen: { allowanceMs } });
+    const plan = (allowanceMs: number): SamplePlan => ({ ...base, barKeys: [fileKey(a)], budget: { allowanceMs } });
     const before = byPath(first.sample.files, files[1]!).cachedPages!;
     readPages(files[1]!, 100, 50);
     now = 2000;
@@ -107,7 +107,7 @@ test('with an allowance that one read uses up, one file off screen a tick, the l
     const clock = (): number => now;
     const target = { kind: 'files' as const, paths: files };
     const first = sampleOnce(target, { ...base, barKeys: [] }, clock, session).sample;
-    const plan: SamplePlan = { ...base, barKeys: [fileKey(first.files[0]!)], offscreen: { allowanceMs: 1e-9 } };
+    const plan: SamplePlan = { ...base, barKeys: [fileKey(first.files[0]!)], budget: { allowanceMs: 1e-9 } };
     const lastRead = new Map<string, number>();
     for (let t = 2; t <= 4; t++) {
       now = t * 1000;

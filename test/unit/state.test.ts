@@ -126,8 +126,8 @@ test('the plan asks bar cells for the rows on screen and the focused file only, 
   assert.ok(shown > 0 && shown < 40);
   assert.equal(plan.barKeys!.length, shown, 'one file a row on screen');
   assert.ok(plan.focus && plan.barKeys!.includes(plan.focus.key), 'the focused file among them');
-  assert.deepEqual(plan.offscreen, { allowanceMs: 3.5 });
-  assert.equal(planFor(s, true).offscreen, undefined, 'no allowance: every file is read');
+  assert.deepEqual(plan.budget, { allowanceMs: 3.5 });
+  assert.equal(planFor(s, true).budget, undefined, 'no allowance: every file is read');
 });
 
 test('evict explained: the message says fadvise leaves no shadow entries, so no x follows', () => {
