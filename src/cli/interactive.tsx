@@ -153,6 +153,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   /** When maps was first read (the time a large process's first smaps waits from). */
   let firstMapsMs: number | undefined;
   let lastPageTableCostMs = 0;
+  /** An action's answer is due: the next tick reads the file in focus whole (SamplePlan.focus.whole). */
+  let wholeFocusNext = false;
   const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
   /** Milliseconds reading files may take in the next tick: budget × wall time, less what they took. */
   let filesCreditMs = 0;
@@ -299,7 +301,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     switch (effect.type) {
       case 'quit': void finish(0); break;
       case 'back': if (options.terminal) void finish(BACK_TO_OVERVIEW); break;
-      case 'sampleNow': void tick(true); break;
+      case 'sampleNow':
+        if (effect.whole) wholeFocusNext = true;
+        void tick(true);
+        break;
       case 'redraw': redrawAll(); break;
       case 'recordToggle': toggleRecording(); break;
       case 'screenshot': screenshot(); break;
@@ -337,7 +342,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         : state.target;
       if (lastTickMs !== undefined) filesCreditMs = Math.min(filesCreditMs + budgetShare * (now - lastTickMs), budgetShare * BUDGET_CREDIT_MAX_WALL_MS);
       lastTickMs = now;
-      const planned = planFor(state, false, Math.max(0, filesCreditMs));
+      const budgeted = planFor(state, false, Math.max(0, filesCreditMs));
+      const planned = wholeFocusNext && budgeted.focus ? { ...budgeted, focus: { ...budgeted.focus, whole: true as const } } : budgeted;
+      wholeFocusNext = false;
       // Start-up: the first frame with data is the selected file's name and its heatmap. The first sample
       // skips smaps (it walks every page table: 300 ms for 5,000 mappings) and cannot read any heatmap
       // (nothing is selected before it); the second, at once, reads the selected row's cells, still

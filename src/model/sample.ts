@@ -248,7 +248,7 @@ export interface SamplePlan {
    * The file in focus (by fileKey): its own cell count (the heatmap's), and when zoomed, the page window
    * the cells cover, so per-page detail is read only for that window.
    */
-  focus?: { key: string; cellCount: number; window?: PageWindow };
+  focus?: { key: string; cellCount: number; window?: PageWindow; /** Read whole this tick, whatever the budget (after an action). */ whole?: true };
   /**
    * The files on screen (fileKey): only they get `cellCount` bar cells; the others get totals only. Absent:
    * every file (snapshot, fincore).

@@ -291,6 +291,8 @@ export class ProcessFilesScan {
     // Follows the magic link to the open file itself (proc(5) /proc/PID/fd); statx without node:fs's Stats.
     const st = statxPath(cPath(fdPath));
     if (!st?.regular) return; // sockets, pipes, devices: no page cache
+    // Nor /proc or sysfs files (a monitor's held /proc/PID/stat, mmtop's own among them): regular, but made on read.
+    if (onPseudoFilesystem(st.device, fdPath)) return;
     const key = fileKeyOf(st.device, st.inode);
     let f = this.found.get(key);
     if (!f) {
@@ -371,6 +373,22 @@ function open(opener: Opener, file: FoundFile): { opened: OpenedFile; path: stri
 
 /** Devices whose filesystem is overlayfs: their files take measureFile's way, which finds the layer's file. */
 const overlayByDevice = new Map<string, boolean>();
+/** By device, whether a filesystem makes its files on read (native/statfs.ts `pseudo`): one statfs a device. */
+const pseudoByDevice = new Map<string, boolean>();
+function onPseudoFilesystem(device: string, path: string): boolean {
+  let known = pseudoByDevice.get(device);
+  if (known === undefined) {
+    try {
+      // statfs follows the fd's magic link to the open file's own filesystem.
+      known = filesystemOf(path).pseudo;
+    } catch {
+      return false; // gone, or refused: left to the checks that follow, which say why
+    }
+    pseudoByDevice.set(device, known);
+  }
+  return known;
+}
+
 function onOverlay(device: string, fd: number): boolean {
   let known = overlayByDevice.get(device);
   if (known === undefined) {

@@ -52,6 +52,8 @@ export interface PageTableBudget {
   sweeps: Map<string, VmaSweep>;
   /** This tick's time, for the sweeps' passes. */
   nowMs: number;
+  /** Read every mapping whole this tick (after an action); the sweeps start over from what it read. */
+  whole?: boolean;
 }
 
 /** Fewest pages of a swept mapping's part a tick: a bound on how slowly a sweep can go. */
@@ -78,7 +80,7 @@ export function readPresentPages(pid: number, mappings: readonly MappingRecord[]
     if (m.kind !== 'vsyscall') walkable.push(walkableOf(m, index));
   }
   if (walkable.length === 0) return { capabilities, failures, runs, swept, walkedPages: 0, presentPages };
-  const parts = budget ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
+  const parts = budget && !budget.whole ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
   let fd: number;
   try {
     fd = openPagemap(pid);

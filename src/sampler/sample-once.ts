@@ -236,8 +236,9 @@ function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo)
   const p = sample.process!;
   const signature = `${p.minorFaults}:${p.majorFaults}:${p.rssBytes}`;
   const last = memo.pageTable;
+  // After an action (focus.whole) the walk is made whatever the signature says: its answer, at once.
   const carried = tick.session && plan.pageTableEveryMs !== undefined && last !== undefined && last.signature === signature
-    && sample.timeMs - last.readAtMs < plan.pageTableEveryMs;
+    && sample.timeMs - last.readAtMs < plan.pageTableEveryMs && plan.focus?.whole !== true;
   if (carried) {
     merge(sample.capabilities, 'pagemapScan', last.scan);
     merge(sample.capabilities, 'pagemap', last.read);
@@ -292,7 +293,9 @@ function pageTableBudget(tick: Tick, nowMs: number): PageTableBudget | undefined
   if (!tick.session || !tick.plan.budget) return undefined;
   const { walk, sweeps } = tick.session.pageTable;
   const rate = nsPerPage(walk) ?? PAGE_TABLE_NS_PER_PAGE_GUESS;
-  return { pages: Math.floor((Math.max(0, tick.plan.budget.allowanceMs) * PAGE_TABLE_SHARE * 1e6) / rate), sweeps, nowMs };
+  const pages = Math.floor((Math.max(0, tick.plan.budget.allowanceMs) * PAGE_TABLE_SHARE * 1e6) / rate);
+  // After an action (focus.whole) the page table is read whole too: the mapped layer's answer, at once.
+  return { pages, sweeps, nowMs, ...(tick.plan.focus?.whole ? { whole: true } : {}) };
 }
 
 /** A process's file in the session's memory: the pid's, as its files are opened through /proc/PID. */
@@ -520,7 +523,8 @@ function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: s
   const last = tick.session?.measured.get(memoKey);
   const previous = last?.cellCounts;
   const lastCells = last?.record.cells;
-  const budget = tick.plan.budget && tick.session ? { allowanceMs: Math.max(0, tick.plan.budget.allowanceMs - tick.filesMs) } : {};
+  const whole = tick.plan.focus?.key === key && tick.plan.focus.whole === true;
+  const budget = tick.plan.budget && tick.session && !whole ? { allowanceMs: Math.max(0, tick.plan.budget.allowanceMs - tick.filesMs) } : {};
   const result = measureFile(opened, { ...cellsPlan, nowMs: sample.timeMs, ...(previous ? { ...budget, previous, ...(lastCells ? { lastCells } : {}) } : {}) });
   if (lastCells && result.record.cells) tick.lastCells.set(result.record, lastCells);
   const tookMs = performance.now() - startedMs;

@@ -140,7 +140,7 @@ function actionResult(state: AppState, action: Extract<Action, { type: 'actionRe
     // Step 4 is about faults: the fault layer goes on, to show where the workload reads the pages back.
     else if (action.kind === 'evict' && demo.step === 2) next = { ...next, demo: { ...demo, step: 3 }, layer: 'faults' };
   }
-  return { state: next, effects: [{ type: 'sampleNow' }] };
+  return { state: next, effects: [{ type: 'sampleNow', whole: true }] };
 }
 
 function switchTarget(state: AppState, target: Target, saved: Target | null): AppState {

@@ -145,7 +145,8 @@ export type Effect =
   | { type: 'quit' }
   /** Esc on the mapping table: back to the overview, when the view was opened from it. */
   | { type: 'back' }
-  | { type: 'sampleNow' }
+  /** `whole`: after an action, the file in focus is read whole at once, not swept (the kernel's answer, now). */
+  | { type: 'sampleNow'; whole?: true }
   | { type: 'redraw' }
   | { type: 'evict'; path: string }
   | { type: 'touch'; path: string }

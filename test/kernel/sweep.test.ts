@@ -115,6 +115,14 @@ test('a file costlier than the allowance is swept: a cell a tick, the rest carri
     assert.deepEqual(record.cells!.map((c) => c.cachedPages), fresh, 'at the end of a pass every cell is as cachestat asked alone');
     assert.equal(record.cachedPages, fincorePages(file), 'and the totals are fincore\'s');
 
+    // After an action the file in focus is read whole whatever the allowance (focus.whole), then swept again from its first cell.
+    nowMs += 1000;
+    const answered = sampleOnce(target, { ...plan(1e-9), focus: { key, cellCount: CELLS, whole: true } }, clock, session).sample.files[0]!;
+    assert.equal(answered.sweep, undefined, 'an action\'s answer: whole');
+    assert.equal(answered.cachedPages, fincorePages(file));
+    const after = tick(1e-9);
+    assert.deepEqual([after.sweep?.nextCell, after.sweep?.lastPassStartedAtMs], [1, nowMs - 1000], 'swept again from the first cell, the rest from the whole reading');
+
     // An allowance the whole file fits: read whole again, no sweep.
     const again = tick(10_000);
     assert.equal(again.sweep, undefined, 'whole when it fits');

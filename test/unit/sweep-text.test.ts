@@ -34,3 +34,9 @@ test('a swept file: the title gives the oldest cells\' age; the cursor\'s cell, 
   model = heatmapModel(s);
   assert.match(model.status, /^cell 200\/.* read in the last 8\.5 s$/);
 });
+
+test('an action\'s answer asks for the file in focus whole (not swept): the kernel\'s answer at once', () => {
+  const s = viewOf(fakeSample({ files: [{ path: '/data/big.db', inode: 5, pageCount: 65536, pattern: PATTERN }] }));
+  const { effects } = reduce(s, { type: 'actionResult', kind: 'evict', ok: true, text: 'evicted', nowMs: 2000 });
+  assert.deepEqual(effects, [{ type: 'sampleNow', whole: true }]);
+});
