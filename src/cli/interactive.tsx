@@ -58,6 +58,19 @@ export { BACK_TO_OVERVIEW } from './back-to-overview.js';
 /** How often smaps is read at most (it takes the target's mmap lock): docs/kernel-notes.md, docs/architecture.md. */
 const SMAPS_EVERY_MS = 1000;
 /**
+ * The whole-process reads (smaps, maps, the page-table walk) each take at most this share of the budget
+ * (--budget): a read that took C ms is made again C / share ms later at the soonest, and the view shows
+ * the mappings' and the page table's age in between (50,000 VMAs: maps 100 ms, smaps 0.8 s, the walk 25 ms).
+ */
+const PROCESS_READ_SHARE_OF_BUDGET = 0.25;
+/**
+ * smaps costs about this many times maps for the same VMAs (50,000: 0.8-1.3 s against 0.1 s): before its
+ * first read, its cost is taken to be this times the first maps read's, so that a large process's first
+ * smaps waits its turn too (its 1.3 s and the 100 MB of heap it leaves to collect), with RSS from the page
+ * table and Dirty "?" meanwhile. A small process's (a share under SMAPS_EVERY_MS) is read at once, as before.
+ */
+const SMAPS_COST_OVER_MAPS = 8;
+/**
  * The sampling budget (--budget): the share of one core reading files may take, counted over wall time.
  * The file in focus comes first, then the rows on screen, each read whole when that fits what is left of
  * the tick's allowance and swept otherwise (a part of its cells a tick, from where the last stopped:
@@ -135,6 +148,11 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   let holdPaint = false;
   let paintHeld = false;
   let lastSmapsCostMs = 0;
+  let lastMapsMs = -Infinity;
+  let lastMapsCostMs = 0;
+  /** When maps was first read (the time a large process's first smaps waits from). */
+  let firstMapsMs: number | undefined;
+  let lastPageTableCostMs = 0;
   /** An action's answer is due: the next tick reads the file in focus whole (SamplePlan.focus.whole). */
   let wholeFocusNext = false;
   const budgetShare = (options.budgetPercent ?? DEFAULT_BUDGET_PERCENT) / 100;
@@ -337,16 +355,28 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
         startupRequests++;
         again = true;
       }
-      // smaps takes the target's mmap lock and our CPU: keep it under 5% of the time (at most once a second).
-      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, 20 * lastSmapsCostMs);
-      const smaps = !startup && now - lastSmapsMs >= smapsEveryMs - 50;
-      const plan = smaps ? { ...planned, smaps } : planned;
+      // smaps, maps and the page-table walk take the target's mmap lock and our CPU: each at most its share
+      // of the budget (smaps at most once a second); in between the sampler carries them, and says since when.
+      const processShare = budgetShare * PROCESS_READ_SHARE_OF_BUDGET;
+      const smapsEveryMs = Math.max(SMAPS_EVERY_MS, lastSmapsCostMs / processShare);
+      const firstSmapsWaitMs = (SMAPS_COST_OVER_MAPS * lastMapsCostMs) / processShare;
+      const smapsDue = lastSmapsMs === -Infinity
+        ? firstSmapsWaitMs <= SMAPS_EVERY_MS || now - (firstMapsMs ?? now) >= firstSmapsWaitMs - 50
+        : now - lastSmapsMs >= smapsEveryMs - 50;
+      const smaps = !startup && smapsDue;
+      const maps = now - lastMapsMs >= lastMapsCostMs / processShare - 50;
+      const pageTableEveryMs = Math.max(state.intervalMs, lastPageTableCostMs / processShare);
+      const plan = { ...planned, smaps, maps, pageTableEveryMs };
       const result = await sampler!.request(target, plan);
       filesCreditMs = Math.max(-budgetShare * BUDGET_CREDIT_MAX_WALL_MS, filesCreditMs - (result.filesMs ?? 0));
-      if (smaps) {
-        lastSmapsMs = now;
-        lastSmapsCostMs = result.elapsedMs ?? 0;
+      if (result.mapsMs !== undefined) {
+        lastMapsMs = now;
+        firstMapsMs ??= now;
+        if (smaps) lastSmapsMs = now;
+        if (smaps) lastSmapsCostMs = result.mapsMs;
+        else lastMapsCostMs = result.mapsMs;
       }
+      if (result.pageTableMs !== undefined) lastPageTableCostMs = result.pageTableMs;
       if (finished) return;
       holdPaint = startup && !replay;
       stats.samples++;

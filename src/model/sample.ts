@@ -214,6 +214,16 @@ export interface Sample {
   anonMap?: AnonMapRecord;
   /** Whole smaps entries of the selected VMAs (SamplePlan.smapsOf), from the last smaps read. */
   smapsDetail?: SmapsDetail[];
+  /**
+   * When `mappings` were read (timeMs of that Sample): older than `timeMs` when the sampler carried them
+   * (SamplePlan.maps). Absent: read for this Sample (and in recordings made before it).
+   */
+  mappingsReadAtMs?: number;
+  /**
+   * When the page table behind `presentPages` and the cells' `mappedPages` was walked: older than `timeMs`
+   * when carried (SamplePlan.pageTableEveryMs). Absent: walked for this Sample, or not at all.
+   */
+  pageTableReadAtMs?: number;
 }
 
 /** Key of a file by device and inode: "fe:00:15343623". */
@@ -264,6 +274,18 @@ export interface SamplePlan {
   anon?: { start: string; starts?: string[]; cellCount: number; window?: PageWindow };
   /** VMAs (hex starts) whose whole smaps entry is kept, when smaps is read (the smaps pane); 'all': every VMA (snapshot --smaps). */
   smapsOf?: string[] | 'all';
+  /**
+   * With a sampler session, false: the last mappings read may be carried instead of reading maps again
+   * (50,000 VMAs are 5 MB of text, 80 ms of the kernel's time), unless the address space's size changed
+   * since (stat's vsize) or smaps is read. Absent or true: read maps.
+   */
+  maps?: boolean;
+  /**
+   * With a sampler session: the page table is walked when the mappings were read this tick, when the
+   * process took a fault or its RSS changed since the last walk (a page comes in only by a fault), or when
+   * the last walk is older than this; otherwise its last runs are carried. Absent: walked every tick.
+   */
+  pageTableEveryMs?: number;
 }
 
 export const DEFAULT_PLAN: SamplePlan = { cellCount: 0, smaps: true, pageTable: true, system: true };
@@ -280,6 +302,10 @@ export interface SampleResult {
   filesMs?: number;
   /** Files carried from an earlier tick (SamplePlan.budget); with a session only. */
   carriedFiles?: number;
+  /** The time the mappings' read took (maps or smaps, parsed), when they were read this tick. */
+  mapsMs?: number;
+  /** The time the page-table walk took, when it was walked this tick. */
+  pageTableMs?: number;
   /** Something the view should say about this Sample (a replay asked for finer cells than recorded). */
   notice?: string;
 }

@@ -38,6 +38,12 @@ export interface SampleDelta {
   baseSeq: number;
   sample: Omit<Sample, 'mappings' | 'files'>;
   mappings: Carried<MappingRecord>[];
+  /**
+   * Every mapping is the base's, at its index (an idle process's mappings, carried between reads of maps):
+   * `mappings` is empty and the client keeps the base's array, so 50,000 indexes are neither sent nor
+   * resolved, and the view sees the same array.
+   */
+  mappingsAsBase?: true;
   files: CarriedFile[];
 }
 
@@ -66,11 +72,20 @@ export function samePlain(a: unknown, b: unknown, depth = 4): boolean {
 const mappingId = (m: MappingRecord): string => m.start;
 const fileId = (f: FileRecord): string => `${f.device}:${f.inode}:${f.path}`;
 
+/**
+ * Each record of `next` as the index of an equal one in `previous`, or itself. The same object at the same
+ * index first (the sampler thread carries an idle process's 50,000 mappings as the objects it sent), so
+ * that only the records that are not are looked up by id and compared field by field.
+ */
 function carry<T>(previous: readonly T[] | undefined, next: readonly T[], id: (t: T) => string): Carried<T>[] {
   if (!previous || previous.length === 0) return next.slice();
-  const indexById = new Map<string, number>();
-  previous.forEach((record, index) => indexById.set(id(record), index));
-  return next.map((record) => {
+  let indexById: Map<string, number> | undefined;
+  return next.map((record, i) => {
+    if (previous[i] === record) return i;
+    if (!indexById) {
+      indexById = new Map<string, number>();
+      previous.forEach((r, index) => indexById!.set(id(r), index));
+    }
     const index = indexById.get(id(record));
     return index !== undefined && samePlain(previous[index], record) ? index : record;
   });
@@ -110,11 +125,13 @@ export function shareEqualCells(base: Sample | null, next: Sample): Sample {
 /** The thread's side: what to post for `next`, given the Sample it posted last (`base`, numbered `baseSeq`). */
 export function encodeDelta(base: Sample | null, baseSeq: number, next: Sample, seq: number): SampleDelta {
   const { mappings, files, ...rest } = next;
+  const asBase = base !== null && (base.mappings === mappings || (base.mappings.length === mappings.length && base.mappings.every((m, i) => m === mappings[i])));
   return {
     seq,
     baseSeq: base ? baseSeq : 0,
     sample: rest,
-    mappings: carry(base?.mappings, mappings, mappingId),
+    mappings: asBase ? [] : carry(base?.mappings, mappings, mappingId),
+    ...(asBase ? { mappingsAsBase: true as const } : {}),
     files: carryFiles(base?.files, files),
   };
 }
@@ -191,7 +208,8 @@ export function decodeDelta(base: Sample | null, baseSeq: number, delta: SampleD
     return { ok: false, reason: `delta ${delta.seq} is against sample ${delta.baseSeq}, the client holds ${base ? baseSeq : 'none'}` };
   }
   const from = delta.baseSeq === 0 ? null : base;
-  const mappings = resolve(from?.mappings, delta.mappings, 'mapping');
+  if (delta.mappingsAsBase && !from) return { ok: false, reason: `delta ${delta.seq} keeps the base's mappings and has no base` };
+  const mappings = delta.mappingsAsBase ? from!.mappings : resolve(from?.mappings, delta.mappings, 'mapping');
   if (typeof mappings === 'string') return { ok: false, reason: mappings };
   const files = resolveFiles(from?.files, delta.files);
   if (typeof files === 'string') return { ok: false, reason: files };

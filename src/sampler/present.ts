@@ -22,6 +22,12 @@ export interface PresentRead {
   swept: number[];
   /** Present pages in what was read this tick (not in what a sweep kept): what the walk's time was spent on. */
   walkedPages: number;
+  /**
+   * Present pages of each mapping, by index (null: not walked, the vsyscall page, or a read that failed).
+   * The mappings themselves are not changed: they may be the ones the last Sample holds (sample-once.ts
+   * carries them between reads of maps), so the caller replaces those whose figures differ.
+   */
+  presentPages: Array<number | null>;
 }
 
 /** A large mapping's page table read a part a tick: where the next part starts, and its regions as last read. */
@@ -56,19 +62,24 @@ const SWEEP_MIN_PART_PAGES = 512;
 const SWEEP_MIN_PRESENT_PAGES = 65536;
 
 /**
- * Fills `presentPages` of each mapping (in place) and returns the present runs of file mappings.
- * `wantRuns(index)` says which mappings' runs the caller needs (the heatmap's files).
+ * The present pages of each mapping and the present runs of file mappings; `wantRuns(index)` says which
+ * mappings' runs the caller needs (the heatmap's files).
  */
-export function readPresentPages(pid: number, mappings: MappingRecord[], wantRuns: (index: number) => boolean, budget?: PageTableBudget): PresentRead {
+export function readPresentPages(pid: number, mappings: readonly MappingRecord[], wantRuns: (index: number) => boolean, budget?: PageTableBudget): PresentRead {
   const failures: Failure[] = [];
   const capabilities: PresentRead['capabilities'] = { pagemapScan: null, pagemap: null };
   const runs: PresentRanges[] = [];
   const swept: number[] = [];
   let walkedPages = 0;
-  const walkable = mappings
-    .map((m, index) => ({ m, index, start: BigInt(m.start), end: BigInt(m.end) }))
-    .filter((x) => x.m.kind !== 'vsyscall'); // the vsyscall page lies above TASK_SIZE: not in the page walk
-  if (walkable.length === 0) return { capabilities, failures, runs, swept, walkedPages: 0 };
+  const presentPages: Array<number | null> = new Array<number | null>(mappings.length).fill(null);
+  // The vsyscall page lies above TASK_SIZE: not in the page walk. Addresses as BigInt only where a sweep
+  // or the fallback needs them (lazily): 50,000 mappings are 100,000 BigInt parses a walk otherwise.
+  const walkable: Walkable[] = [];
+  for (let index = 0; index < mappings.length; index++) {
+    const m = mappings[index]!;
+    if (m.kind !== 'vsyscall') walkable.push(walkableOf(m, index));
+  }
+  if (walkable.length === 0) return { capabilities, failures, runs, swept, walkedPages: 0, presentPages };
   const parts = budget && !budget.whole ? sweepParts(walkable, budget) : new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
   let fd: number;
   try {
@@ -79,7 +90,7 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
     const why = errno === 'ENOENT' || errno === 'ESRCH' ? 'the process exited while being sampled' : 'only root or the process\'s owner may read it';
     failures.push({ source: 'pagemap', path: `/proc/${pid}/pagemap`, ...(errno ? { errno } : {}), message: `page table not readable${errno ? ` (${errno})` : ''}: ${why}` });
     capabilities.pagemap = false;
-    return { capabilities, failures, runs, swept, walkedPages: 0 };
+    return { capabilities, failures, runs, swept, walkedPages: 0, presentPages };
   }
   try {
     let regions: PageRegion[] | null = null;
@@ -87,15 +98,16 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
       // One walk over the address space, but over a swept mapping only its part for this tick: the
       // ranges ascend and do not overlap, so their regions end to end are sorted, as regionsWithin needs.
       const ranges: Array<[bigint, bigint]> = [];
-      let from = walkable[0]!.start;
-      for (const { index, start, end } of walkable) {
-        const part = parts.get(index);
+      let from = startOf(walkable[0]!);
+      for (const w of walkable) {
+        const part = parts.get(w.index);
         if (!part) continue;
+        const start = startOf(w);
         if (start > from) ranges.push([from, start]);
         ranges.push([part.from, part.to]);
-        from = end;
+        from = endOf(w);
       }
-      const last = walkable[walkable.length - 1]!.end;
+      const last = endOf(walkable[walkable.length - 1]!);
       if (last > from) ranges.push([from, last]);
       regions = ranges.length === 1 ? pagemapScan(fd, ranges[0]![0], ranges[0]![1]) : ranges.flatMap(([a, b]) => pagemapScan(fd, a, b));
       walkedPages = presentIn(regions);
@@ -105,9 +117,38 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
       const errno = errnoOf(error);
       failures.push({ source: 'pagemapScan', ...(errno ? { errno } : {}), message: `PAGEMAP_SCAN failed (${errno ?? 'error'}): falling back to reading pagemap (Linux 6.7+ has the ioctl)` });
     }
-    for (const { m, index, start, end } of walkable) {
-      let own: PageRegion[];
+    // The regions as page numbers, for the mappings read whole: both sorted by address, one sweep.
+    const scanned = regions ? presentPageRuns(regions) : null;
+    let r = 0;
+    for (const w of walkable) {
+      const { m, index } = w;
       const part = regions ? parts.get(index) : undefined;
+      if (scanned && !part) {
+        const startPage = w.startPage;
+        const endPage = w.endPage;
+        while (r < scanned.length && scanned[r]![1] <= startPage) r++;
+        let present = 0;
+        const fileRuns: Array<[number, number]> = [];
+        const firstFilePage = m.offsetBytes / pageSizeBytes;
+        for (let k = r; k < scanned.length && scanned[k]![0] < endPage; k++) {
+          const from = Math.max(scanned[k]![0], startPage);
+          const to = Math.min(scanned[k]![1], endPage);
+          present += to - from;
+          fileRuns.push([firstFilePage + (from - startPage), to - from]);
+        }
+        presentPages[index] = present;
+        if (wantRuns(index)) runs.push({ mappingIndex: index, filePageRuns: fileRuns });
+        // A mapping read whole that the budget could not read whole next tick: swept from then on.
+        if (budget && present > Math.max(budget.pages, SWEEP_MIN_PRESENT_PAGES)) {
+          const start = startOf(w);
+          const end = endOf(w);
+          budget.sweeps.set(vmaKey(m), { nextAddress: start, regions: regionsWithin(regions!, start, end), passStartedAtMs: budget.nowMs, lastPassStartedAtMs: budget.nowMs });
+        } else if (budget && budget.sweeps.size > 0) budget.sweeps.delete(vmaKey(m));
+        continue;
+      }
+      const start = startOf(w);
+      const end = endOf(w);
+      let own: PageRegion[];
       if (regions && part) {
         // The part read now, the rest as the sweep last read it.
         own = [
@@ -122,9 +163,6 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
           lastPassStartedAtMs: passEnds ? part.last.passStartedAtMs : part.last.lastPassStartedAtMs,
         });
         swept.push(index);
-        m.presentSwept = true;
-      } else if (regions) {
-        own = regionsWithin(regions, start, end);
       } else {
         // Any size: pagemapRegionsByRead reads in bounded chunks into one buffer (native/pagemap.ts).
         const mayHavePages = m.rssBytes === null || m.rssBytes > 0;
@@ -150,24 +188,46 @@ export function readPresentPages(pid: number, mappings: MappingRecord[], wantRun
         present += pages;
         fileRuns.push([firstFilePage + Number((r.startAddress - start) / BigInt(pageSizeBytes)), pages]);
       }
-      m.presentPages = present;
+      presentPages[index] = present;
       if (wantRuns(index)) runs.push({ mappingIndex: index, filePageRuns: fileRuns });
-      // A mapping read whole that the budget could not read whole next tick: swept from then on.
-      if (budget && regions && !part) {
-        if (present > Math.max(budget.pages, SWEEP_MIN_PRESENT_PAGES)) {
-          budget.sweeps.set(vmaKey(m), { nextAddress: start, regions: own, passStartedAtMs: budget.nowMs, lastPassStartedAtMs: budget.nowMs });
-        } else budget.sweeps.delete(vmaKey(m));
-      }
     }
   } finally {
     fs.closeSync(fd);
   }
-  if (budget) {
+  if (budget && budget.sweeps.size > 0) {
     // Mappings gone from the maps take their sweeps with them.
     const live = new Set(walkable.map((w) => vmaKey(w.m)));
     for (const key of budget.sweeps.keys()) if (!live.has(key)) budget.sweeps.delete(key);
   }
-  return { capabilities, failures, runs, swept, walkedPages };
+  return { capabilities, failures, runs, swept, walkedPages, presentPages };
+}
+
+/** A mapping to walk: its index and its range in pages (in bytes as BigInt, startOf/endOf, only for a sweep or the fallback). */
+interface Walkable {
+  m: MappingRecord;
+  index: number;
+  startPage: number;
+  endPage: number;
+}
+
+const startOf = (w: Walkable): bigint => BigInt(w.m.start);
+const endOf = (w: Walkable): bigint => BigInt(w.m.end);
+
+/** A page-aligned hex address ("0x7f705cc12000") as its page number: a Number holds any user page number exactly. */
+function pageOf(hex: string): number {
+  return parseInt(hex.slice(2, -3) || '0', 16);
+}
+
+function walkableOf(m: MappingRecord, index: number): Walkable {
+  return { m, index, startPage: pageOf(m.start), endPage: pageOf(m.end) };
+}
+
+/** The present regions as [first page, end page) pairs, in address order. */
+function presentPageRuns(regions: readonly PageRegion[]): Array<[number, number]> {
+  const pageBytes = BigInt(pageSizeBytes);
+  const out: Array<[number, number]> = [];
+  for (const r of regions) if (r.present) out.push([Number(r.startAddress / pageBytes), Number(r.endAddress / pageBytes)]);
+  return out;
 }
 
 /** A mapping as the sweeps know it: its range, and what it maps (a new mapping at the same range starts over). */
@@ -180,8 +240,9 @@ function vmaKey(m: MappingRecord): string {
  * among them (at least SWEEP_MIN_PART_PAGES each), to the mapping's end at most. A mapping whose last
  * reading found no more present pages than the budget is read whole again.
  */
-function sweepParts(walkable: Array<{ m: MappingRecord; index: number; start: bigint; end: bigint }>, budget: PageTableBudget): Map<number, { from: bigint; to: bigint; last: VmaSweep }> {
+function sweepParts(walkable: readonly Walkable[], budget: PageTableBudget): Map<number, { from: bigint; to: bigint; last: VmaSweep }> {
   const parts = new Map<number, { from: bigint; to: bigint; last: VmaSweep }>();
+  if (budget.sweeps.size === 0) return parts;
   const candidates = walkable.filter((w) => {
     const last = budget.sweeps.get(vmaKey(w.m));
     return last !== undefined && presentIn(last.regions) > Math.max(budget.pages, SWEEP_MIN_PRESENT_PAGES);
@@ -191,8 +252,10 @@ function sweepParts(walkable: Array<{ m: MappingRecord; index: number; start: bi
   const partBytes = BigInt(partPages) * BigInt(pageSizeBytes);
   for (const w of candidates) {
     const last = budget.sweeps.get(vmaKey(w.m))!;
-    const from = last.nextAddress >= w.start && last.nextAddress < w.end ? last.nextAddress : w.start;
-    const to = from + partBytes < w.end ? from + partBytes : w.end;
+    const start = startOf(w);
+    const end = endOf(w);
+    const from = last.nextAddress >= start && last.nextAddress < end ? last.nextAddress : start;
+    const to = from + partBytes < end ? from + partBytes : end;
     parts.set(w.index, { from, to, last });
   }
   return parts;

@@ -7,7 +7,8 @@ import type { Failure, MappingRecord, ProcessInfo } from '../model/index.js';
 import { readProcText } from './proc-read.js';
 
 export type ProcessRead =
-  | { ok: true; info: ProcessInfo }
+  /** `vsizeBytes`: stat's field 23, the address space's size: a sign that the mappings changed (sample-once.ts). */
+  | { ok: true; info: ProcessInfo; vsizeBytes: number }
   | { ok: false; status: 'exited' | 'denied' | 'unreadable'; failure: Failure };
 
 /** PF_EXITING (include/linux/sched.h): do_exit() sets it (exit_signals) before exit_mm() drops the mm. */
@@ -49,6 +50,7 @@ export function readProcessInfo(pid: number): ProcessRead {
   const uidField = statusFields?.fields.Uid?.split(/\s+/)[0];
   return {
     ok: true,
+    vsizeBytes: parsed.vsizeBytes,
     info: {
       pid: parsed.pid,
       comm: parsed.comm,

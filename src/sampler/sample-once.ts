@@ -8,12 +8,13 @@ import {
 } from '../model/index.js';
 import { addWalk, measureFile, nsPerPage, type FileCellsPlan, type OpenedFile } from './files.js';
 import { confirmStillThere, readMappings, readProcessInfo } from './process.js';
-import { readPresentPages, type PageTableBudget } from './present.js';
+import { readPresentPages, type PageTableBudget, type PresentRanges } from './present.js';
+import { fillSmapsFigures } from './carry.js';
 import { readAnonMap, readPageFlags } from './page-detail.js';
 import { readCgroup, readSystem } from './system.js';
 import { openChecked } from './open.js';
 import { printedMapsPath } from '../proc/index.js';
-import type { Measured, SamplerSession } from './session.js';
+import type { Measured, ProcessMemo, SamplerSession } from './session.js';
 
 function emptyCapabilities(): Capabilities {
   return { cachestat: null, mincore: null, pagemapScan: null, pagemap: null, smaps: null, mapFiles: null };
@@ -42,6 +43,12 @@ interface Tick {
   carried: number;
   /** Each record measured this tick: its file's cells of the last tick (the session's), as settleMapped ends them. */
   lastCells: Map<FileRecord, Cell[]>;
+  /** The mappings are the session's, carried from an earlier read: the last Sample holds them (replaceMapping). */
+  mappingsCarried?: boolean;
+  /** The mappings' read, when they were read this tick (SampleResult.mapsMs). */
+  mapsMs?: number;
+  /** The page table's walk, when it was walked this tick (SampleResult.pageTableMs). */
+  pageTableMs?: number;
 }
 
 /**
@@ -56,6 +63,8 @@ export function sampleOnce(target: Target, plan: SamplePlan = DEFAULT_PLAN, cloc
     return {
       ...result, elapsedMs: performance.now() - started,
       ...(session ? { filesMs: tick.filesMs, carriedFiles: tick.carried } : {}),
+      ...(tick.mapsMs !== undefined ? { mapsMs: tick.mapsMs } : {}),
+      ...(tick.pageTableMs !== undefined ? { pageTableMs: tick.pageTableMs } : {}),
     };
   } finally {
     session?.endTick();
@@ -121,7 +130,7 @@ function sampleProcess(target: Extract<Target, { kind: 'process' }>, tick: Tick,
     return { sample, processStatus: 'reused' };
   }
   sample.process = info.info;
-  readProcessParts(target.pid, sample, tick);
+  readProcessParts(target.pid, sample, tick, info.vsizeBytes);
   // A target that exited during the reads leaves them short without an error: ask again, after them.
   const gone = confirmStillThere(target.pid, info.info.startTimeTicks);
   if (gone) {
@@ -132,35 +141,14 @@ function sampleProcess(target: Extract<Target, { kind: 'process' }>, tick: Tick,
 }
 
 /** The process's cgroup, mappings, page table and mapped files, into `sample`. */
-function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
+function readProcessParts(pid: number, sample: Sample, tick: Tick, vsizeBytes: number): void {
   const { plan } = tick;
   if (plan.system) sample.cgroup = readCgroup(pid, sample.failures);
 
-  const mapped = readMappings(pid, plan.smaps, plan.smapsOf);
-  sample.failures.push(...mapped.failures);
-  if (mapped.detail) {
-    sample.smapsDetail = mapped.detail.map((e) => ({ start: `0x${e.header.startHex}`, end: `0x${e.header.endHex}`, fields: e.fields, readAtMs: sample.timeMs }));
-  }
-  merge(sample.capabilities, 'smaps', mapped.smaps);
-  sample.mappings = mapped.mappings;
-  if (mapped.denied) return;
-
-  const groups = groupFileMappings(sample.mappings);
-  let present: ReturnType<typeof readPresentPages> | undefined;
-  if (plan.pageTable) {
-    const startedMs = performance.now();
-    const budget = pageTableBudget(tick, sample.timeMs);
-    present = readPresentPages(pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!), budget);
-    if (budget) {
-      // The walk's time is the budget's, and tells what a page costs (halved a tick, as the files' walks).
-      const tookMs = performance.now() - startedMs;
-      tick.filesMs += tookMs;
-      tick.session!.pageTable.walk = addWalk(tick.session!.pageTable.walk, tookMs * 1e6, present.walkedPages);
-    }
-    sample.failures.push(...present.failures);
-    merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
-    merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
-  }
+  const memo = mappingsOf(pid, sample, tick, vsizeBytes);
+  if (!memo) return;
+  const groups = memo.groups as Map<string, FileGroup>;
+  const present = plan.pageTable ? pageTableOf(pid, sample, tick, memo) : undefined;
   // The focused file, then the rows on screen, then the others, least recently measured first, while the
   // tick's allowance lasts; the files keep the order of the maps.
   const ordered = [...groups.values()];
@@ -171,7 +159,7 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
   ordered.forEach((group, i) => {
     const record = records[i];
     if (!record) return;
-    settleMapped(record, tick, group, present?.runs);
+    settleMapped(record, tick, group, present);
     sample.files.push(record);
     // The flags layer: kpageflags of the focused file's mapped pages, in its cells (page-detail.ts).
     if (plan.pageFlags && plan.focus?.key === group.key && record.cells) {
@@ -183,6 +171,116 @@ function readProcessParts(pid: number, sample: Sample, tick: Tick): void {
     const vmas = sample.mappings.filter((m) => starts.has(m.start) && !isFileMapping(m));
     if (vmas.length > 0) sample.anonMap = readAnonMap(pid, vmas, plan.anon.cellCount, plan.anon.window);
   }
+  // The records as this Sample holds them (a walk or a file's name may have replaced some): what the next
+  // tick carries.
+  memo.mappings = sample.mappings;
+}
+
+/**
+ * The process's mappings into `sample` (a copy of the array: records are replaced, never changed): read
+ * from maps (or smaps), or carried from the session's last read when the plan allows it (`plan.maps`
+ * false), the read was of this process, and its address space has the same size (stat's vsize: an mmap,
+ * a munmap, a grown heap change it). Null when they could not be read at all.
+ */
+function mappingsOf(pid: number, sample: Sample, tick: Tick, vsizeBytes: number): ProcessMemo | null {
+  const { plan, session } = tick;
+  const p = sample.process!;
+  const last = session?.process;
+  const sameProcess = last !== undefined && last.pid === pid && last.startTimeTicks === p.startTimeTicks;
+  if (sameProcess && plan.maps === false && !plan.smaps && last.vsizeBytes === vsizeBytes) {
+    // The last Sample's array itself, copied only if a record must be replaced (replaceMapping): an idle
+    // tick makes no array of 50,000, and the delta sees the same one (mappingsAsBase).
+    sample.mappings = last.mappings;
+    tick.mappingsCarried = true;
+    if (last.readAtMs !== sample.timeMs) sample.mappingsReadAtMs = last.readAtMs;
+    return last;
+  }
+  const startedMs = performance.now();
+  const mapped = readMappings(pid, plan.smaps, plan.smapsOf);
+  sample.failures.push(...mapped.failures);
+  if (mapped.detail) {
+    sample.smapsDetail = mapped.detail.map((e) => ({ start: `0x${e.header.startHex}`, end: `0x${e.header.endHex}`, fields: e.fields, readAtMs: sample.timeMs }));
+  }
+  merge(sample.capabilities, 'smaps', mapped.smaps);
+  sample.mappings = mapped.mappings;
+  tick.mapsMs = performance.now() - startedMs;
+  if (mapped.denied) {
+    if (session) session.process = undefined;
+    return null;
+  }
+  // maps without smaps: each VMA that is the last read's keeps its smaps figures (carry.ts), in these new
+  // records, so that the records the next ticks carry are the ones sent.
+  if (sameProcess && !plan.smaps) fillSmapsFigures(last.mappings, mapped.mappings);
+  const memo: ProcessMemo = {
+    pid, startTimeTicks: p.startTimeTicks, mappings: mapped.mappings, readAtMs: sample.timeMs, vsizeBytes,
+    groups: groupFileMappings(mapped.mappings), mappedCounts: new Map(),
+  };
+  if (session) session.process = memo;
+  return memo;
+}
+
+/** Puts `record` at `index` of the tick's mappings, in a copy of the array if it is the last Sample's. */
+function replaceMapping(sample: Sample, tick: Tick, index: number, record: MappingRecord): void {
+  if (tick.mappingsCarried && tick.session?.process?.mappings === sample.mappings) sample.mappings = sample.mappings.slice();
+  sample.mappings[index] = record;
+}
+
+/**
+ * The page table's present runs: walked, or the session's last walk carried when nothing could have
+ * brought a page in or taken one out since (same mappings, no fault, same RSS; fault-around and
+ * readahead map pages only inside a fault) and it is younger than `plan.pageTableEveryMs`. A walk
+ * gives each mapping whose present pages changed a new record (the carried ones are the last Sample's).
+ */
+function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo): TickRuns {
+  const { plan } = tick;
+  const p = sample.process!;
+  const signature = `${p.minorFaults}:${p.majorFaults}:${p.rssBytes}`;
+  const last = memo.pageTable;
+  // After an action (focus.whole) the walk is made whatever the signature says: its answer, at once.
+  const carried = tick.session && plan.pageTableEveryMs !== undefined && last !== undefined && last.signature === signature
+    && sample.timeMs - last.readAtMs < plan.pageTableEveryMs && plan.focus?.whole !== true;
+  if (carried) {
+    merge(sample.capabilities, 'pagemapScan', last.scan);
+    merge(sample.capabilities, 'pagemap', last.read);
+    if (last.readAtMs !== sample.timeMs) sample.pageTableReadAtMs = last.readAtMs;
+    return last.tickRuns;
+  }
+  const startedMs = performance.now();
+  const budget = pageTableBudget(tick, sample.timeMs);
+  const present = readPresentPages(pid, sample.mappings, (i) => isFileMapping(sample.mappings[i]!), budget);
+  if (budget) {
+    // The walk's time is the budget's, and tells what a page costs (halved a tick, as the files' walks).
+    const tookMs = performance.now() - startedMs;
+    tick.filesMs += tookMs;
+    tick.session!.pageTable.walk = addWalk(tick.session!.pageTable.walk, tookMs * 1e6, present.walkedPages);
+  }
+  sample.failures.push(...present.failures);
+  merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
+  merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
+  const swept = new Set(present.swept);
+  for (let i = 0; i < sample.mappings.length; i++) {
+    const m = sample.mappings[i]!;
+    const pages = present.presentPages[i] ?? null;
+    const sweptNow = swept.has(i);
+    if (m.presentPages === pages && (m.presentSwept === true) === sweptNow) continue;
+    if (!tick.mappingsCarried) {
+      // Read this tick: no Sample holds it yet.
+      m.presentPages = pages;
+      if (sweptNow) m.presentSwept = true;
+      else delete m.presentSwept;
+      continue;
+    }
+    const { presentSwept: _was, ...rest } = m;
+    replaceMapping(sample, tick, i, { ...rest, presentPages: pages, ...(sweptNow ? { presentSwept: true as const } : {}) });
+  }
+  // What the next tick carries: these runs (a failed walk is not carried); the records, at the tick's end.
+  memo.mappedCounts.clear();
+  const tickRuns: TickRuns = { runs: present.runs };
+  memo.pageTable = present.failures.length === 0
+    ? { runs: present.runs, tickRuns, readAtMs: sample.timeMs, signature, scan: present.capabilities.pagemapScan, read: present.capabilities.pagemap }
+    : undefined;
+  tick.pageTableMs = performance.now() - startedMs;
+  return tickRuns;
 }
 
 /** What the page table may walk this tick before the files are read: half the tick's allowance (the files get the rest). */
@@ -218,6 +316,8 @@ interface FileGroup {
   path: string;
   deleted: boolean;
   mappingIndexes: number[];
+  /** The name and deletedness its VMAs' records were last given (measureMappedFile). */
+  named?: string;
 }
 
 /**
@@ -387,9 +487,15 @@ function measureMappedFile(pid: number, sample: Sample, group: FileGroup, tick: 
   // The name and deletedness as found, for the file and each of its VMAs.
   group.path = opened.path;
   group.deleted = opened.deleted;
-  for (const i of group.mappingIndexes) {
-    sample.mappings[i]!.path = opened.path;
-    sample.mappings[i]!.deleted = opened.deleted;
+  // A record that differs is replaced, not changed: it may be one the last Sample holds (carried maps). A
+  // group carried with its mappings (session.process) remembers the name its records were given.
+  const named = `${opened.deleted ? 'd' : '-'}${opened.path}`;
+  if (group.named !== named) {
+    for (const i of group.mappingIndexes) {
+      const m = sample.mappings[i]!;
+      if (m.path !== opened.path || m.deleted !== opened.deleted) replaceMapping(sample, tick, i, { ...m, path: opened.path, deleted: opened.deleted });
+    }
+    group.named = named;
   }
   if (opened.kind === 'failed') {
     sample.failures.push(opened.failure);
@@ -434,31 +540,60 @@ function measureInto(sample: Sample, opened: OpenedFile, key: string, memoKey: s
   return result.record;
 }
 
+/** The page table's runs of a tick; by mapping index, made once a walk when a file needs it (settleMapped). */
+interface TickRuns {
+  runs: PresentRanges[];
+  byMapping?: Map<number, PresentRanges>;
+}
+
+function runsByMapping(present: TickRuns): Map<number, PresentRanges> {
+  if (!present.byMapping) {
+    present.byMapping = new Map();
+    for (const run of present.runs) present.byMapping.set(run.mappingIndex, run);
+  }
+  return present.byMapping;
+}
+
 /**
  * Sets the file's and each cell's mapped-present pages from the page-table runs of its VMAs; none (null)
  * without runs. A cell may be the last tick's object (files.ts reuses the ones whose counts did not
  * change), so one whose mapped pages differ is replaced by a copy, never changed: the last Sample holds it.
  * When every cell is the last tick's, the array becomes the last tick's too, so that the thread's delta
  * (delta.ts) and the view's classified grid see an idle file's cells by identity, and a tick makes no cells.
+ * The counts of carried runs over the same cells are the last tick's (a file mapped 50,000 times has
+ * 50,000 runs to add up).
  */
-function settleMapped(record: FileRecord, tick: Tick, group?: FileGroup, runs?: Array<{ mappingIndex: number; filePageRuns: Array<[number, number]> }>): void {
+function settleMapped(record: FileRecord, tick: Tick, group?: FileGroup, present?: TickRuns): void {
   const cells = record.cells;
   let counts: number[] | null = null;
-  if (group && runs && record.pageCount !== null) {
-    const indexes = new Set(group.mappingIndexes);
-    const mine = runs.filter((r) => indexes.has(r.mappingIndex));
-    if (mine.length > 0) {
-      let total = 0;
-      if (cells) counts = new Array<number>(cells.length).fill(0);
-      for (const run of mine) {
-        for (const [first, count] of run.filePageRuns) {
-          // Pages past the end of the file (a mapping longer than the file) are not file pages.
-          const clipped = Math.max(0, Math.min(first + count, record.pageCount) - first);
-          total += clipped;
-          if (counts && cells && clipped > 0) addRangeToCells(cells, counts, first, clipped);
-        }
+  if (group && present && record.pageCount !== null) {
+    const memo = tick.session?.process;
+    const layout = cells ? `${record.pageCount}|${cells.length}|${cells[0]?.firstPage}|${cells[cells.length - 1]?.firstPage}|${cells[cells.length - 1]?.pageCount}` : `${record.pageCount}`;
+    const known = memo?.mappedCounts.get(group.key);
+    if (known && known.runs === present.runs && known.layout === layout) {
+      record.mappedPages = known.total;
+      counts = cells ? known.counts : null;
+    } else {
+      const mine: PresentRanges[] = [];
+      const byMapping = runsByMapping(present);
+      for (const i of group.mappingIndexes) {
+        const run = byMapping.get(i);
+        if (run) mine.push(run);
       }
-      record.mappedPages = total;
+      if (mine.length > 0) {
+        let total = 0;
+        if (cells) counts = new Array<number>(cells.length).fill(0);
+        for (const run of mine) {
+          for (const [first, count] of run.filePageRuns) {
+            // Pages past the end of the file (a mapping longer than the file) are not file pages.
+            const clipped = Math.max(0, Math.min(first + count, record.pageCount) - first);
+            total += clipped;
+            if (counts && cells && clipped > 0) addRangeToCells(cells, counts, first, clipped);
+          }
+        }
+        record.mappedPages = total;
+        memo?.mappedCounts.set(group.key, { runs: present.runs, layout, counts: counts ?? [], total });
+      }
     }
   }
   if (!cells) return;

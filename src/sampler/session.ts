@@ -2,9 +2,9 @@
 // (so a file off screen can be carried while the budget waits). One-shot commands (snapshot, fincore) run
 // sampleOnce without a session: every file opened, measured and closed within the call.
 import fs from 'node:fs';
-import type { Capabilities, Failure, FileRecord } from '../model/index.js';
+import type { Capabilities, Failure, FileRecord, MappingRecord } from '../model/index.js';
 import type { CellCounts, WalkCost } from './files.js';
-import type { VmaSweep } from './present.js';
+import type { PresentRanges, VmaSweep } from './present.js';
 
 /** Most files held open between ticks: a process mapping 50,000 files must not take 50,000 fds. */
 export const OPEN_FILES_MAX = 1024;
@@ -107,8 +107,42 @@ export interface Measured {
   cellCounts?: CellCounts;
 }
 
+/**
+ * The target's mappings as last read (maps or smaps), carried between reads while the plan allows
+ * (SamplePlan.maps) and the address space keeps its size; and its page table's runs as last walked,
+ * carried while the process takes no fault and its RSS stays (SamplePlan.pageTableEveryMs). Each says when
+ * it was read: the view shows the age (Sample.mappingsReadAtMs, Sample.pageTableReadAtMs).
+ */
+export interface ProcessMemo {
+  pid: number;
+  startTimeTicks: number;
+  /** The records as the last Sample holds them: never changed (a change is a copy). */
+  mappings: MappingRecord[];
+  /** Sample.timeMs of the read. */
+  readAtMs: number;
+  /** stat's vsize at the read: a mapping added, removed or grown changes it. */
+  vsizeBytes: number;
+  /** The file VMAs grouped (sample-once.ts groupFileMappings), for these mappings. */
+  groups?: unknown;
+  pageTable?: {
+    runs: PresentRanges[];
+    /** The same, as the tick's settleMapped takes them (with its index by mapping, once made). */
+    tickRuns: { runs: PresentRanges[]; byMapping?: Map<number, PresentRanges> };
+    readAtMs: number;
+    /** What the walk used (Capabilities.pagemapScan, .pagemap), said again while it is carried. */
+    scan: boolean | null;
+    read: boolean | null;
+    /** Faults and RSS at the walk: a page comes into the page table only by a fault; one leaves with the RSS. */
+    signature: string;
+  };
+  /** Per file key: the mapped pages its cells got from `pageTable.runs` (settleMapped), while both stay. */
+  mappedCounts: Map<string, { runs: PresentRanges[]; layout: string; counts: number[]; total: number }>;
+}
+
 export class SamplerSession {
   readonly files: OpenFiles;
+  /** The watched process's last mappings and page table (one process a session: the view's target). */
+  process: ProcessMemo | undefined;
 
   constructor(maxOpen = OPEN_FILES_MAX) {
     this.files = new OpenFiles(maxOpen);
@@ -142,6 +176,7 @@ export class SamplerSession {
   close(): void {
     this.files.close();
     this.measured.clear();
+    this.process = undefined;
     this.pageTable.sweeps.clear();
   }
 }

@@ -2,7 +2,8 @@
 // heatmap of an anonymous mapping (its page table, like pagemon), and the smaps pane (one VMA's whole
 // smaps entry, as `watch grep -A 24 file /proc/PID/smaps` shows it, with changed fields marked). Pure.
 import { printable, type AnonMapRecord, type FileRecord, type MappingRecord, type PageFlagsCell, type SamplePlan, type SmapsDetail } from '../model/index.js';
-import { meetsRanges, mappedPageRanges, type CellKind, type HeatCell } from '../residency/classify.js';
+import { type CellKind, type HeatCell } from '../residency/classify.js';
+import { fileMappedRanges, meetsSortedRanges } from './mapped-ranges.js';
 import { humanBytes } from '../text/units.js';
 import type { Layout } from './layout.js';
 import type { AppState } from './types.js';
@@ -112,8 +113,8 @@ export function flagsHeatmap(state: AppState, file: FileRecord, title: string, l
   const cells = file.cells ?? [];
   const flags = sample.pageFlags && sample.pageFlags.key === `${file.device}:${file.inode}` && sample.pageFlags.cells.length === cells.length ? sample.pageFlags : undefined;
   if (!flags) return { ...base, rows: grid(cells.map(() => fixed('unknown')), layout), cursor: null, status: 'reading page flags…' };
-  const ranges = mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), sample.pageSizeBytes);
-  const kinds = flags.cells.map((c, i) => fixed(flagsCellKind(c, meetsRanges(ranges, cells[i]!.firstPage, cells[i]!.pageCount))));
+  const { ranges } = fileMappedRanges(sample, file);
+  const kinds = flags.cells.map((c, i) => fixed(flagsCellKind(c, meetsSortedRanges(ranges, cells[i]!.firstPage, cells[i]!.pageCount))));
   const { index, at } = cursorOf(state, cells.length, layout);
   if (flags.failure) return { ...base, rows: grid(kinds, layout), cursor: at, status: printable(flags.failure.message) };
   const cell = flags.cells[index];

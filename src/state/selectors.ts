@@ -4,11 +4,12 @@
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
 import { fileKey, printable, type AnonMapRecord, type Cell, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
-import { classifyCell, mappedPageRanges, meetsRanges, type HeatCell } from '../residency/classify.js';
+import { classifyCell, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
 import { computeLayout, type Layout } from './layout.js';
 import { barWidth } from './first-plan.js';
-import { fileRows, foldedRows, vmaRows, type TableRow } from './table-rows.js';
+import { fileRows, fileVmasOf, foldedRows, vmaRows, type TableRow } from './table-rows.js';
+import { fileMappedRanges, meetsSortedRanges } from './mapped-ranges.js';
 import { replayFlags } from '../replay/timeline.js';
 import { demoHintLines } from './demo-hints.js';
 import type { AppState, SortColumn } from './types.js';
@@ -376,6 +377,8 @@ function gridOf(kinds: readonly HeatCell[], layout: Layout): HeatCell[][] {
   return rows;
 }
 
+const WHOLE_FILE: { ranges: ReadonlyArray<[number, number]>; id: number } = { ranges: [[0, Number.MAX_SAFE_INTEGER]], id: 0 };
+
 /**
  * The classified grid of a file's cells, kept while the cells are the same array: the sampler thread keeps
  * an unchanged file's record (and its cells) as the same object from tick to tick (sampler/delta.ts), so
@@ -383,15 +386,27 @@ function gridOf(kinds: readonly HeatCell[], layout: Layout): HeatCell[][] {
  * (gridLines then keeps their lines). The grid changes with the layer, the mapped ranges and the layout.
  */
 const gridCache = new WeakMap<readonly Cell[], { key: string; rows: HeatCell[][] }>();
-function classifiedGrid(cells: readonly Cell[], layer: AppState['layer'], ranges: ReadonlyArray<[number, number]>, layout: Layout, perGlyph: number): HeatCell[][] {
-  const key = `${layer}|${layout.gridRows}x${layout.gridColumns}|${perGlyph}|${ranges.join(';')}`;
+function classifiedGrid(cells: readonly Cell[], layer: AppState['layer'], mapped: { ranges: ReadonlyArray<[number, number]>; id: number }, layout: Layout, perGlyph: number): HeatCell[][] {
+  const key = `${layer}|${layout.gridRows}x${layout.gridColumns}|${perGlyph}|${mapped.id}`;
   const cached = gridCache.get(cells);
   if (cached && cached.key === key) return cached.rows;
-  const kinds = cells.map((c): HeatCell => classifyCell(c, layer, meetsRanges(ranges, c.firstPage, c.pageCount)));
+  const kinds = cells.map((c): HeatCell => classifyCell(c, layer, meetsSortedRanges(mapped.ranges, c.firstPage, c.pageCount)));
   // Page-exact: a cell a page, 8 folded into a braille character.
   const rows = gridOf(perGlyph === 1 ? kinds : brailleCells(kinds), layout);
   gridCache.set(cells, { key, rows });
   return rows;
+}
+
+/**
+ * How old a part of the Sample read less often than every tick is, "maps 12s old", or "" when it was read
+ * for this Sample (the sampler carries the mappings and the page table between reads: SamplePlan.maps,
+ * SamplePlan.pageTableEveryMs).
+ */
+export function carriedAgeText(sample: Sample | null, what: 'maps' | 'page table'): string {
+  const at = what === 'maps' ? sample?.mappingsReadAtMs : sample?.pageTableReadAtMs;
+  if (!sample || at === undefined || at >= sample.timeMs) return '';
+  const seconds = (sample.timeMs - at) / 1000;
+  return `${what} ${seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`} old`;
 }
 
 export function heatmapModel(state: AppState): HeatmapModel {
@@ -413,23 +428,24 @@ export function heatmapModel(state: AppState): HeatmapModel {
   // No cells yet (the first tick reads totals only): the count is unknown, not 0.
   const perCellText = cells.length === 0 ? '? pages' : fewest === most ? `${most} page${most === 1 ? '' : 's'}` : `${fewest}–${most} pages`;
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${sweepText(file, sample.timeMs)}${sample.mappings.some((m) => m.presentSwept === true && m.device === file.device && m.inode === file.inode) ? ' · page table swept under the budget' : ''}`;
+  const pageTableAge = state.target.kind === 'process' ? carriedAgeText(sample, 'page table') : '';
+  // The file's VMAs from the grouping kept between Samples (table-rows.ts), not a filter of every mapping.
+  const swept = state.target.kind === 'process' && fileVmasOf(sample, fileKey(file)).some((m) => m.presentSwept === true);
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${sweepText(file, sample.timeMs)}${swept ? ' · page table swept under the budget' : ''}${pageTableAge ? ` · mapped: ${pageTableAge}` : ''}`;
   if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
     return { ...empty(title, why), rows: [] };
   }
-  const ranges = state.target.kind === 'process'
-    ? mappedPageRanges(sample.mappings.filter((m) => m.device === file.device && m.inode === file.inode), pageSize)
-    : [[0, Number.MAX_SAFE_INTEGER] as [number, number]];
+  const mapped = state.target.kind === 'process' ? fileMappedRanges(sample, file) : WHOLE_FILE;
   // The fault layer lights cells by the faults of the last seconds (state/faults.ts), the others classify.
   const faultCells = state.layer === 'faults' ? cellFaults(state.faults, file, fileKey(file), state.nowMs) : null;
   const newest = newestFrameAgeMs(state.faults, state.nowMs);
   const perGlyph = cellsPerGlyph(state);
   const rows = faultCells ? gridOf(cells.map((c, i): HeatCell => {
-    const inRange = meetsRanges(ranges, c.firstPage, c.pageCount);
+    const inRange = meetsSortedRanges(mapped.ranges, c.firstPage, c.pageCount);
     return { kind: faultKind(faultCells.get(i), newest, inRange ? 'empty' : 'outside'), fill: 0 };
-  }), layout) : classifiedGrid(cells, state.layer, ranges, layout, perGlyph);
+  }), layout) : classifiedGrid(cells, state.layer, mapped, layout, perGlyph);
   const cursorIndex = Math.min(state.cursorCell, Math.max(0, cells.length - 1));
   const flashes = new Map<number, 'cached' | 'evicted'>();
   for (const [index, flash] of Object.entries(state.flashes)) if (flash.untilMs > state.nowMs) flashes.set(Math.floor(Number(index) / perGlyph), flash.kind);

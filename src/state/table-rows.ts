@@ -126,31 +126,80 @@ function anonGroupOf(m: MappingRecord): 'heap' | 'stack' | 'anon' {
 
 const ANON_NAMES = { heap: '[heap]', stack: '[stack]', anon: '[anon]' } as const;
 
+/** A folded row's parts that depend on its VMAs alone (not on the file's record, which is new each tick). */
+interface FoldedGroup {
+  id: string;
+  kind: RowKind;
+  vmas: MappingRecord[];
+  sizeBytes: number | null;
+  rssBytes: number | null;
+  dirtyBytes: number | null;
+  mode: string;
+  name: string;
+  label: string;
+}
+
+/** Whether two arrays hold the same records, by identity (the sampler thread carries unchanged ones). */
+function sameRecords<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The last grouping, kept while the Samples hold the same mapping records: a process mapping one file
+ * 50,000 times has one row, and grouping its VMAs again every tick (and summing them) was most of what
+ * the main thread did for a Sample. The records are compared by identity, so a changed one regroups.
+ */
+let lastFolding: { mappings: readonly MappingRecord[]; showAnon: boolean; pageSizeBytes: number; groups: FoldedGroup[] } | undefined;
+
+function foldedGroups(mappings: readonly MappingRecord[], showAnon: boolean, pageSizeBytes: number): FoldedGroup[] {
+  const last = lastFolding;
+  if (last && last.showAnon === showAnon && last.pageSizeBytes === pageSizeBytes && sameRecords(last.mappings, mappings)) return last.groups;
+  const byId = new Map<string, MappingRecord[]>();
+  for (const m of mappings) {
+    if (!showAnon && !isFileMapping(m)) continue;
+    const id = foldedIdOf(m);
+    const vmas = byId.get(id);
+    if (vmas) vmas.push(m);
+    else byId.set(id, [m]);
+  }
+  const groups: FoldedGroup[] = [];
+  for (const [id, vmas] of byId) {
+    const first = vmas[0]!;
+    const kind: RowKind = isFileMapping(first) ? 'file' : anonGroupOf(first);
+    const name = kind === 'file' ? vmaName(first) : ANON_NAMES[kind as 'heap' | 'stack' | 'anon'];
+    groups.push({
+      id, kind, vmas, sizeBytes: sumOf(vmas, (m) => m.sizeBytes), rssBytes: sumOf(vmas, (m) => vmaRssBytes(m, pageSizeBytes)),
+      dirtyBytes: sumOf(vmas, vmaDirtyBytes), mode: foldedMode(vmas), name, label: printable(name),
+    });
+  }
+  lastFolding = { mappings, showAnon, pageSizeBytes, groups };
+  return groups;
+}
+
+/**
+ * The VMAs of the file with this key (device:inode), in address order, from the folded grouping (so the
+ * heatmap's mapped ranges do not filter 50,000 mappings every frame); [] when it maps none.
+ */
+export function fileVmasOf(sample: Sample, key: string): readonly MappingRecord[] {
+  const groups = foldedGroups(sample.mappings, lastFolding?.showAnon ?? false, sample.pageSizeBytes);
+  // A file's row id is `file:KEY` (foldedIdOf): every VMA of the file, in maps' (address) order.
+  return groups.find((g) => g.id === `file:${key}`)?.vmas ?? [];
+}
+
 /** Files first: a row a mapped file (by device and inode), and heap, stack and the other anonymous memory. */
 export function foldedRows(sample: Sample, showAnon: boolean): TableRow[] {
   const files = new Map(sample.files.map((f) => [fileKey(f), f]));
-  const groups = new Map<string, MappingRecord[]>();
-  for (const m of sample.mappings) {
-    if (!showAnon && !isFileMapping(m)) continue;
-    const id = foldedIdOf(m);
-    const vmas = groups.get(id);
-    if (vmas) vmas.push(m);
-    else groups.set(id, [m]);
-  }
-  const rows: TableRow[] = [];
-  for (const [id, vmas] of groups) {
-    const first = vmas[0]!;
-    const fileLike = isFileMapping(first);
-    const file = fileLike ? files.get(fileKey(first)) : undefined;
-    const kind: RowKind = fileLike ? 'file' : anonGroupOf(first);
-    const name = fileLike ? vmaName(first) : ANON_NAMES[kind as 'heap' | 'stack' | 'anon'];
+  return foldedGroups(sample.mappings, showAnon, sample.pageSizeBytes).map((g): TableRow => {
+    const first = g.vmas[0]!;
+    const file = g.kind === 'file' ? files.get(fileKey(first)) : undefined;
     // maps lists VMAs by address: the first starts lowest, the last ends highest.
-    rows.push({
-      id, kind, address: first.start.slice(2), endAddress: vmas[vmas.length - 1]!.end.slice(2), vmas,
-      sizeBytes: sumOf(vmas, (m) => m.sizeBytes), rssBytes: sumOf(vmas, (m) => vmaRssBytes(m, sample.pageSizeBytes)),
-      dirtyBytes: sumOf(vmas, vmaDirtyBytes), mode: foldedMode(vmas), cachedPercent: percentOf(file), isFile: file !== undefined,
-      file, mapping: vmas.length === 1 ? first : undefined, name, label: printable(name), faultRates: null,
-    });
-  }
-  return rows;
+    return {
+      id: g.id, kind: g.kind, address: first.start.slice(2), endAddress: g.vmas[g.vmas.length - 1]!.end.slice(2), vmas: g.vmas,
+      sizeBytes: g.sizeBytes, rssBytes: g.rssBytes, dirtyBytes: g.dirtyBytes, mode: g.mode, cachedPercent: percentOf(file), isFile: file !== undefined,
+      file, mapping: g.vmas.length === 1 ? first : undefined, name: g.name, label: g.label, faultRates: null,
+    };
+  });
 }

@@ -7,7 +7,7 @@ import { bindingFor, KEY_TABLE, keyLabel, type Mode } from '../keys/index.js';
 import { classifyCell, isFaultKind, isShaded, LEGEND, type CellKind, type HeatCell } from '../residency/classify.js';
 import { glyphOf, LEVEL_WORDS, SHADES } from '../residency/glyph.js';
 import {
-  barWidth, headerModel, pageExactOn, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
+  barWidth, carriedAgeText, headerModel, pageExactOn, heatmapModel, layoutOf, modeOf, selectedIndex, tableRows, type AppState, type HeatmapModel, type SortColumn,
   type TableRow,
 } from '../state/index.js';
 import { printable } from '../model/index.js';
@@ -154,6 +154,9 @@ function nameHeader(state: AppState, title: string, width: number, position: str
   const name = state.sort.column === 'name' ? `${title}${arrow}` : title;
   const parts = [position, `by ${SORT_WORDS[state.sort.column]}${arrow}`];
   if (state.filter !== '') parts.push(`/${printable(state.filter)}`);
+  // The mappings carried from an earlier read of maps (a process with many): how old, before the rest goes.
+  const mapsAge = state.target.kind === 'process' ? carriedAgeText(state.sample, 'maps') : '';
+  if (mapsAge) parts.unshift(mapsAge);
   for (const tried of [parts, parts.filter((_, i) => i !== 1), [parts[0]!]]) {
     const info = tried.join(' ');
     const room = width - columnsOf(name) - 1;
