@@ -71,9 +71,10 @@ export interface MappingRecord {
   /**
    * Set when the page table of this mapping was swept under the sampling budget (sampler/present.ts,
    * PageTableBudget): a part of its range read this tick, the rest as read in the last ticks, so
-   * presentPages and the heatmap's mapped pages span the sweep.
+   * presentPages and the heatmap's mapped pages span the sweep; its value is when the oldest part was
+   * read (Date.now(), as Sample.timeMs).
    */
-  presentSwept?: true;
+  presentSweptSinceMs?: number;
 }
 
 export interface Cell {

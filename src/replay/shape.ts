@@ -16,7 +16,7 @@ const MAPPING: Shape = {
   start: 's', end: 's', perms: 's', offsetBytes: 'n', device: 's', inode: 'n', path: 's', deleted: 'b-', deletedSuffix: 'b-',
   pathEscaped: 'b-', kind: 's', sizeBytes: 'n', rssBytes: 'n?', pssBytes: 'n?', sharedCleanBytes: 'n?', sharedDirtyBytes: 'n?',
   privateCleanBytes: 'n?', privateDirtyBytes: 'n?', referencedBytes: 'n?', anonymousBytes: 'n?', swapBytes: 'n?',
-  lockedBytes: 'n?', presentPages: 'n?-', presentSwept: 'b-',
+  lockedBytes: 'n?', presentPages: 'n?-', presentSweptSinceMs: 'n-',
 };
 const FILE: Shape = {
   path: 's', device: 's', inode: 'n', sizeBytes: 'n?', pageCount: 'n?', cachedPages: 'n?', dirtyPages: 'n?',

@@ -18,8 +18,11 @@ export interface PresentRead {
   capabilities: { pagemapScan: boolean | null; pagemap: boolean | null };
   failures: Failure[];
   runs: PresentRanges[];
-  /** Indexes of the mappings whose page table was swept this tick (PageTableBudget): their figures span the sweep. */
-  swept: number[];
+  /**
+   * The mappings whose page table was swept this tick (PageTableBudget), by index, each with when its
+   * oldest part was read (the start of the pass its carried parts are from): their figures span the sweep.
+   */
+  swept: Map<number, number>;
   /** Present pages in what was read this tick (not in what a sweep kept): what the walk's time was spent on. */
   walkedPages: number;
   /**
@@ -69,7 +72,7 @@ export function readPresentPages(pid: number, mappings: readonly MappingRecord[]
   const failures: Failure[] = [];
   const capabilities: PresentRead['capabilities'] = { pagemapScan: null, pagemap: null };
   const runs: PresentRanges[] = [];
-  const swept: number[] = [];
+  const swept = new Map<number, number>();
   let walkedPages = 0;
   const presentPages: Array<number | null> = new Array<number | null>(mappings.length).fill(null);
   // The vsyscall page lies above TASK_SIZE: not in the page walk. Addresses as BigInt only where a sweep
@@ -157,12 +160,12 @@ export function readPresentPages(pid: number, mappings: readonly MappingRecord[]
           ...regionsWithin(part.last.regions, part.to, end),
         ];
         const passEnds = part.to >= end;
+        const lastPassStartedAtMs = passEnds ? part.last.passStartedAtMs : part.last.lastPassStartedAtMs;
         budget!.sweeps.set(vmaKey(m), {
           nextAddress: passEnds ? start : part.to, regions: own,
-          passStartedAtMs: passEnds ? budget!.nowMs : part.last.passStartedAtMs,
-          lastPassStartedAtMs: passEnds ? part.last.passStartedAtMs : part.last.lastPassStartedAtMs,
+          passStartedAtMs: passEnds ? budget!.nowMs : part.last.passStartedAtMs, lastPassStartedAtMs,
         });
-        swept.push(index);
+        swept.set(index, lastPassStartedAtMs);
       } else {
         // Any size: pagemapRegionsByRead reads in bounded chunks into one buffer (native/pagemap.ts).
         const mayHavePages = m.rssBytes === null || m.rssBytes > 0;

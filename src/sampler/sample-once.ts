@@ -257,21 +257,20 @@ function pageTableOf(pid: number, sample: Sample, tick: Tick, memo: ProcessMemo)
   sample.failures.push(...present.failures);
   merge(sample.capabilities, 'pagemapScan', present.capabilities.pagemapScan);
   merge(sample.capabilities, 'pagemap', present.capabilities.pagemap);
-  const swept = new Set(present.swept);
   for (let i = 0; i < sample.mappings.length; i++) {
     const m = sample.mappings[i]!;
     const pages = present.presentPages[i] ?? null;
-    const sweptNow = swept.has(i);
-    if (m.presentPages === pages && (m.presentSwept === true) === sweptNow) continue;
+    const sweptSinceMs = present.swept.get(i);
+    if (m.presentPages === pages && m.presentSweptSinceMs === sweptSinceMs) continue;
     if (!tick.mappingsCarried) {
       // Read this tick: no Sample holds it yet.
       m.presentPages = pages;
-      if (sweptNow) m.presentSwept = true;
-      else delete m.presentSwept;
+      if (sweptSinceMs !== undefined) m.presentSweptSinceMs = sweptSinceMs;
+      else delete m.presentSweptSinceMs;
       continue;
     }
-    const { presentSwept: _was, ...rest } = m;
-    replaceMapping(sample, tick, i, { ...rest, presentPages: pages, ...(sweptNow ? { presentSwept: true as const } : {}) });
+    const { presentSweptSinceMs: _was, ...rest } = m;
+    replaceMapping(sample, tick, i, { ...rest, presentPages: pages, ...(sweptSinceMs !== undefined ? { presentSweptSinceMs: sweptSinceMs } : {}) });
   }
   // What the next tick carries: these runs (a failed walk is not carried); the records, at the tick's end.
   memo.mappedCounts.clear();

@@ -2,7 +2,7 @@
 // The state keeps names exactly as the kernel gave them (paths, comm, failure messages that quote them);
 // every string a model hands to a view went through printable() here, once: ui/rows.ts fits and styles
 // them and, as a net, escapes any control left (printableText) without escaping printable's backslashes.
-import { fileKey, printable, type AnonMapRecord, type Cell, type Failure, type FileRecord, type Sample, type SamplePlan } from '../model/index.js';
+import { fileKey, printable, type AnonMapRecord, type Cell, type Failure, type FileRecord, type MappingRecord, type Sample, type SamplePlan } from '../model/index.js';
 import { splitIntoCells, cellIndexOf, type PageWindow } from '../residency/cells.js';
 import { classifyCell, type HeatCell } from '../residency/classify.js';
 import { humanBytes, humanDuration, humanRate } from '../text/units.js';
@@ -430,8 +430,9 @@ export function heatmapModel(state: AppState): HeatmapModel {
   const zoomText = file.cellWindow ? `zoom ${state.zoomLevel} (pages ${file.cellWindow.firstPage}–${file.cellWindow.firstPage + file.cellWindow.pageCount - 1})` : 'whole file';
   const pageTableAge = state.target.kind === 'process' ? carriedAgeText(sample, 'page table') : '';
   // The file's VMAs from the grouping kept between Samples (table-rows.ts), not a filter of every mapping.
-  const swept = state.target.kind === 'process' && fileVmasOf(sample, fileKey(file)).some((m) => m.presentSwept === true);
-  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${sweepText(file, sample.timeMs)}${swept ? ' · page table swept under the budget' : ''}${pageTableAge ? ` · mapped: ${pageTableAge}` : ''}`;
+  const mappedSince = state.target.kind === 'process' ? mappedSinceMs(sample, fileVmasOf(sample, fileKey(file))) : {};
+  const sweptText = mappedSince.sweptSinceMs !== undefined ? ` · page table swept under the budget, oldest ${secondsSince(mappedSince.sweptSinceMs, sample.timeMs)} s` : '';
+  const title = `${printable(file.path)}\t${humanBytes(file.sizeBytes)} ${file.source}${file.filesystem ? ` ${file.filesystem}` : ''} · ${state.layer} · ${perCellText}/cell, ${zoomText}${sweepText(file, sample.timeMs)}${sweptText}${pageTableAge ? ` · mapped: ${pageTableAge}` : ''}`;
   if (state.layer === 'flags') return flagsHeatmap(state, file, title, layout);
   if (file.source === 'unknown' && cells.every((c) => c.cachedPages === null && c.mappedPages === null)) {
     const why = printable(sample.failures.find((f) => f.path === file.path)?.message ?? 'no source could read this file');
@@ -466,7 +467,7 @@ export function heatmapModel(state: AppState): HeatmapModel {
     const to = (cell.firstPage + cell.pageCount) * pageSize - 1;
     const n = (v: number | null): string => (v === null ? '?' : String(v));
     const faultText = faultCells ? faultStatus(state, faultCells.get(cursorIndex)) : '';
-    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}${cellAgeText(file, cursorIndex, sample.timeMs)}`;
+    status = `${faultText}cell ${cursorIndex + 1}/${cells.length}  pages ${cell.firstPage}–${cell.firstPage + cell.pageCount - 1}  bytes 0x${from.toString(16)}–0x${to.toString(16)}  pages cached ${n(cell.cachedPages)}/${cell.pageCount}${state.target.kind === 'process' ? `  mapped ${n(cell.mappedPages)}` : ''}  dirty ${n(cell.dirtyPages)}  wb ${n(cell.writebackPages)}  evicted ${n(cell.recentlyEvictedPages)}${cellAgeText(file, cursorIndex, sample.timeMs, mappedSince.oldest)}`;
   }
   const glyphIndex = Math.floor(cursorIndex / perGlyph);
   const cursor = state.focus === 'heatmap' && cells[cursorIndex]
@@ -486,10 +487,26 @@ export function sweepText(file: FileRecord, nowMs: number): string {
 }
 
 /** How old a swept file's cell is at most: read in this pass (before nextCell) or the one before. */
-export function cellAgeText(file: FileRecord, index: number, nowMs: number): string {
+export function cellAgeText(file: FileRecord, index: number, nowMs: number, mappedSince?: number): string {
   const sweep = file.sweep;
-  if (!sweep) return '';
-  return `  read in the last ${secondsSince(index < sweep.nextCell ? sweep.passStartedAtMs : sweep.lastPassStartedAtMs, nowMs)} s`;
+  const cachedSince = sweep ? (index < sweep.nextCell ? sweep.passStartedAtMs : sweep.lastPassStartedAtMs) : undefined;
+  if (cachedSince === undefined && (mappedSince === undefined || mappedSince >= nowMs)) return '';
+  // The older of its two parts: the cache counts (the cells' sweep) and the mapped pages (the page table's).
+  const since = cachedSince === undefined ? mappedSince! : mappedSince === undefined ? cachedSince : Math.min(cachedSince, mappedSince);
+  return `  read in the last ${secondsSince(since, nowMs)} s`;
+}
+
+/**
+ * Since when the mapped pages of a file's VMAs may be: the oldest part of a swept page table
+ * (MappingRecord.presentSweptSinceMs), and the page table's last walk when the sampler carried it
+ * (Sample.pageTableReadAtMs); `oldest` is the older of the two, undefined when both are this Sample's.
+ */
+export function mappedSinceMs(sample: Sample, vmas: readonly MappingRecord[]): { sweptSinceMs?: number; oldest?: number } {
+  let sweptSinceMs: number | undefined;
+  for (const m of vmas) if (m.presentSweptSinceMs !== undefined) sweptSinceMs = Math.min(sweptSinceMs ?? Infinity, m.presentSweptSinceMs);
+  const carried = sample.pageTableReadAtMs;
+  const oldest = sweptSinceMs === undefined ? carried : carried === undefined ? sweptSinceMs : Math.min(sweptSinceMs, carried);
+  return { ...(sweptSinceMs !== undefined ? { sweptSinceMs } : {}), ...(oldest !== undefined ? { oldest } : {}) };
 }
 
 /** Which of a kind's pages a braille character's dots stand for, strongest first (the cache layer's order). */

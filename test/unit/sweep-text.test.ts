@@ -1,4 +1,4 @@
-// A swept heatmap says so (FileRecord.sweep, MappingRecord.presentSwept): the title with the age of its oldest
+// A swept heatmap says so (FileRecord.sweep, MappingRecord.presentSweptSinceMs): the title with the age of its oldest
 // cells, the cursor's cell with how old it is at most; a file read whole says nothing of the kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,13 +24,17 @@ test('a file read whole: no sweep in the title or the status', () => {
 test('a swept file: the title gives the oldest cells\' age; the cursor\'s cell, its own bound', () => {
   const sample = fakeSample({ timeMs: 1_000_000, files: [{ path: '/data/big.db', inode: 5, pageCount: 65536, pattern: PATTERN }] });
   sample.files[0]!.sweep = { readCells: 40, nextCell: 120, passStartedAtMs: 997_000, lastPassStartedAtMs: 991_500 };
-  sample.mappings[0]!.presentSwept = true;
+  sample.mappings[0]!.presentSweptSinceMs = 980_000;
   let s = viewOf(sample);
   let model = heatmapModel(s);
   assert.match(model.title, /swept under the budget, oldest cells 8\.5 s/);
-  assert.match(model.title, /page table swept under the budget/);
+  assert.match(model.title, /page table swept under the budget, oldest 20\.0 s/);
+  // A cell is as old as its older part: the page table's (20 s) here, older than the cells' sweep.
+  assert.match(model.status, /^cell 1\/.* read in the last 20\.0 s$/);
+  sample.mappings[0]!.presentSweptSinceMs = 999_500;
+  s = viewOf(sample);
   // Cell 1 was read in this pass (before cell 120): within 3 s; cell 200 in the pass before: within 8.5 s.
-  assert.match(model.status, /^cell 1\/.* read in the last 3\.0 s$/);
+  assert.match(heatmapModel(s).status, /^cell 1\/.* read in the last 3\.0 s$/);
   s = { ...s, cursorCell: 199 };
   model = heatmapModel(s);
   assert.match(model.status, /^cell 200\/.* read in the last 8\.5 s$/);
