@@ -5,6 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import fs from 'node:fs';
 import { sampleOnce } from '../../src/sampler/index.js';
 import { SamplerSession } from '../../src/sampler/session.js';
 import { fileKey, type SamplePlan } from '../../src/model/index.js';
@@ -23,6 +24,27 @@ async function command(child: Awaited<ReturnType<typeof startScript>>['child'], 
   }
 }
 
+/** The child's fault counts and RSS (stat's minflt, majflt, rss): what decides whether its page table is walked again. */
+function signatureOf(pid: number): string {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return `${fields[7]}:${fields[9]}:${fields[21]}`;
+}
+
+/**
+ * Waits until the child has settled after its "ready" (Python still faults in pages on its way back to
+ * reading stdin, later under load): the same signature in two reads 50 ms apart, for at most 10 s.
+ */
+async function settled(pid: number): Promise<void> {
+  let last = signatureOf(pid);
+  for (let i = 0; i < 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = signatureOf(pid);
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error(`child ${pid} kept faulting for 10 s`);
+}
+
 /** A clock that moves on by a second a call: the carried parts' age is visible. */
 function ticking(): () => number {
   let now = Date.now();
@@ -32,6 +54,7 @@ function ticking(): () => number {
 test('mappings and page table carried while nothing changed, with their age; read again after an mmap and after a fault', async () => {
   const file = makeColdFile(tempDir(), 'many.db', 64);
   const { pid, child } = await startScript('map_on_line.py', [file, '20'], 'ready');
+  await settled(pid);
   const session = new SamplerSession();
   const clock = ticking();
   const target = { kind: 'process' as const, pid };
