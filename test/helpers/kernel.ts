@@ -51,9 +51,14 @@ export function makeColdFileBytes(dir: string, name: Buffer, pages: number): Buf
 
 /** Evicts a file's clean, unmapped pages (posix_fadvise DONTNEED). */
 export function evict(file: string): void {
+  evictPages(file, 0, 0);
+}
+
+/** Evicts pages [first, first + count) of a file, clean and unmapped ones (count 0: to the end). */
+export function evictPages(file: string, first: number, count: number): void {
   const fd = fs.openSync(file, 'r');
   try {
-    fadvise(fd, 0, 0, 'DONTNEED');
+    fadvise(fd, first * PAGE, count * PAGE, 'DONTNEED');
   } finally {
     fs.closeSync(fd);
   }

@@ -11,7 +11,7 @@ import { sampleOnce } from '../../src/sampler/index.js';
 import { SamplerSession } from '../../src/sampler/session.js';
 import { cachestat, cachestatCounters, fadvise, mincorePages, openPagemap, PM_PRESENT, readPagemap } from '../../native/index.js';
 import { fileKey, type FileRecord, type SamplePlan } from '../../src/model/index.js';
-import { cleanupAll, eventually, fincorePages, makeColdFile, PAGE, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
+import { cleanupAll, eventually, evictPages, fincorePages, makeColdFile, PAGE, residentPagesOf, startScript, tempDir, waitMapped, whileStopped } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -89,15 +89,6 @@ function readPages(file: string, first: number, count: number): void {
     fadvise(fd, first * PAGE, count * PAGE, 'WILLNEED');
     const buf = Buffer.alloc(PAGE);
     for (let p = first; p < first + count; p++) fs.readSync(fd, buf, 0, PAGE, p * PAGE);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function evictPages(file: string, first: number, count: number): void {
-  const fd = fs.openSync(file, 'r');
-  try {
-    fadvise(fd, first * PAGE, count * PAGE, 'DONTNEED');
   } finally {
     fs.closeSync(fd);
   }

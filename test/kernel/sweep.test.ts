@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleOnce } from '../../src/sampler/index.js';
 import { SamplerSession } from '../../src/sampler/session.js';
-import { cachestat, fadvise, processMadvise } from '../../native/index.js';
+import { cachestat, processMadvise } from '../../native/index.js';
 import { presentPagesIn } from '../../src/sampler/present.js';
 import { fileKey, type FileRecord, type MappingRecord, type SamplePlan } from '../../src/model/index.js';
 import { cellAgeText } from '../../src/state/selectors.js';
-import { cleanupAll, fincorePages, PAGE, startScript, tempDir } from '../helpers/kernel.js';
+import { cleanupAll, evictPages, fincorePages, PAGE, startScript, tempDir } from '../helpers/kernel.js';
 
 after(cleanupAll);
 
@@ -42,15 +42,6 @@ function cellsNow(file: string, cells: ReadonlyArray<{ firstPage: number; pageCo
   const fd = fs.openSync(file, 'r');
   try {
     return cells.map((c, i) => cachestat(fd, { offsetBytes: c.firstPage * PAGE, lengthBytes: lastToEnd && i === cells.length - 1 ? 0 : c.pageCount * PAGE }).cachedPages);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function evictPages(file: string, first: number, count: number): void {
-  const fd = fs.openSync(file, 'r');
-  try {
-    fadvise(fd, first * PAGE, count * PAGE, 'DONTNEED');
   } finally {
     fs.closeSync(fd);
   }
